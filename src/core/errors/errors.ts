@@ -1,0 +1,146 @@
+import type { StageId } from '../flow/types';
+
+/** Where an error came from; decides how `parseError` reads it. */
+export type ErrorSource =
+  | 'entra'
+  | 'identity'
+  | 'keyVault'
+  | 'eventHubsRest'
+  | 'amqp'
+  | 'network'
+  | 'validation'
+  | 'timeout'
+  | 'cancelled'
+  | 'unknown';
+
+/** An error reduced to its structured fields. `message` is always redacted. */
+export interface ParsedError {
+  readonly source: ErrorSource;
+  /** The most specific code: AADSTS number as "AADSTS7000215", Key Vault inner code, AMQP code, errno… */
+  readonly code: string;
+  readonly status?: number;
+  /** Secondary code, e.g. Key Vault `error.code` when `innererror.code` is the main one, or Entra `error`. */
+  readonly innerCode?: string;
+  readonly message: string;
+  readonly retryAfterSeconds?: number;
+}
+
+/** What the user reads: cause and remedy for a code. */
+export interface Explanation {
+  readonly code: string;
+  /** One line, fit for a notification. */
+  readonly summary: string;
+  readonly cause: string;
+  readonly fix: string;
+  readonly docsUrl?: string;
+}
+
+/** Plain data (JSON-safe, webview-safe): a parsed error, the stage it failed, and its explanation. */
+export interface ExplainedError extends ParsedError {
+  readonly stage?: StageId;
+  readonly explanation: Explanation;
+}
+
+/**
+ * Base of the typed per-stage errors. Guard with `isStageError` rather than `instanceof`, which
+ * breaks when the CLI, the extension and the tests load separate bundles.
+ */
+export class StageError extends Error {
+  readonly isStageError = true as const;
+  constructor(
+    readonly stage: StageId,
+    readonly info: ExplainedError,
+    options?: { cause?: unknown },
+  ) {
+    super(`${info.explanation.summary} (${info.code})`, options);
+    this.name = 'StageError';
+  }
+}
+
+export class KeyVaultTokenError extends StageError {
+  constructor(info: ExplainedError, options?: { cause?: unknown }) {
+    super('keyVaultToken', info, options);
+    this.name = 'KeyVaultTokenError';
+  }
+}
+export class ReadClientIdError extends StageError {
+  constructor(info: ExplainedError, options?: { cause?: unknown }) {
+    super('readClientId', info, options);
+    this.name = 'ReadClientIdError';
+  }
+}
+export class ReadClientSecretError extends StageError {
+  constructor(info: ExplainedError, options?: { cause?: unknown }) {
+    super('readClientSecret', info, options);
+    this.name = 'ReadClientSecretError';
+  }
+}
+export class EventHubsTokenError extends StageError {
+  constructor(info: ExplainedError, options?: { cause?: unknown }) {
+    super('eventHubsToken', info, options);
+    this.name = 'EventHubsTokenError';
+  }
+}
+export class SendError extends StageError {
+  constructor(info: ExplainedError, options?: { cause?: unknown }) {
+    super('send', info, options);
+    this.name = 'SendError';
+  }
+}
+export class ProbeError extends StageError {
+  constructor(info: ExplainedError, options?: { cause?: unknown }) {
+    super('probe', info, options);
+    this.name = 'ProbeError';
+  }
+}
+
+const STAGE_ERROR_CLASSES: Readonly<Record<StageId, new (info: ExplainedError, options?: { cause?: unknown }) => StageError>> = {
+  keyVaultToken: KeyVaultTokenError,
+  readClientId: ReadClientIdError,
+  readClientSecret: ReadClientSecretError,
+  eventHubsToken: EventHubsTokenError,
+  send: SendError,
+  probe: ProbeError,
+};
+
+export function createStageError(stage: StageId, info: ExplainedError, cause?: unknown): StageError {
+  return new STAGE_ERROR_CLASSES[stage]({ ...info, stage }, { cause });
+}
+
+export function isStageError(value: unknown): value is StageError {
+  return typeof value === 'object' && value !== null && (value as { isStageError?: unknown }).isStageError === true;
+}
+
+/** Bad input: names the field, says what is wrong and how to fix it. Nothing is sent. */
+export class ValidationError extends Error {
+  readonly isValidationError = true as const;
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`${field}: ${problem} ${fix}`);
+    this.name = 'ValidationError';
+  }
+}
+
+export function isValidationError(value: unknown): value is ValidationError {
+  return typeof value === 'object' && value !== null && (value as { isValidationError?: unknown }).isValidationError === true;
+}
+
+/** The user (or a caller's AbortSignal) cancelled: reported silently, never as a failure. */
+export class CancelledError extends Error {
+  readonly isCancelledError = true as const;
+  constructor(message = 'Cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+export function isCancelledError(value: unknown): value is CancelledError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    ((value as { isCancelledError?: unknown }).isCancelledError === true || (value as { name?: unknown }).name === 'AbortError')
+  );
+}

@@ -1,0 +1,78 @@
+import type { AccessToken } from './types';
+
+/** Tokens are keyed by who asked, where, and for what. */
+export interface TokenCacheKey {
+  readonly authority: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly audience: string;
+}
+
+/** Refresh this long before expiry, so a token never expires mid-flow (the SDKs use 2–5 minutes). */
+export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/**
+ * Caches tokens per (authority, tenant, client, audience) until shortly before expiry, and
+ * shares one in-flight request between concurrent callers (AADSTS50196 punishes token storms).
+ */
+export class TokenCache {
+  private readonly tokens = new Map<string, AccessToken>();
+  private readonly inFlight = new Map<string, Promise<AccessToken>>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly refreshMarginMs: number = DEFAULT_REFRESH_MARGIN_MS,
+  ) {}
+
+  static keyOf(key: TokenCacheKey): string {
+    return [key.authority.toLowerCase(), key.tenantId.toLowerCase(), key.clientId, key.audience].join('|');
+  }
+
+  get(key: TokenCacheKey): AccessToken | undefined {
+    const id = TokenCache.keyOf(key);
+    const token = this.tokens.get(id);
+    if (token && token.expiresOnTimestamp - this.refreshMarginMs > this.now()) {
+      return token;
+    }
+    this.tokens.delete(id);
+    return undefined;
+  }
+
+  set(key: TokenCacheKey, token: AccessToken): void {
+    this.tokens.set(TokenCache.keyOf(key), token);
+  }
+
+  /** The cached token, or the result of `fetch` (shared by concurrent callers, cached on success). */
+  async getOrFetch(key: TokenCacheKey, fetch: () => Promise<AccessToken>): Promise<{ token: AccessToken; cached: boolean }> {
+    const cached = this.get(key);
+    if (cached) {
+      return { token: cached, cached: true };
+    }
+    const id = TokenCache.keyOf(key);
+    let pending = this.inFlight.get(id);
+    if (!pending) {
+      pending = fetch().finally(() => this.inFlight.delete(id));
+      this.inFlight.set(id, pending);
+    }
+    const token = await pending;
+    this.set(key, token);
+    return { token, cached: false };
+  }
+
+  /** Forget tokens: all, or those of one client (after its secret was rotated, say). */
+  clear(clientId?: string): void {
+    if (clientId === undefined) {
+      this.tokens.clear();
+      return;
+    }
+    for (const id of [...this.tokens.keys()]) {
+      if (id.split('|')[2] === clientId) {
+        this.tokens.delete(id);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.tokens.size;
+  }
+}

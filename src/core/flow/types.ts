@@ -1,0 +1,145 @@
+import type { ConnectionProfile } from '../model/profile';
+import type { Logger } from '../logging/logger';
+import type { Redactor } from '../logging/redact';
+import type { ExplainedError } from '../errors/errors';
+import type { TokenCache } from './tokenCache';
+
+/** The pipeline's four Web activities (two Key Vault reads), plus a send-free probe of the endpoint. */
+export type StageId = 'keyVaultToken' | 'readClientId' | 'readClientSecret' | 'eventHubsToken' | 'send' | 'probe';
+
+export const STAGE_TITLES: Readonly<Record<StageId, string>> = {
+  keyVaultToken: 'Key Vault token',
+  readClientId: 'Read client id',
+  readClientSecret: 'Read client secret',
+  eventHubsToken: 'Event Hubs token',
+  send: 'Send event',
+  probe: 'Probe endpoint',
+};
+
+/** Shape-compatible with @azure/core-auth AccessToken, so core tokens can feed the SDKs directly. */
+export interface AccessToken {
+  readonly token: string;
+  /** Epoch milliseconds. */
+  readonly expiresOnTimestamp: number;
+}
+
+/** Anything that can mint tokens: the editor's signed-in account, the Azure CLI, a test double. */
+export interface TokenProvider {
+  getToken(scopes: readonly string[], options: { tenantId?: string; signal: AbortSignal }): Promise<AccessToken>;
+}
+
+/** A secret read from Key Vault. `value` is registered with the run's Redactor as soon as it is read. */
+export interface SecretValue {
+  readonly name: string;
+  readonly version: string;
+  readonly value: string;
+  readonly enabled: boolean;
+  readonly expiresOn?: Date;
+  readonly contentType?: string;
+}
+
+export interface EventToSend {
+  /** Sent as-is when a string; JSON-encoded otherwise. */
+  readonly body: string | number | boolean | object | null;
+  readonly contentType?: string;
+  /** Custom (user/application) properties. */
+  readonly properties?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface SendRequest {
+  readonly events: readonly EventToSend[];
+  /** Mutually exclusive with partitionId. At most 128 characters. */
+  readonly partitionKey?: string;
+  readonly partitionId?: string;
+  /** Overrides the profile's protocol. */
+  readonly protocol?: 'rest' | 'amqp';
+}
+
+export interface SendResult {
+  readonly protocol: 'rest' | 'amqp';
+  readonly eventsAccepted: number;
+  /** Requests (REST) or batches (AMQP) it took. */
+  readonly requests: number;
+  /** Payload bytes put on the wire (bodies, after encoding). */
+  readonly bytes: number;
+  readonly partitionKey?: string;
+  readonly partitionId?: string;
+}
+
+export interface EndpointInfo {
+  readonly eventHubName: string;
+  readonly createdOn: Date;
+  readonly partitionIds: readonly string[];
+  readonly partitions: readonly PartitionInfo[];
+}
+
+export interface PartitionInfo {
+  readonly partitionId: string;
+  readonly beginningSequenceNumber: number;
+  readonly lastEnqueuedSequenceNumber: number;
+  readonly lastEnqueuedOnUtc: Date;
+  readonly isEmpty: boolean;
+}
+
+/** Platform capabilities the core is handed; the CLI and the extension supply them. */
+export interface FlowServices {
+  readonly logger: Logger;
+  readonly tokenCache: TokenCache;
+  /** The editor's signed-in account (KeyVaultAuth kind `signedInUser`). */
+  readonly signedInUser?: TokenProvider;
+  /** Per-stage timeout; a stage that exceeds it fails with code `StageTimeout`. */
+  readonly stageTimeoutMs: number;
+  /** Milliseconds since epoch; injectable for cache tests. */
+  readonly now: () => number;
+}
+
+/** What every stage receives. `signal` aborts on cancellation and on the stage timeout. */
+export interface StageContext {
+  readonly profile: ConnectionProfile;
+  readonly services: FlowServices;
+  readonly redactor: Redactor;
+  readonly signal: AbortSignal;
+}
+
+/** What each stage produced, keyed by stage: the engine passes a stage the outputs of its dependencies. */
+export interface StageOutputs {
+  keyVaultToken: AccessToken;
+  readClientId: SecretValue;
+  readClientSecret: SecretValue;
+  eventHubsToken: AccessToken;
+  send: SendResult;
+  probe: EndpointInfo;
+}
+
+export type FlowEvent =
+  | { readonly type: 'stageStarted'; readonly stage: StageId; readonly at: number }
+  | {
+      readonly type: 'stageSucceeded';
+      readonly stage: StageId;
+      readonly durationMs: number;
+      /** One safe line, e.g. "secret pipeline-client-id, version 3f…, enabled". Never a value. */
+      readonly summary: string;
+      /** Served from the token cache rather than the network. */
+      readonly cached?: boolean;
+    }
+  | { readonly type: 'stageFailed'; readonly stage: StageId; readonly durationMs: number; readonly error: ExplainedError }
+  | { readonly type: 'stageSkipped'; readonly stage: StageId; readonly reason: string };
+
+export type StageStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'notRun';
+
+export interface StageOutcome {
+  readonly stage: StageId;
+  readonly status: StageStatus;
+  readonly durationMs?: number;
+  readonly summary?: string;
+  readonly error?: ExplainedError;
+}
+
+export interface FlowResult {
+  readonly ok: boolean;
+  readonly outcomes: readonly StageOutcome[];
+  readonly failedStage?: StageId;
+  readonly totalMs: number;
+  readonly send?: SendResult;
+  readonly endpoint?: EndpointInfo;
+}

@@ -1,0 +1,69 @@
+/**
+ * The one place secrets are removed from text. Every log line, error message and CLI/JSON output
+ * passes through `redact`, which removes:
+ * - the secret values known to the run (client secret, client id read from Key Vault, SAS keys…),
+ * - bearer tokens and anything shaped like a JWT,
+ * - `client_secret=`, `sig=`, `SharedAccessKey=`, `SharedAccessSignature=` values,
+ * - `"access_token"`/`"value"`-style JSON fields that carry secrets.
+ */
+export const REDACTED = '[REDACTED]';
+
+const PATTERNS: readonly [RegExp, string][] = [
+  // JWTs (three base64url parts; header always starts with eyJ).
+  [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
+  [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  [/\b(SharedAccessSignature)\s+[^\s"'<]+/g, `$1 ${REDACTED}`],
+  [/\b(SharedAccessSignature=)[^;\s"'<]+/gi, `$1${REDACTED}`],
+  [/\b(SharedAccessKey=)[^;\s"'<]+/gi, `$1${REDACTED}`],
+  [/\b(client_secret|client_assertion|access_token|refresh_token|sig|password|code)=[^&\s"'<]+/gi, `$1=${REDACTED}`],
+  [/("(?:access_token|refresh_token|id_token|client_secret|clientSecret|value|key|sharedAccessKey|connectionString|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],
+  [/\b(Authorization:\s*)[^\r\n]+/gi, `$1${REDACTED}`],
+];
+
+/** Values shorter than this are not redacted by value: "1" or "a" would shred every message. */
+const MIN_SECRET_LENGTH = 4;
+
+export function redact(text: string, knownSecrets: Iterable<string> = []): string {
+  let out = text;
+  // Longest first, so a secret that contains another is removed whole.
+  const secrets = [...new Set(knownSecrets)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+      out = out.split(form).join(REDACTED);
+    }
+  }
+  for (const [pattern, replacement] of PATTERNS) {
+    out = out.replace(pattern, replacement);
+  }
+  return out;
+}
+
+/** Holds the secret values known to a run (or a session) and redacts with them. */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  constructor(initial: Iterable<string | undefined> = []) {
+    for (const s of initial) {
+      this.add(s);
+    }
+  }
+
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= MIN_SECRET_LENGTH) {
+      this.secrets.add(secret);
+    }
+  }
+
+  /** A new redactor that knows this one's secrets plus more (a run inside a session). */
+  extend(more: Iterable<string | undefined> = []): Redactor {
+    return new Redactor([...this.secrets, ...more]);
+  }
+
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
+  get size(): number {
+    return this.secrets.size;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The Azure clouds a profile can target. Hosts and audiences come from the wire facts (§8):
+ * Key Vault rejects an audience with a trailing slash, so the v1 resources below have none.
+ */
+export type CloudName = 'public' | 'china' | 'usgov';
+
+export interface Cloud {
+  readonly name: CloudName;
+  readonly displayName: string;
+  /** Entra ID authority host, e.g. https://login.microsoftonline.com */
+  readonly authorityHost: string;
+  /** DNS suffix of vaults, with its leading dot. */
+  readonly keyVaultSuffix: string;
+  /** v1 `resource` for Key Vault tokens (v2 scope is this + "/.default"). */
+  readonly keyVaultResource: string;
+  /** DNS suffix of Event Hubs namespaces, with its leading dot. */
+  readonly eventHubsSuffix: string;
+  /** v1 `resource` for Event Hubs tokens (v2 scope is this + "/.default"). */
+  readonly eventHubsResource: string;
+  /** Provider id for VS Code's built-in Microsoft sign-in. */
+  readonly vscodeAuthProvider: 'microsoft' | 'microsoft-sovereign-cloud';
+}
+
+export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
+  public: {
+    name: 'public',
+    displayName: 'Azure (public)',
+    authorityHost: 'https://login.microsoftonline.com',
+    keyVaultSuffix: '.vault.azure.net',
+    keyVaultResource: 'https://vault.azure.net',
+    eventHubsSuffix: '.servicebus.windows.net',
+    eventHubsResource: 'https://eventhubs.azure.net',
+    vscodeAuthProvider: 'microsoft',
+  },
+  china: {
+    name: 'china',
+    displayName: 'Azure China (21Vianet)',
+    authorityHost: 'https://login.chinacloudapi.cn',
+    keyVaultSuffix: '.vault.azure.cn',
+    keyVaultResource: 'https://vault.azure.cn',
+    eventHubsSuffix: '.servicebus.chinacloudapi.cn',
+    // Docs conflict (wire facts §8); the Event Hubs docs say the resource is the same in every cloud.
+    eventHubsResource: 'https://eventhubs.azure.net',
+    vscodeAuthProvider: 'microsoft-sovereign-cloud',
+  },
+  usgov: {
+    name: 'usgov',
+    displayName: 'Azure US Government',
+    authorityHost: 'https://login.microsoftonline.us',
+    keyVaultSuffix: '.vault.usgovcloudapi.net',
+    keyVaultResource: 'https://vault.usgovcloudapi.net',
+    eventHubsSuffix: '.servicebus.usgovcloudapi.net',
+    eventHubsResource: 'https://eventhubs.azure.net',
+    vscodeAuthProvider: 'microsoft-sovereign-cloud',
+  },
+};
+
+export function cloudOf(name: CloudName): Cloud {
+  return CLOUDS[name];
+}

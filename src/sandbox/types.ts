@@ -1,0 +1,125 @@
+import type { ConnectionProfile } from '../core/model/profile';
+
+/**
+ * The local sandbox: Entra ID, Key Vault and Event Hubs (REST + AMQP on one TLS port, like a
+ * namespace) started in-process on ephemeral loopback ports, behind a CA made at start.
+ */
+export interface Sandbox {
+  readonly urls: SandboxUrls;
+  /** PEM of the throwaway CA (public). Clients trust it via NODE_EXTRA_CA_CERTS or `ca` options. */
+  readonly caPem: string;
+  readonly world: DemoWorld;
+  readonly faults: FaultController;
+  /** Every event the Event Hubs peers accepted, in arrival order, over REST and AMQP. */
+  readonly received: ReceivedEventLog;
+  /** A ready profile for the demo world (Key Vault via the reader service principal, Entra endpoint auth). */
+  profile(overrides?: Partial<Pick<ConnectionProfile, 'name' | 'id'>> & { protocol?: 'rest' | 'amqp' }): ConnectionProfile;
+  stop(): Promise<void>;
+}
+
+export interface SandboxUrls {
+  /** https://localhost:P: use as the profile's authorityHost. */
+  readonly authorityHost: string;
+  /** https://localhost:P/ */
+  readonly vaultUrl: string;
+  /** localhost:P: REST (https://localhost:P/{hub}/messages), AMQP over TLS and AMQP over WebSockets on one port. */
+  readonly namespace: string;
+  /** localhost:P on plain TCP: the emulator transport (UseDevelopmentEmulator=true connection strings). */
+  readonly emulatorNamespace: string;
+}
+
+export interface SandboxOptions {
+  /** Reuse a CA (PEM cert + key) instead of making one: the in-host tests make it before VS Code starts. */
+  readonly ca?: { certPem: string; keyPem: string };
+  /** Token lifetime the Entra peer issues, seconds (default 3599). */
+  readonly tokenLifetimeSeconds?: number;
+  /** Preferred ports (0 = ephemeral, the default). */
+  readonly ports?: { entra?: number; keyVault?: number; eventHubs?: number; emulator?: number };
+}
+
+/** The seeded demo world. All values are random per start, except names. */
+export interface DemoWorld {
+  readonly tenantId: string;
+  /** The service principal that reads the vault (stage 1 credentials). */
+  readonly reader: { readonly clientId: string; readonly clientSecret: string };
+  /** The pipeline's service principal: its id and secret are *stored in the vault* and read in stages 2–3. */
+  readonly pipeline: { readonly clientId: string; readonly clientSecret: string };
+  readonly secrets: { readonly clientIdName: string; readonly clientSecretName: string };
+  readonly eventHubName: string;
+  /** Entity-level SAS rule, as Fabric custom endpoints have (key_…). */
+  readonly sas: { readonly keyName: string; readonly key: string };
+  readonly partitionIds: readonly string[];
+}
+
+export interface ReceivedEvent {
+  readonly eventHubName: string;
+  readonly protocol: 'rest' | 'amqp';
+  readonly partitionId: string;
+  readonly partitionKey?: string;
+  /** The body as bytes arrived (REST body; AMQP data section, JSON-encoded by the SDK for objects). */
+  readonly body: Buffer;
+  readonly contentType?: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Who sent it: the JWT appid, or the SAS key name. */
+  readonly sender: string;
+  readonly receivedAt: Date;
+  readonly sequenceNumber: number;
+}
+
+export interface ReceivedEventLog {
+  all(): readonly ReceivedEvent[];
+  clear(): void;
+  /** Resolves when `count` events have arrived in total (or rejects after timeoutMs). */
+  waitFor(count: number, timeoutMs?: number): Promise<readonly ReceivedEvent[]>;
+}
+
+export type Peer = 'entra' | 'keyVault' | 'eventHubs';
+
+/**
+ * Each documented way the flow fails. The peer answers exactly as Azure does for that failure
+ * (status, body shape, codes: wire facts §1.3–1.5, §2.3, §4.4, §7.3).
+ */
+export type FaultKind =
+  // Entra (stage 1 or 4, by `match.resource` or `match.clientId`)
+  | 'invalidClientSecret' // 401 invalid_client AADSTS7000215
+  | 'expiredClientSecret' // 401 invalid_client AADSTS7000222
+  | 'unknownClient' // 400 unauthorized_client AADSTS700016
+  | 'unknownTenant' // 400 invalid_request AADSTS90002
+  // Key Vault (stage 2 or 3 by `match.secretName`) and Event Hubs (stage 5)
+  | 'wrongAudience' // KV 401 AKV10022 / EH 401 InvalidAudience (token minted for the wrong audience)
+  | 'missingRole' // KV 403 ForbiddenByRbac / EH 401 'Send' claim(s) are required
+  | 'secretNotFound' // KV 404 SecretNotFound
+  | 'secretDisabled' // KV 403 SecretDisabled
+  // Any peer
+  | 'throttled' // 429 with Retry-After (AMQP: ServerBusyError)
+  | 'serviceUnavailable' // 503 (AMQP: ServiceUnavailable)
+  | 'oversizedEvent' // EH: 413 (REST) / amqp:link:message-size-exceeded, whatever the size
+  | 'connectionRefused' // the peer stops listening until cleared
+  | 'connectionReset' // the socket is destroyed on the first bytes
+  | 'timeout'; // the peer accepts and never answers
+
+export interface FaultSpec {
+  readonly peer: Peer;
+  readonly kind: FaultKind;
+  /** Narrow the fault to some requests; all of the given fields must match. */
+  readonly match?: {
+    /** Entra: the client_id in the token request. */
+    readonly clientId?: string;
+    /** Entra: the requested resource, compared without `/.default` and trailing slashes (e.g. https://vault.azure.net). */
+    readonly resource?: string;
+    /** Key Vault: the secret name. */
+    readonly secretName?: string;
+    /** Event Hubs: 'rest' or 'amqp'. */
+    readonly protocol?: 'rest' | 'amqp';
+  };
+  /** Fail this many matching requests, then heal; absent = until cleared. */
+  readonly times?: number;
+  /** Seconds for Retry-After on 'throttled' (default 2). */
+  readonly retryAfterSeconds?: number;
+}
+
+export interface FaultController {
+  inject(spec: FaultSpec): string;
+  clear(id?: string): void;
+  active(): readonly (FaultSpec & { readonly id: string; readonly hits: number })[];
+}
