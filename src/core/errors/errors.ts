@@ -144,3 +144,25 @@ export function isCancelledError(value: unknown): value is CancelledError {
     ((value as { isCancelledError?: unknown }).isCancelledError === true || (value as { name?: unknown }).name === 'AbortError')
   );
 }
+
+/**
+ * A non-success HTTP response from a hand-written request (raw Entra token POST, Event Hubs REST send,
+ * raw Key Vault GET). `parseError` reads its body by `service`. The body is kept for parsing only:
+ * it is never shown without passing through `parseError`, which redacts.
+ */
+export class HttpResponseError extends Error {
+  readonly isHttpResponseError = true as const;
+  constructor(
+    readonly service: 'entra' | 'keyVault' | 'eventHubsRest',
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string | undefined>>,
+    readonly bodyText: string,
+  ) {
+    super(`${service} answered HTTP ${status}`);
+    this.name = 'HttpResponseError';
+  }
+}
+
+export function isHttpResponseError(value: unknown): value is HttpResponseError {
+  return typeof value === 'object' && value !== null && (value as { isHttpResponseError?: unknown }).isHttpResponseError === true;
+}
