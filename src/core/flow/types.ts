@@ -83,6 +83,9 @@ export interface PartitionInfo {
 
 /** Platform capabilities the core is handed; the CLI and the extension supply them. */
 export interface FlowServices {
+  /** Session-wide: the engine adds every secret a run learns, so the logger never prints one. */
+  readonly redactor: Redactor;
+  /** Must redact through `redactor` (see createLogger). */
   readonly logger: Logger;
   readonly tokenCache: TokenCache;
   /** The editor's signed-in account (KeyVaultAuth kind `signedInUser`). */
@@ -123,6 +126,7 @@ export type FlowEvent =
       readonly cached?: boolean;
     }
   | { readonly type: 'stageFailed'; readonly stage: StageId; readonly durationMs: number; readonly error: ExplainedError }
+  | { readonly type: 'stageCancelled'; readonly stage: StageId; readonly durationMs: number }
   | { readonly type: 'stageSkipped'; readonly stage: StageId; readonly reason: string };
 
 export type StageStatus = 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'notRun';
@@ -137,6 +141,8 @@ export interface StageOutcome {
 
 export interface FlowResult {
   readonly ok: boolean;
+  /** The caller's signal aborted the run: report silently, not as a failure. */
+  readonly cancelled: boolean;
   readonly outcomes: readonly StageOutcome[];
   readonly failedStage?: StageId;
   readonly totalMs: number;

@@ -1,0 +1,87 @@
+import { runFlow } from '../../core/flow/engine';
+import { TokenCache } from '../../core/flow/tokenCache';
+import type { FlowResult, FlowServices, StageId } from '../../core/flow/types';
+import { createLogger, type LogLevel } from '../../core/logging/logger';
+import { Redactor } from '../../core/logging/redact';
+import type { ConnectionProfile } from '../../core/model/profile';
+import type { Sandbox } from '../../sandbox/types';
+import { buildSendRequest } from '../events';
+import { EXIT, STAGE_EXIT_CODES } from '../exitCodes';
+import type { CliOptions } from '../options';
+import { loadProfileFile } from '../profileSource';
+import { createHumanReporter, createJsonReporter, type Reporter } from '../reporter';
+import { startCliSandbox } from './sandboxSession';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly color: boolean;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+
+/** `run`, `test <stage>` and `send`: one engine run, reported per stage, mapped to an exit code. */
+export async function runFlowCommand(options: CliOptions, io: CliIo, signal: AbortSignal): Promise<number> {
+  const redactor = new Redactor();
+  const reporter: Reporter = options.json ? createJsonReporter(io.stdout, redactor) : createHumanReporter(io.stdout, redactor, io.color);
+  const minimum = LOG_LEVELS.indexOf((io.env.EVENTSTREAM_FLOW_LOG as LogLevel | undefined) ?? 'warn');
+  const logger = createLogger({ log: (level, message) => LOG_LEVELS.indexOf(level) >= minimum && io.stderr(`${level}: ${message}\n`) }, redactor);
+
+  const target: StageId = options.command === 'test' ? (options.stage ?? 'keyVaultToken') : 'send';
+  const send = target === 'send' ? await buildSendRequest(options) : undefined;
+
+  let sandbox: Sandbox | undefined;
+  let profile: ConnectionProfile;
+  if (options.sandbox && options.profilePath === undefined) {
+    sandbox = await startCliSandbox(options, redactor);
+    profile = sandbox.profile({ protocol: options.protocol ?? 'rest' });
+  } else {
+    profile = await loadProfileFile(options.profilePath ?? '', (m) => io.stderr(`warning: ${redactor.redact(m)}\n`), io.env);
+  }
+
+  try {
+    if (!options.json) {
+      const where = `${profile.endpoint.namespace}/${profile.endpoint.eventHubName}`;
+      const protocol = (send?.protocol ?? profile.endpoint.protocol).toUpperCase();
+      reporter.note(`Eventstream Flow — profile "${profile.name}"${sandbox ? ' (local sandbox)' : ''} → ${where} over ${protocol}`);
+    }
+    const services: FlowServices = { redactor, logger, tokenCache: new TokenCache(), stageTimeoutMs: options.timeoutMs, now: Date.now };
+    const result = await runFlow(profile, services, { target, signal, onEvent: (e) => reporter.event(e), ...(send ? { send } : {}) });
+    const exitCode = exitCodeOf(result);
+    reporter.result(result, exitCode);
+    if (sandbox && result.send && !options.json) {
+      reporter.note(describeArrivals(sandbox));
+    }
+    return exitCode;
+  } finally {
+    await sandbox?.stop();
+  }
+}
+
+export function exitCodeOf(result: FlowResult): number {
+  if (result.ok) {
+    return EXIT.ok;
+  }
+  if (result.cancelled) {
+    return EXIT.cancelled;
+  }
+  return result.failedStage ? STAGE_EXIT_CODES[result.failedStage] : EXIT.internal;
+}
+
+/** Proof from the other side: what the sandbox's Event Hubs peer recorded. */
+function describeArrivals(sandbox: Sandbox): string {
+  const events = sandbox.received.all();
+  const byPartition = new Map<string, number>();
+  for (const e of events) {
+    byPartition.set(e.partitionId, (byPartition.get(e.partitionId) ?? 0) + 1);
+  }
+  const partitions = [...byPartition].map(([p, n]) => `partition ${p}: ${n}`).join(', ');
+  const last = events.at(-1);
+  const preview = last ? ` Last body: ${truncate(last.body.toString('utf8').replace(/\s+/g, ' '), 160)}` : '';
+  return `The sandbox's Event Hubs received ${events.length} event${events.length === 1 ? '' : 's'} (${partitions}).${preview}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

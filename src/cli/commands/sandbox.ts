@@ -1,0 +1,78 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redactor } from '../../core/logging/redact';
+import type { ConnectionProfile } from '../../core/model/profile';
+import { toShareableProfile } from '../../core/model/shareable';
+import type { CliIo } from './flow';
+import type { CliOptions } from '../options';
+import { SECRET_ENV } from '../profileSource';
+import { startCliSandbox } from './sandboxSession';
+
+/**
+ * `sandbox`: starts the peers and keeps them up until Ctrl+C. It writes a profile without
+ * secrets, and the sandbox's throwaway secrets to a separate 0600 env file; neither is printed.
+ */
+export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: AbortSignal): Promise<number> {
+  const redactor = new Redactor();
+  const sandbox = await startCliSandbox(options, redactor);
+  try {
+    const dir = await mkdtemp(join(tmpdir(), 'eventstream-flow-sandbox-'));
+    const profile: ConnectionProfile = sandbox.profile({ name: 'Local sandbox', protocol: options.protocol ?? 'rest' });
+    const profilePath = join(dir, 'profile.json');
+    const envPath = join(dir, 'secrets.env');
+    const caPath = join(dir, 'ca.pem');
+    await writeFile(profilePath, JSON.stringify(toShareableProfile(profile), null, 2) + '\n', { mode: 0o600 });
+    const { auth } = profile.keyVault;
+    const lines = [
+      '# Throwaway credentials of the local sandbox; they die with it.',
+      ...(auth.kind === 'servicePrincipal' ? [`export ${SECRET_ENV.clientSecret}='${auth.clientSecret}'`] : []),
+      `export NODE_EXTRA_CA_CERTS='${caPath}'`,
+      `export ESF_SANDBOX_CA_DIR='${process.env.ESF_SANDBOX_CA_DIR ?? ''}'`,
+    ];
+    await writeFile(envPath, lines.join('\n') + '\n', { mode: 0o600 });
+    await writeFile(caPath, sandbox.caPem);
+
+    const summary = {
+      type: 'sandbox',
+      authorityHost: sandbox.urls.authorityHost,
+      vaultUrl: sandbox.urls.vaultUrl,
+      namespace: sandbox.urls.namespace,
+      emulatorNamespace: sandbox.urls.emulatorNamespace,
+      eventHubName: sandbox.world.eventHubName,
+      tenantId: sandbox.world.tenantId,
+      profile: profilePath,
+      secretsEnv: envPath,
+      ca: caPath,
+    };
+    if (options.json) {
+      io.stdout(redactor.redact(JSON.stringify(summary)) + '\n');
+    } else {
+      io.stdout(
+        redactor.redact(
+          [
+            'Local sandbox is running (Entra ID, Key Vault, Event Hubs REST + AMQP). Ctrl+C stops it.',
+            `  Entra ID authority  ${summary.authorityHost}   tenant ${summary.tenantId}`,
+            `  Key Vault           ${summary.vaultUrl}`,
+            `  Event Hubs          ${summary.namespace}/${summary.eventHubName}   (emulator TCP: ${summary.emulatorNamespace})`,
+            `  Profile (no secrets) ${profilePath}`,
+            '',
+            'In another terminal:',
+            `  source ${envPath}`,
+            `  eventstream-flow run --profile ${profilePath}`,
+            '',
+          ].join('\n'),
+        ),
+      );
+    }
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) {
+        resolve();
+      }
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    return 0;
+  } finally {
+    await sandbox.stop();
+  }
+}

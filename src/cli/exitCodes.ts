@@ -1,0 +1,20 @@
+import type { StageId } from '../core/flow/types';
+
+/** Exit codes: scripts can tell which stage failed without parsing output. */
+export const EXIT = {
+  ok: 0,
+  /** Unexpected internal error. */
+  internal: 1,
+  /** Bad arguments, or a profile that fails validation: nothing was sent. */
+  usage: 2,
+  cancelled: 130,
+} as const;
+
+export const STAGE_EXIT_CODES: Readonly<Record<StageId, number>> = {
+  keyVaultToken: 11,
+  readClientId: 12,
+  readClientSecret: 13,
+  eventHubsToken: 14,
+  send: 15,
+  probe: 16,
+};

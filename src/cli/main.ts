@@ -1,0 +1,58 @@
+import { explainError, formatExplainedError } from '../core/errors/explain';
+import { isValidationError } from '../core/errors/errors';
+import { Redactor } from '../core/logging/redact';
+import { runFlowCommand, type CliIo } from './commands/flow';
+import { runSandboxCommand } from './commands/sandbox';
+import { EXIT } from './exitCodes';
+import { HELP, parseCliArgs, type CliOptions } from './options';
+import { runWithSandboxTrust } from './sandboxTrust';
+
+/** The CLI entry point; returns the process exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCliArgs(argv);
+  } catch (error) {
+    return reportStartupError(error, io);
+  }
+  if (options.command === 'help') {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  try {
+    if (options.sandbox && options.profilePath === undefined) {
+      const code = await runWithSandboxTrust(argv);
+      if (code !== undefined) {
+        return code;
+      }
+    }
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      return options.command === 'sandbox'
+        ? await runSandboxCommand(options, io, controller.signal)
+        : await runFlowCommand(options, io, controller.signal);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  } catch (error) {
+    return reportStartupError(error, io);
+  }
+}
+
+/** Errors before any stage ran: bad input (exit 2) or a bug (exit 1), explained, never a stack. */
+function reportStartupError(error: unknown, io: CliIo): number {
+  if (isValidationError(error)) {
+    io.stderr(`error: ${error.field}: ${error.problem}\n  fix: ${error.fix}\n`);
+    return EXIT.usage;
+  }
+  const explained = explainError(error, {});
+  io.stderr(new Redactor().redact(`error: ${formatExplainedError(explained)}\n`));
+  if (process.env.EVENTSTREAM_FLOW_LOG === 'debug' && error instanceof Error && error.stack) {
+    io.stderr(new Redactor().redact(error.stack) + '\n');
+  }
+  return EXIT.internal;
+}

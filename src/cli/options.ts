@@ -1,0 +1,209 @@
+import { parseArgs } from 'node:util';
+import type { StageId } from '../core/flow/types';
+import { ValidationError } from '../core/errors/errors';
+
+export const HELP = `eventstream-flow — run and troubleshoot the secure Key Vault → Entra ID → Eventstream flow
+
+Usage:
+  eventstream-flow run   [options]            run all five stages and send one sample event
+  eventstream-flow test <stage> [options]     run one stage (and the stages it needs)
+  eventstream-flow send  [options]            send events through the whole flow
+  eventstream-flow sandbox [options]          start the local sandbox and print a ready profile
+
+Stages: kv-token, client-id, client-secret, eh-token, send, probe
+
+Options:
+  --profile FILE         profile JSON (see README); without it, a fresh local sandbox is used
+  --sandbox              use a fresh local sandbox even if a profile is given elsewhere
+  --json                 print one JSON object per stage, then a result object (stdout)
+  --timeout SECONDS      per-stage timeout (default 30)
+  --protocol rest|amqp   how to send (default: the profile's)
+  -h, --help             show this help
+
+Send options (run, send):
+  --body JSON            event body; Data Factory expressions like @{guid()}, @{utcNow()},
+                         @{rand(1,100)}, @{pipeline().parameters.NAME} are substituted
+  --file PATH            read the body from a file instead
+  --param NAME=VALUE     a pipeline parameter for @{pipeline().parameters.NAME} (repeatable)
+  --count N              send N events (one batch where possible; default 1)
+  --partition-key KEY    route by partition key
+  --partition-id ID      send to one partition
+  --property NAME=VALUE  custom event property (repeatable)
+  --content-type TYPE    the events' content type (default application/json)
+
+Sandbox only:
+  --fault STAGE:KIND     make a stage fail the way Azure does, e.g. eh-token:invalidClientSecret
+                         (kinds: invalidClientSecret, expiredClientSecret, unknownClient,
+                         unknownTenant, wrongAudience, missingRole, secretNotFound, secretDisabled,
+                         throttled, serviceUnavailable, oversizedEvent, connectionRefused,
+                         connectionReset, timeout)
+
+Secrets never go on the command line. They come from environment variables, or a hidden prompt:
+  EVENTSTREAM_FLOW_CLIENT_SECRET      the Key Vault reader's client secret (service principal)
+  EVENTSTREAM_FLOW_SAS_KEY            the endpoint's SAS key (SAS auth)
+  EVENTSTREAM_FLOW_CONNECTION_STRING  the endpoint's connection string (connection-string auth)
+
+Exit codes: 0 ok, 2 bad input, 11 Key Vault token, 12 read client id, 13 read client secret,
+            14 Event Hubs token, 15 send, 16 probe, 130 cancelled, 1 internal error.
+`;
+
+export type CliCommand = 'run' | 'test' | 'send' | 'sandbox' | 'help';
+
+export interface CliOptions {
+  readonly command: CliCommand;
+  readonly stage?: StageId;
+  readonly profilePath?: string;
+  readonly sandbox: boolean;
+  readonly json: boolean;
+  readonly timeoutMs: number;
+  readonly protocol?: 'rest' | 'amqp';
+  readonly body?: string;
+  readonly file?: string;
+  readonly params: Record<string, string>;
+  readonly count: number;
+  readonly partitionKey?: string;
+  readonly partitionId?: string;
+  readonly properties: Record<string, string>;
+  readonly contentType?: string;
+  readonly faults: readonly { stage: StageId; kind: string }[];
+}
+
+const STAGE_ALIASES: Readonly<Record<string, StageId>> = {
+  'kv-token': 'keyVaultToken',
+  'key-vault-token': 'keyVaultToken',
+  keyvaulttoken: 'keyVaultToken',
+  'client-id': 'readClientId',
+  'read-client-id': 'readClientId',
+  readclientid: 'readClientId',
+  'client-secret': 'readClientSecret',
+  'read-client-secret': 'readClientSecret',
+  readclientsecret: 'readClientSecret',
+  'eh-token': 'eventHubsToken',
+  'event-hubs-token': 'eventHubsToken',
+  eventhubstoken: 'eventHubsToken',
+  send: 'send',
+  probe: 'probe',
+};
+
+export function parseStage(text: string): StageId {
+  const stage = STAGE_ALIASES[text.toLowerCase()];
+  if (!stage) {
+    throw new ValidationError('stage', `'${text}' is not a stage.`, 'Use one of: kv-token, client-id, client-secret, eh-token, send, probe.');
+  }
+  return stage;
+}
+
+/** Arguments that look like secrets are refused: a shell history is not a vault. */
+const SECRET_FLAGS = ['--client-secret', '--secret', '--key', '--sas-key', '--connection-string', '--password', '--token'];
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const secretFlag = argv.find((a) => SECRET_FLAGS.includes(a.split('=')[0] ?? ''));
+  if (secretFlag) {
+    throw new ValidationError(
+      secretFlag.split('=')[0] ?? secretFlag,
+      'Secrets are never accepted as command-line arguments (they would be echoed and kept in shell history).',
+      'Set EVENTSTREAM_FLOW_CLIENT_SECRET, EVENTSTREAM_FLOW_SAS_KEY or EVENTSTREAM_FLOW_CONNECTION_STRING, or answer the hidden prompt.',
+    );
+  }
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      profile: { type: 'string' },
+      sandbox: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      timeout: { type: 'string' },
+      protocol: { type: 'string' },
+      body: { type: 'string' },
+      file: { type: 'string' },
+      param: { type: 'string', multiple: true },
+      count: { type: 'string' },
+      'partition-key': { type: 'string' },
+      'partition-id': { type: 'string' },
+      property: { type: 'string', multiple: true },
+      'content-type': { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+
+  const [first, second, ...rest] = positionals;
+  if (values.help || first === undefined || first === 'help') {
+    return { ...defaults(), command: 'help' };
+  }
+  if (!['run', 'test', 'send', 'sandbox'].includes(first)) {
+    throw new ValidationError('command', `'${first}' is not a command.`, 'Use run, test <stage>, send or sandbox (see --help).');
+  }
+  const command = first as CliCommand;
+  if (command === 'test' && second === undefined) {
+    throw new ValidationError('stage', 'test needs a stage.', 'Write e.g. `eventstream-flow test kv-token`.');
+  }
+  const extra = command === 'test' ? rest : [second, ...rest].filter((p) => p !== undefined);
+  if (extra.length > 0) {
+    throw new ValidationError('arguments', `Unexpected argument '${extra[0]}'.`, 'See --help for the options each command takes.');
+  }
+  if (values.body !== undefined && values.file !== undefined) {
+    throw new ValidationError('--body/--file', 'Both a body and a file were given.', 'Give one of them.');
+  }
+  if (values['partition-key'] !== undefined && values['partition-id'] !== undefined) {
+    throw new ValidationError('--partition-key/--partition-id', 'A partition key and a partition id cannot be combined.', 'Give one of them.');
+  }
+  const protocol = values.protocol;
+  if (protocol !== undefined && protocol !== 'rest' && protocol !== 'amqp') {
+    throw new ValidationError('--protocol', `'${protocol}' is not a protocol.`, 'Use rest or amqp.');
+  }
+  return {
+    command,
+    ...(command === 'test' && second !== undefined ? { stage: parseStage(second) } : {}),
+    ...(values.profile !== undefined ? { profilePath: values.profile } : {}),
+    sandbox: values.sandbox || (values.profile === undefined && command !== 'sandbox') || command === 'sandbox',
+    json: values.json,
+    timeoutMs: positiveNumber('--timeout', values.timeout, 30) * 1000,
+    ...(protocol !== undefined ? { protocol } : {}),
+    ...(values.body !== undefined ? { body: values.body } : {}),
+    ...(values.file !== undefined ? { file: values.file } : {}),
+    params: pairs('--param', values.param),
+    count: Math.floor(positiveNumber('--count', values.count, 1)),
+    ...(values['partition-key'] !== undefined ? { partitionKey: values['partition-key'] } : {}),
+    ...(values['partition-id'] !== undefined ? { partitionId: values['partition-id'] } : {}),
+    properties: pairs('--property', values.property),
+    ...(values['content-type'] !== undefined ? { contentType: values['content-type'] } : {}),
+    faults: (values.fault ?? []).map(parseFault),
+  };
+}
+
+function defaults(): CliOptions {
+  return { command: 'help', sandbox: false, json: false, timeoutMs: 30_000, params: {}, count: 1, properties: {}, faults: [] };
+}
+
+function positiveNumber(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) {
+    return fallback;
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ValidationError(flag, `'${text}' is not a positive number.`, `Write e.g. ${flag} ${fallback}.`);
+  }
+  return value;
+}
+
+function pairs(flag: string, items: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const at = item.indexOf('=');
+    if (at <= 0) {
+      throw new ValidationError(flag, `'${item}' is not NAME=VALUE.`, `Write e.g. ${flag} site=Oslo.`);
+    }
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}
+
+function parseFault(text: string): { stage: StageId; kind: string } {
+  const [stage, kind] = text.split(':');
+  if (!stage || !kind) {
+    throw new ValidationError('--fault', `'${text}' is not STAGE:KIND.`, 'Write e.g. --fault eh-token:invalidClientSecret.');
+  }
+  return { stage: parseStage(stage), kind };
+}

@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { ValidationError } from '../core/errors/errors';
+import type { ConnectionProfile } from '../core/model/profile';
+import { validateProfile } from '../core/model/validate';
+import { promptHidden } from './prompt';
+
+export const SECRET_ENV = {
+  clientSecret: 'EVENTSTREAM_FLOW_CLIENT_SECRET',
+  sasKey: 'EVENTSTREAM_FLOW_SAS_KEY',
+  connectionString: 'EVENTSTREAM_FLOW_CONNECTION_STRING',
+} as const;
+
+type Warn = (message: string) => void;
+
+/**
+ * Reads a profile file and fills its secrets from the environment or a hidden prompt. Secrets
+ * written into the file still work, with a warning: the file is exactly what this flow avoids.
+ */
+export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.ProcessEnv = process.env): Promise<ConnectionProfile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ValidationError('--profile', `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path, or run `eventstream-flow sandbox` to write an example profile.');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError('--profile', `${path} is not valid JSON: ${(error as Error).message}.`, 'Fix the JSON (a trailing comma or a missing quote is the usual cause).');
+  }
+  if (typeof raw !== 'object' || raw === null) {
+    throw new ValidationError('--profile', `${path} does not hold a JSON object.`, 'See the README for the profile format.');
+  }
+  const profile = await withSecrets(raw as ConnectionProfile, path, warn, env);
+  const problems = validateProfile(profile);
+  if (problems.length > 0) {
+    throw problems[0] as ValidationError;
+  }
+  return profile;
+}
+
+async function withSecrets(profile: ConnectionProfile, path: string, warn: Warn, env: NodeJS.ProcessEnv): Promise<ConnectionProfile> {
+  let keyVault = profile.keyVault;
+  const auth = keyVault?.auth;
+  if (auth?.kind === 'servicePrincipal') {
+    const clientSecret = await secretFrom(auth.clientSecret, SECRET_ENV.clientSecret, 'Key Vault reader client secret', path, warn, env);
+    keyVault = { ...keyVault, auth: { ...auth, clientSecret } };
+  }
+  let endpoint = profile.endpoint;
+  const endpointAuth = endpoint?.auth;
+  if (endpointAuth?.kind === 'sas') {
+    endpoint = { ...endpoint, auth: { ...endpointAuth, key: await secretFrom(endpointAuth.key, SECRET_ENV.sasKey, 'SAS key', path, warn, env) } };
+  } else if (endpointAuth?.kind === 'connectionString') {
+    const connectionString = await secretFrom(endpointAuth.connectionString, SECRET_ENV.connectionString, 'connection string', path, warn, env);
+    endpoint = { ...endpoint, auth: { ...endpointAuth, connectionString } };
+  }
+  return { ...profile, keyVault, endpoint };
+}
+
+async function secretFrom(inFile: string | undefined, variable: string, what: string, path: string, warn: Warn, env: NodeJS.ProcessEnv): Promise<string> {
+  const fromEnv = env[variable];
+  if (fromEnv) {
+    return fromEnv;
+  }
+  if (inFile) {
+    warn(`${path} contains the ${what}. Prefer ${variable}: a secret in a file is what this flow exists to avoid.`);
+    return inFile;
+  }
+  if (process.stdin.isTTY) {
+    return promptHidden(`${what}: `);
+  }
+  throw new ValidationError(variable, `The ${what} is not set.`, `Set ${variable} in the environment (or run in a terminal to be prompted).`);
+}

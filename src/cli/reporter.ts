@@ -1,0 +1,110 @@
+import type { ExplainedError } from '../core/errors/errors';
+import type { Redactor } from '../core/logging/redact';
+import type { FlowEvent, FlowResult, StageId } from '../core/flow/types';
+import { STAGE_TITLES } from '../core/flow/types';
+import { STAGE_EXIT_CODES } from './exitCodes';
+
+export interface Reporter {
+  event(event: FlowEvent): void;
+  result(result: FlowResult, exitCode: number): void;
+  note(message: string): void;
+}
+
+type Write = (text: string) => void;
+
+const TITLE_WIDTH = Math.max(...Object.values(STAGE_TITLES).map((t) => t.length));
+
+/** Human output: one line per stage with its duration; failures get cause, fix and docs. */
+export function createHumanReporter(out: Write, redactor: Redactor, color: boolean): Reporter {
+  const paint = (code: string, text: string): string => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const write = (text: string): void => out(redactor.redact(text) + '\n');
+  const line = (mark: string, stage: StageId, duration: string, text: string): void =>
+    write(`  ${mark} ${STAGE_TITLES[stage].padEnd(TITLE_WIDTH)} ${duration.padStart(7)}  ${text}`);
+  return {
+    event(event) {
+      switch (event.type) {
+        case 'stageStarted':
+          return;
+        case 'stageSucceeded':
+          return line(paint('32', '✔'), event.stage, `${event.durationMs} ms`, event.summary);
+        case 'stageSkipped':
+          return line(paint('2', '–'), event.stage, '', paint('2', event.reason));
+        case 'stageCancelled':
+          return line(paint('33', '■'), event.stage, `${event.durationMs} ms`, 'cancelled');
+        case 'stageFailed':
+          line(paint('31', '✘'), event.stage, `${event.durationMs} ms`, `${paint('31', event.error.code)} — ${event.error.explanation.summary}`);
+          return writeExplanation(write, event.error);
+      }
+    },
+    result(result, exitCode) {
+      for (const outcome of result.outcomes) {
+        if (outcome.status === 'notRun') {
+          line(paint('2', '·'), outcome.stage, '', paint('2', 'not run: an earlier stage failed'));
+        }
+      }
+      if (result.ok) {
+        write(paint('32', `Flow succeeded in ${result.totalMs} ms.`));
+      } else if (result.cancelled) {
+        write(paint('33', 'Cancelled.'));
+      } else if (result.failedStage) {
+        const n = STAGE_EXIT_CODES[result.failedStage] - 10;
+        write(paint('31', `Flow failed at stage ${n} (${STAGE_TITLES[result.failedStage]}) after ${result.totalMs} ms. Exit code ${exitCode}.`));
+      }
+    },
+    note(message) {
+      write(message);
+    },
+  };
+}
+
+function writeExplanation(write: Write, error: ExplainedError): void {
+  const { explanation } = error;
+  write(`      Cause: ${explanation.cause}`);
+  write(`      Fix:   ${explanation.fix}`);
+  if (explanation.docsUrl) {
+    write(`      Docs:  ${explanation.docsUrl}`);
+  }
+  if (error.message && error.message !== explanation.summary) {
+    write(`      Said:  ${firstLine(error.message)}`);
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split(/\r?\n/)[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/** JSON output: one object per finished stage, then one result object; every line redacted. */
+export function createJsonReporter(out: Write, redactor: Redactor): Reporter {
+  const emit = (value: object): void => out(redactor.redact(JSON.stringify(value)) + '\n');
+  return {
+    event(event) {
+      if (event.type === 'stageStarted') {
+        return;
+      }
+      const status = { stageSucceeded: 'succeeded', stageFailed: 'failed', stageSkipped: 'skipped', stageCancelled: 'cancelled' }[event.type];
+      emit({ type: 'stage', stage: event.stage, title: STAGE_TITLES[event.stage], status, ...withoutType(event) });
+    },
+    result(result, exitCode) {
+      emit({
+        type: 'result',
+        ok: result.ok,
+        cancelled: result.cancelled,
+        exitCode,
+        totalMs: result.totalMs,
+        ...(result.failedStage ? { failedStage: result.failedStage } : {}),
+        ...(result.send ? { send: result.send } : {}),
+        ...(result.endpoint ? { endpoint: result.endpoint } : {}),
+        outcomes: result.outcomes.map((o) => ({ stage: o.stage, status: o.status, durationMs: o.durationMs })),
+      });
+    },
+    note(message) {
+      emit({ type: 'note', message });
+    },
+  };
+}
+
+function withoutType(event: FlowEvent): object {
+  const { type: _type, stage: _stage, ...rest } = event;
+  return rest;
+}

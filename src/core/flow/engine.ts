@@ -1,0 +1,180 @@
+import { explainError } from '../errors/explain';
+import type { ExplainedError } from '../errors/errors';
+import type { ConnectionProfile } from '../model/profile';
+import { dependenciesOf, PIPELINE_STAGES, planFor, skipReason, STAGE_ORDER } from './plan';
+import type { FlowRequest, StageImplementation } from './stage';
+import { STAGES } from './stages';
+import type { FlowEvent, FlowResult, FlowServices, StageContext, StageId, StageOutcome, StageOutputs } from './types';
+import { STAGE_TITLES } from './types';
+
+export interface RunFlowOptions extends FlowRequest {
+  /** The last stage to run; its dependencies run first. Default `send` (the whole pipeline). */
+  readonly target?: StageId;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: FlowEvent) => void;
+  /** Replace stage implementations (tests). */
+  readonly stages?: Partial<{ [S in StageId]: StageImplementation<S> }>;
+}
+
+/** Thrown into a stage's signal when it overruns `stageTimeoutMs`; parseError reads `code`. */
+export class StageTimeoutError extends Error {
+  readonly code = 'StageTimeout';
+  constructor(stage: StageId, timeoutMs: number) {
+    super(`${STAGE_TITLES[stage]} did not finish within ${Math.round(timeoutMs / 1000)} s.`);
+    this.name = 'StageTimeoutError';
+  }
+}
+
+/**
+ * Runs the stages needed for `target` in dependency order. Independent stages (the two Key Vault
+ * reads) run in parallel; a failed stage stops only the stages that depend on it, so both reads
+ * report even if one fails. Every stage gets its own timeout; the caller's signal cancels all.
+ */
+export async function runFlow(profile: ConnectionProfile, services: FlowServices, options: RunFlowOptions = {}): Promise<FlowResult> {
+  const target = options.target ?? 'send';
+  const plan = planFor(target, profile);
+  const runSignal = options.signal ?? new AbortController().signal;
+  const implementations = { ...STAGES, ...options.stages } as { [S in StageId]: StageImplementation<S> };
+  const log = services.logger.child('flow');
+  const started = services.now();
+
+  registerProfileSecrets(profile, services);
+  const emit = (event: FlowEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch (error) {
+      log.error('An event listener failed', error);
+    }
+  };
+
+  // Pipeline stages this endpoint does not need are shown as skipped rather than silently missing.
+  if (target === 'send' || target === 'probe') {
+    for (const stage of PIPELINE_STAGES) {
+      const reason = skipReason(stage, profile);
+      if (reason && !plan.includes(stage)) {
+        emit({ type: 'stageSkipped', stage, reason });
+      }
+    }
+  }
+
+  const outputs: Partial<StageOutputs> = {};
+  const outcomes = new Map<StageId, StageOutcome>();
+  const running = new Map<StageId, Promise<boolean>>();
+  const ctxFor = (signal: AbortSignal): StageContext => ({ profile, services, redactor: services.redactor, signal });
+
+  const runStage = async (stage: StageId): Promise<boolean> => {
+    const stageStart = services.now();
+    const elapsed = (): number => services.now() - stageStart;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new StageTimeoutError(stage, services.stageTimeoutMs)), services.stageTimeoutMs);
+    const signal = AbortSignal.any([runSignal, timeout.signal]);
+    emit({ type: 'stageStarted', stage, at: stageStart });
+    log.info(`${STAGE_TITLES[stage]}: started`);
+    try {
+      const implementation = implementations[stage] as StageImplementation;
+      const result = await untilAborted(implementation.run(ctxFor(signal), outputs, options), signal);
+      (outputs as Record<StageId, unknown>)[stage] = result.output;
+      const durationMs = elapsed();
+      outcomes.set(stage, { stage, status: 'succeeded', durationMs, summary: result.summary });
+      emit({ type: 'stageSucceeded', stage, durationMs, summary: result.summary, ...(result.cached ? { cached: true } : {}) });
+      log.info(`${STAGE_TITLES[stage]}: succeeded in ${durationMs} ms (${result.summary})`);
+      return true;
+    } catch (error) {
+      const durationMs = elapsed();
+      if (runSignal.aborted) {
+        outcomes.set(stage, { stage, status: 'cancelled', durationMs });
+        emit({ type: 'stageCancelled', stage, durationMs });
+        log.info(`${STAGE_TITLES[stage]}: cancelled`);
+        return false;
+      }
+      const cause: unknown = timeout.signal.aborted ? timeout.signal.reason : error;
+      const explained: ExplainedError = explainError(cause, { stage, secrets: [] });
+      const safe = { ...explained, message: services.redactor.redact(explained.message) };
+      outcomes.set(stage, { stage, status: 'failed', durationMs, error: safe });
+      emit({ type: 'stageFailed', stage, durationMs, error: safe });
+      log.error(`${STAGE_TITLES[stage]}: failed in ${durationMs} ms [${safe.code}] ${safe.explanation.summary}`, cause);
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const schedule = (stage: StageId): Promise<boolean> => {
+    let pending = running.get(stage);
+    if (!pending) {
+      pending = (async () => {
+        const deps = dependenciesOf(stage, profile).filter((d) => plan.includes(d));
+        const depsOk = await Promise.all(deps.map(schedule));
+        if (runSignal.aborted) {
+          outcomes.set(stage, { stage, status: 'cancelled' });
+          return false;
+        }
+        if (!depsOk.every(Boolean)) {
+          outcomes.set(stage, { stage, status: 'notRun' });
+          return false;
+        }
+        return runStage(stage);
+      })();
+      running.set(stage, pending);
+    }
+    return pending;
+  };
+
+  await Promise.all(plan.map(schedule));
+
+  const ordered = STAGE_ORDER.filter((s) => outcomes.has(s)).map((s) => outcomes.get(s) as StageOutcome);
+  const failed = ordered.find((o) => o.status === 'failed');
+  const cancelled = runSignal.aborted;
+  const result: FlowResult = {
+    ok: !failed && !cancelled && ordered.every((o) => o.status === 'succeeded'),
+    cancelled,
+    outcomes: ordered,
+    totalMs: services.now() - started,
+    ...(failed ? { failedStage: failed.stage } : {}),
+    ...(outputs.send ? { send: outputs.send } : {}),
+    ...(outputs.probe ? { endpoint: outputs.probe } : {}),
+  };
+  log.info(`Flow to '${target}' ${result.ok ? 'succeeded' : cancelled ? 'was cancelled' : 'failed'} in ${result.totalMs} ms`);
+  return result;
+}
+
+/** Everything in the profile that must never be printed. */
+export function registerProfileSecrets(profile: ConnectionProfile, services: Pick<FlowServices, 'redactor'>): void {
+  const { auth } = profile.keyVault;
+  if (auth.kind === 'servicePrincipal') {
+    services.redactor.add(auth.clientSecret);
+  }
+  const endpointAuth = profile.endpoint.auth;
+  if (endpointAuth.kind === 'sas') {
+    services.redactor.add(endpointAuth.key);
+  } else if (endpointAuth.kind === 'connectionString') {
+    services.redactor.add(endpointAuth.connectionString);
+    const key = /SharedAccessKey=([^;]+)/i.exec(endpointAuth.connectionString)?.[1];
+    services.redactor.add(key);
+  }
+}
+
+/**
+ * Stops waiting as soon as the signal aborts, even if the stage's own I/O ignores it: a cancelled
+ * run must return at once. The abandoned promise's rejection is swallowed.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,29 @@
+import type { SendRequest, StageContext, StageId, StageOutputs } from './types';
+
+/** What the caller asks of a run beyond the profile. */
+export interface FlowRequest {
+  /** Required when the plan includes `send`. */
+  readonly send?: SendRequest;
+}
+
+export interface StageRun<T> {
+  readonly output: T;
+  /** One safe line for the timeline and the log: never a secret value or token. */
+  readonly summary: string;
+  readonly cached?: boolean;
+}
+
+/** One stage of the flow: runnable alone, given its dependencies' outputs. */
+export interface StageImplementation<S extends StageId = StageId> {
+  readonly id: S;
+  run(ctx: StageContext, inputs: Partial<StageOutputs>, request: FlowRequest): Promise<StageRun<StageOutputs[S]>>;
+}
+
+/** A dependency's output; its absence is a bug in the plan, not a user error. */
+export function need<K extends keyof StageOutputs>(inputs: Partial<StageOutputs>, key: K): StageOutputs[K] {
+  const value = inputs[key];
+  if (value === undefined) {
+    throw new Error(`Internal error: stage input '${key}' is missing.`);
+  }
+  return value;
+}

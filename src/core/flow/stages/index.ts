@@ -1,0 +1,17 @@
+import type { StageImplementation } from '../stage';
+import type { StageId } from '../types';
+import { eventHubsTokenStage } from './eventHubsToken';
+import { keyVaultTokenStage } from './keyVaultToken';
+import { probeStage } from './probe';
+import { readClientIdStage } from './readClientId';
+import { readClientSecretStage } from './readClientSecret';
+import { sendStage } from './send';
+
+export const STAGES: { readonly [S in StageId]: StageImplementation<S> } = {
+  keyVaultToken: keyVaultTokenStage,
+  readClientId: readClientIdStage,
+  readClientSecret: readClientSecretStage,
+  eventHubsToken: eventHubsTokenStage,
+  send: sendStage,
+  probe: probeStage,
+};

@@ -1,0 +1,27 @@
+import { probeEndpoint } from '../../azure/amqpClient';
+import type { StageImplementation } from '../stage';
+import { endpointTargetOf } from './endpointAuth';
+
+/**
+ * Checks the endpoint without sending: an AMQP `$management` READ of the hub and its partitions.
+ * It proves DNS, TLS, authentication and the hub name in one cheap round trip.
+ */
+export const probeStage: StageImplementation<'probe'> = {
+  id: 'probe',
+  async run(ctx, inputs) {
+    const target = endpointTargetOf(ctx, inputs);
+    const info = await probeEndpoint({
+      namespace: target.namespace,
+      eventHubName: target.eventHubName,
+      auth: target.amqp,
+      signal: ctx.signal,
+      trustedCaPem: ctx.profile.trustedCaPem,
+      transport: ctx.profile.endpoint.amqpTransport ?? 'tcp',
+    });
+    const events = info.partitions.reduce((n, p) => n + (p.isEmpty ? 0 : p.lastEnqueuedSequenceNumber - p.beginningSequenceNumber + 1), 0);
+    return {
+      output: info,
+      summary: `hub ${info.eventHubName} reachable: ${info.partitionIds.length} partition${info.partitionIds.length === 1 ? '' : 's'} (${info.partitionIds.join(', ')}), ${events} retained event${events === 1 ? '' : 's'}`,
+    };
+  },
+};

@@ -1,0 +1,8 @@
+import type { StageImplementation } from '../stage';
+import { readPipelineSecret } from './readSecret';
+
+/** Stage 3: the pipeline service principal's client secret value, as stored in Key Vault. */
+export const readClientSecretStage: StageImplementation<'readClientSecret'> = {
+  id: 'readClientSecret',
+  run: (ctx, inputs) => readPipelineSecret(ctx, inputs, ctx.profile.keyVault.clientSecretSecret, 'clientSecret'),
+};

@@ -1,0 +1,60 @@
+import { readSecret } from '../../azure/keyVault';
+import type { SecretReference } from '../../model/profile';
+import { need, type StageRun } from '../stage';
+import type { SecretValue, StageContext, StageOutputs } from '../types';
+import { keyVaultResourceOf } from './authority';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Stages 2 and 3: GET {vault}/secrets/{name}/{version} with the stage-1 token. The value is
+ * registered with the redactor the moment it arrives; summaries carry name, version and state only.
+ */
+export async function readPipelineSecret(
+  ctx: StageContext,
+  inputs: Partial<StageOutputs>,
+  reference: SecretReference,
+  purpose: 'clientId' | 'clientSecret',
+): Promise<StageRun<SecretValue>> {
+  const token = need(inputs, 'keyVaultToken');
+  const secret = await readSecret({
+    vaultUrl: ctx.profile.keyVault.vaultUrl,
+    name: reference.name,
+    version: reference.version,
+    token,
+    audience: keyVaultResourceOf(ctx.profile),
+    signal: ctx.signal,
+    trustedCaPem: ctx.profile.trustedCaPem,
+  });
+  ctx.redactor.add(secret.value);
+  ctx.redactor.add(secret.value.trim());
+  const warning = warningFor(secret, purpose);
+  const version = reference.version ? `version ${short(secret.version)}` : `latest version ${short(secret.version)}`;
+  const expiry = secret.expiresOn ? `, expires ${secret.expiresOn.toISOString().slice(0, 10)}` : '';
+  return { output: secret, summary: `secret ${secret.name}, ${version}${expiry}${warning ? ` — warning: ${warning}` : ''}` };
+}
+
+/**
+ * Mistakes that Entra only reports one stage later (as AADSTS700016 or 7000215) are visible here
+ * already, from the value's shape: flag them where the user can fix them.
+ */
+function warningFor(secret: SecretValue, purpose: 'clientId' | 'clientSecret'): string | undefined {
+  const value = secret.value.trim();
+  if (value.length === 0) {
+    return 'the secret is empty';
+  }
+  if (purpose === 'clientId' && !GUID.test(value)) {
+    return 'the value is not a GUID; the client id is the application (client) id of the app registration';
+  }
+  if (purpose === 'clientSecret' && GUID.test(value)) {
+    return 'the value looks like a client secret *ID* (a GUID); store the secret *value* instead, or Entra answers AADSTS7000215';
+  }
+  if (secret.value !== value) {
+    return 'the value has leading or trailing whitespace';
+  }
+  return undefined;
+}
+
+function short(version: string): string {
+  return version.length > 8 ? `${version.slice(0, 8)}…` : version;
+}

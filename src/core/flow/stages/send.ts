@@ -1,0 +1,37 @@
+import { sendAmqp } from '../../azure/amqpClient';
+import { sendRest } from '../../azure/restSender';
+import { ValidationError } from '../../errors/errors';
+import type { StageImplementation } from '../stage';
+import { endpointTargetOf } from './endpointAuth';
+
+/**
+ * Stage 5: send the event(s). REST is what the pipeline's Web activity does (POST …/messages);
+ * AMQP is what the Event Hubs SDKs and Fabric's own samples use.
+ */
+export const sendStage: StageImplementation<'send'> = {
+  id: 'send',
+  async run(ctx, inputs, request) {
+    const send = request.send;
+    if (!send || send.events.length === 0) {
+      throw new ValidationError('events', 'There is nothing to send.', 'Give an event body (or --count greater than 0).');
+    }
+    const target = endpointTargetOf(ctx, inputs);
+    const protocol = send.protocol ?? ctx.profile.endpoint.protocol;
+    const common = {
+      namespace: target.namespace,
+      eventHubName: target.eventHubName,
+      request: send,
+      signal: ctx.signal,
+      trustedCaPem: ctx.profile.trustedCaPem,
+    };
+    const result =
+      protocol === 'rest'
+        ? await sendRest({ ...common, auth: target.rest })
+        : await sendAmqp({ ...common, auth: target.amqp, transport: ctx.profile.endpoint.amqpTransport ?? 'tcp' });
+    const where = send.partitionId !== undefined ? `, partition ${send.partitionId}` : send.partitionKey ? `, partition key ${send.partitionKey}` : '';
+    return {
+      output: result,
+      summary: `${result.eventsAccepted} event${result.eventsAccepted === 1 ? '' : 's'} accepted over ${protocol.toUpperCase()} (${result.bytes} bytes in ${result.requests} ${protocol === 'rest' ? (result.requests === 1 ? 'request' : 'requests') : result.requests === 1 ? 'batch' : 'batches'}${where}) by ${target.namespace}/${target.eventHubName}`,
+    };
+  },
+};
