@@ -1,0 +1,62 @@
+/** Every identifier the extension contributes, declared once (package.json must agree: a test checks). */
+export const EXTENSION_ID = 'eventstream-flow.eventstream-flow';
+
+export const COMMANDS = {
+  addProfile: 'eventstreamFlow.addProfile',
+  editProfile: 'eventstreamFlow.editProfile',
+  duplicateProfile: 'eventstreamFlow.duplicateProfile',
+  renameProfile: 'eventstreamFlow.renameProfile',
+  deleteProfile: 'eventstreamFlow.deleteProfile',
+  importProfiles: 'eventstreamFlow.importProfiles',
+  importConnectionString: 'eventstreamFlow.importConnectionString',
+  exportProfile: 'eventstreamFlow.exportProfile',
+  clearAllData: 'eventstreamFlow.clearAllData',
+  refresh: 'eventstreamFlow.refresh',
+  testKeyVaultToken: 'eventstreamFlow.testKeyVaultToken',
+  readClientId: 'eventstreamFlow.readClientId',
+  readClientSecret: 'eventstreamFlow.readClientSecret',
+  getEventHubsToken: 'eventstreamFlow.getEventHubsToken',
+  probeEndpoint: 'eventstreamFlow.probeEndpoint',
+  sendTestEvent: 'eventstreamFlow.sendTestEvent',
+  runFlow: 'eventstreamFlow.runFlow',
+  openSendPanel: 'eventstreamFlow.openSendPanel',
+  startSandbox: 'eventstreamFlow.startSandbox',
+  stopSandbox: 'eventstreamFlow.stopSandbox',
+  copySecretReference: 'eventstreamFlow.copySecretReference',
+  revealSecretValue: 'eventstreamFlow.revealSecretValue',
+  showLog: 'eventstreamFlow.showLog',
+  signIn: 'eventstreamFlow.signIn',
+} as const;
+
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+export const VIEWS = {
+  container: 'eventstreamFlow',
+  profiles: 'eventstreamFlow.profiles',
+} as const;
+
+/** Context keys and the type of their values. */
+export interface ContextKeys {
+  'eventstreamFlow.hasProfiles': boolean;
+  'eventstreamFlow.sandboxRunning': boolean;
+  'eventstreamFlow.flowRunning': boolean;
+}
+
+export const SETTINGS = {
+  section: 'eventstreamFlow',
+  defaultCloud: 'eventstreamFlow.defaultCloud',
+  stageTimeoutSeconds: 'eventstreamFlow.stageTimeoutSeconds',
+  keyVaultApiVersion: 'eventstreamFlow.keyVaultApiVersion',
+  defaultProtocol: 'eventstreamFlow.defaultProtocol',
+  amqpTransport: 'eventstreamFlow.amqpTransport',
+  historySize: 'eventstreamFlow.historySize',
+} as const;
+
+/** SecretStorage keys: every profile field lives here, never in settings or global state. */
+export const SECRET_KEYS = {
+  profileIndex: 'eventstreamFlow.profiles',
+  profile: (id: string) => `eventstreamFlow.profile:${id}` as const,
+} as const;
+
+/** Walkthrough id as VS Code addresses it: publisher.name#id. */
+export const WALKTHROUGH = 'eventstream-flow.eventstream-flow#gettingStarted';
