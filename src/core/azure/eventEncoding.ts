@@ -1,0 +1,82 @@
+import { ValidationError } from '../errors/errors';
+import type { EventToSend } from '../flow/types';
+
+/**
+ * One body encoding for REST and AMQP, so that both put the same bytes on the wire and report the
+ * same `bytes`: a string is sent as-is (UTF-8), anything else as its JSON text. AMQP gets the bytes
+ * as a Buffer (one data section): handing the SDK a string would JSON-encode it again ("\"hello\"").
+ */
+
+/** Event Hubs' maximum publication size (Standard and above): 1 MiB (wire facts §4.5). */
+export const MAX_EVENT_BYTES = 1_048_576;
+
+/** Event Hubs limit for partition keys and ids (core-amqp `maxPartitionKeyLength`). */
+export const MAX_PARTITION_KEY_LENGTH = 128;
+
+export interface EncodedEvent {
+  readonly index: number;
+  readonly bodyText: string;
+  readonly body: Buffer;
+  readonly bytes: number;
+  readonly contentType?: string;
+  readonly properties?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** The body as text: strings unchanged, everything else (numbers, objects, null) as JSON. */
+export function encodeBodyText(body: EventToSend['body']): string {
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+export function encodeEvent(event: EventToSend, index: number): EncodedEvent {
+  const bodyText = encodeBodyText(event.body);
+  const body = Buffer.from(bodyText, 'utf8');
+  return {
+    index,
+    bodyText,
+    body,
+    bytes: body.length,
+    ...(event.contentType ? { contentType: event.contentType } : {}),
+    ...(event.properties && Object.keys(event.properties).length > 0 ? { properties: event.properties } : {}),
+  };
+}
+
+/** Encodes every event; refuses, before anything is sent, an event whose body alone exceeds `maxBytes`. */
+export function encodeEvents(events: readonly EventToSend[], maxBytes: number = MAX_EVENT_BYTES): EncodedEvent[] {
+  if (events.length === 0) {
+    throw new ValidationError('events', 'is empty.', 'Add at least one event to send.');
+  }
+  return events.map((event, index) => {
+    const encoded = encodeEvent(event, index);
+    assertEventFits(encoded, maxBytes);
+    return encoded;
+  });
+}
+
+export function assertEventFits(event: EncodedEvent, maxBytes: number = MAX_EVENT_BYTES): void {
+  if (event.bytes > maxBytes) {
+    throw new ValidationError(
+      `events[${event.index}].body`,
+      `is ${event.bytes.toLocaleString('en-US')} bytes, over the ${maxBytes.toLocaleString('en-US')}-byte limit of an Event Hubs publication.`,
+      'Send a smaller event, or split the payload into several events.',
+    );
+  }
+}
+
+export function totalBytes(events: readonly EncodedEvent[]): number {
+  return events.reduce((sum, event) => sum + event.bytes, 0);
+}
+
+/** Partition key xor id, each at most 128 characters. */
+export function validatePartitioning(request: { readonly partitionKey?: string; readonly partitionId?: string }): void {
+  if (request.partitionKey !== undefined && request.partitionId !== undefined) {
+    throw new ValidationError('partitionKey', 'and partitionId are both set.', 'Use a partition key (hashed by the service) or a partition id, not both.');
+  }
+  for (const [field, value] of [
+    ['partitionKey', request.partitionKey],
+    ['partitionId', request.partitionId],
+  ] as const) {
+    if (value !== undefined && (value.length === 0 || value.length > MAX_PARTITION_KEY_LENGTH)) {
+      throw new ValidationError(field, `must be 1–${MAX_PARTITION_KEY_LENGTH} characters long.`, `Shorten the ${field}.`);
+    }
+  }
+}
