@@ -11,12 +11,19 @@ export const REDACTED = '[REDACTED]';
 const PATTERNS: readonly [RegExp, string][] = [
   // JWTs (three base64url parts; header always starts with eyJ).
   [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
-  [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
-  [/\b(SharedAccessSignature)\s+[^\s"'<]+/g, `$1 ${REDACTED}`],
+  // A bearer token, not prose ("missing a Bearer or PoP token") nor a challenge ("Bearer authorization=\"…\"").
+  [/\b(Bearer)\s+(?![A-Za-z_]+=")[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  // A SAS token (it carries sr=/sig=/se=/skn=), not the word in a sentence.
+  [/\b(SharedAccessSignature)\s+(?=[^\s"'<]*\b(?:sr|sig|se|skn)=)[^\s"'<]+/gi, `$1 ${REDACTED}`],
   [/\b(SharedAccessSignature=)[^;\s"'<]+/gi, `$1${REDACTED}`],
   [/\b(SharedAccessKey=)[^;\s"'<]+/gi, `$1${REDACTED}`],
-  [/\b(client_secret|client_assertion|access_token|refresh_token|sig|password|code)=[^&\s"'<]+/gi, `$1=${REDACTED}`],
-  [/("(?:access_token|refresh_token|id_token|client_secret|clientSecret|value|key|sharedAccessKey|connectionString|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],
+  [/\b(client_secret|client_assertion|access_token|refresh_token|id_token|sig|password)=[^&\s"'<]+/gi, `$1=${REDACTED}`],
+  // OAuth authorization codes; numeric codes (error?code=7000215, docs links) are not secrets.
+  [/\b(code)=(?!\d+(?:[&\s"'<]|$))[^&\s"'<]+/gi, `$1=${REDACTED}`],
+  [
+    /("(?:access_token|accessToken|refresh_token|id_token|client_secret|clientSecret|value|key|sharedAccessKey|primaryKey|secondaryKey|primaryConnectionString|secondaryConnectionString|connectionString|token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi,
+    `$1"${REDACTED}"`,
+  ],
   [/\b(Authorization:\s*)[^\r\n]+/gi, `$1${REDACTED}`],
 ];
 
@@ -28,7 +35,7 @@ export function redact(text: string, knownSecrets: Iterable<string> = []): strin
   // Longest first, so a secret that contains another is removed whole.
   const secrets = [...new Set(knownSecrets)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   for (const secret of secrets) {
-    for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+    for (const form of encodedForms(secret)) {
       out = out.split(form).join(REDACTED);
     }
   }
@@ -36,6 +43,14 @@ export function redact(text: string, knownSecrets: Iterable<string> = []): strin
     out = out.replace(pattern, replacement);
   }
   return out;
+}
+
+/**
+ * The ways a secret appears on the wire: verbatim, URI-encoded, JSON-escaped, and form-encoded
+ * (URLSearchParams encodes `~`, common in Entra client secrets, which encodeURIComponent keeps).
+ */
+function encodedForms(secret: string): Set<string> {
+  return new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), new URLSearchParams([['', secret]]).toString().slice(1)]);
 }
 
 /** Holds the secret values known to a run (or a session) and redacts with them. */
