@@ -43,14 +43,18 @@ export interface ActiveFault {
 }
 
 export interface FaultRegistry {
-  /** The first active fault for this peer whose `match` fits; counts a hit (and expires `times` faults). */
-  take(peer: Peer, probe: FaultProbe): ActiveFault | undefined;
+  /**
+   * The first active fault for this peer whose `match` fits; counts a hit (and expires `times` faults).
+   * `kinds` narrows the search, so a peer can apply transport faults before authentication and
+   * data faults after it. Listener-level `connectionRefused` faults are never taken.
+   */
+  take(peer: Peer, probe: FaultProbe, kinds?: readonly FaultKind[]): ActiveFault | undefined;
   /** Listener-level faults (connectionRefused) are applied by the sandbox; peers are told on change. */
   onChange(listener: () => void): void;
 }
 
 /** Role names the world assigns, after the Azure built-in roles. */
-export type WorldRole = 'Key Vault Secrets User' | 'Azure Event Hubs Data Sender';
+export type WorldRole = 'Key Vault Secrets User' | 'Key Vault Secrets Officer' | 'Azure Event Hubs Data Sender';
 
 export interface WorldSecretVersion {
   readonly version: string; // 32 hex

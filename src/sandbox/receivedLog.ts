@@ -1,0 +1,87 @@
+/** What the Event Hubs peers accepted: the public ReceivedEventLog and the peers' EventRecorder. */
+import type { EventRecorder } from './internal';
+import type { ReceivedEvent, ReceivedEventLog } from './types';
+
+interface PartitionState {
+  /** Sequence number of the next event (Event Hubs starts each partition at 0). */
+  next: number;
+  /** Byte offset of the next event, like the service's stream offsets. */
+  nextOffset: number;
+  lastOffset: string;
+  lastEnqueuedAt?: Date;
+}
+
+export class ReceivedLog implements ReceivedEventLog, EventRecorder {
+  private readonly events: ReceivedEvent[] = [];
+  private readonly partitions = new Map<string, PartitionState>();
+  private waiters: { count: number; resolve: (events: readonly ReceivedEvent[]) => void }[] = [];
+
+  record(event: Omit<ReceivedEvent, 'sequenceNumber' | 'receivedAt'>): ReceivedEvent {
+    const state = this.stateOf(event.partitionId);
+    const received: ReceivedEvent = { ...event, sequenceNumber: state.next, receivedAt: new Date() };
+    state.next++;
+    state.lastOffset = String(state.nextOffset);
+    state.nextOffset += Math.max(1, event.body.length);
+    state.lastEnqueuedAt = received.receivedAt;
+    this.events.push(received);
+    this.wake();
+    return received;
+  }
+
+  partitionState(partitionId: string): { beginSequenceNumber: number; lastSequenceNumber: number; lastEnqueuedAt?: Date; lastOffset: string } {
+    const state = this.stateOf(partitionId);
+    return {
+      beginSequenceNumber: 0,
+      // -1 / "-1" for an empty partition, as the service reports.
+      lastSequenceNumber: state.next - 1,
+      lastOffset: state.lastOffset,
+      ...(state.lastEnqueuedAt ? { lastEnqueuedAt: state.lastEnqueuedAt } : {}),
+    };
+  }
+
+  all(): readonly ReceivedEvent[] {
+    return [...this.events];
+  }
+
+  /** Forgets the events, not the partitions' sequence numbers: a real hub never reuses them. */
+  clear(): void {
+    this.events.splice(0);
+  }
+
+  waitFor(count: number, timeoutMs = 10_000): Promise<readonly ReceivedEvent[]> {
+    if (this.events.length >= count) {
+      return Promise.resolve(this.all());
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        count,
+        resolve: (events: readonly ReceivedEvent[]) => {
+          clearTimeout(timer);
+          resolve(events);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((other) => other !== waiter);
+        reject(new Error(`Expected ${count} events, received ${this.events.length} within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private stateOf(partitionId: string): PartitionState {
+    let state = this.partitions.get(partitionId);
+    if (!state) {
+      state = { next: 0, nextOffset: 0, lastOffset: '-1' };
+      this.partitions.set(partitionId, state);
+    }
+    return state;
+  }
+
+  private wake(): void {
+    const ready = this.waiters.filter((waiter) => this.events.length >= waiter.count);
+    this.waiters = this.waiters.filter((waiter) => this.events.length < waiter.count);
+    for (const waiter of ready) {
+      waiter.resolve(this.all());
+    }
+  }
+}
