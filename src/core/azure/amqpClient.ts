@@ -90,12 +90,27 @@ async function openProducer(options: AmqpOptions): Promise<EventHubProducerClien
   }
 }
 
+/**
+ * core-amqp 4.4 throws `AggregateError(errors)` when every attempt of a retried operation failed
+ * (one entry per attempt). The last attempt's error is the SDK error callers (and parseError)
+ * understand, e.g. `MessagingError` code `UnauthorizedError`: rethrow that one, untouched.
+ */
+export function unwrapRetryError(error: unknown): unknown {
+  if (error instanceof AggregateError && Array.isArray(error.errors) && error.errors.length > 0) {
+    const last: unknown = error.errors[error.errors.length - 1];
+    return last instanceof Error ? last : error;
+  }
+  return error;
+}
+
 /** Runs `work` with a fresh producer and always closes it; a close failure never hides the real outcome. */
 async function withProducer<T>(options: AmqpOptions, work: (producer: EventHubProducerClient) => Promise<T>): Promise<T> {
   throwIfAborted(options.signal);
   const producer = await openProducer(options);
   try {
     return await raceAbort(work(producer), options.signal);
+  } catch (error) {
+    throw unwrapRetryError(error);
   } finally {
     await producer.close().catch((error: unknown) => options.logger?.debug(`closing the AMQP producer failed: ${String(error)}`));
   }
