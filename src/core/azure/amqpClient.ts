@@ -116,6 +116,12 @@ async function withProducer<T>(options: AmqpOptions, work: (producer: EventHubPr
   }
 }
 
+function warnIfCaIgnored(options: AmqpOptions): void {
+  if (options.trustedCaPem && options.transport !== 'websockets') {
+    options.logger?.debug('AMQP over TCP cannot take the profile CA: it is trusted only through NODE_EXTRA_CA_CERTS (use WebSockets otherwise).');
+  }
+}
+
 function describe(options: AmqpOptions): string {
   return `${options.auth.kind} over ${options.transport ?? 'tcp'}`;
 }
@@ -155,6 +161,7 @@ export async function sendAmqp(options: AmqpOptions & { readonly request: SendRe
     ...(request.partitionId !== undefined ? { partitionId: request.partitionId } : {}),
   };
   options.logger?.debug(`AMQP send of ${events.length} event(s) to ${options.eventHubName} (${describe(options)})`);
+  warnIfCaIgnored(options);
 
   const batches = await withProducer(options, async (producer) => {
     let batch: EventDataBatch = await producer.createBatch(batchOptions);
@@ -206,6 +213,7 @@ export async function sendAmqp(options: AmqpOptions & { readonly request: SendRe
 export async function probeEndpoint(options: AmqpOptions): Promise<EndpointInfo> {
   const { signal } = options;
   options.logger?.debug(`AMQP probe of ${options.eventHubName} (${describe(options)})`);
+  warnIfCaIgnored(options);
   return withProducer(options, async (producer) => {
     const hub = await producer.getEventHubProperties({ abortSignal: signal });
     const partitions = await Promise.all(hub.partitionIds.map((id) => producer.getPartitionProperties(id, { abortSignal: signal })));

@@ -194,4 +194,28 @@ void describe('Key Vault', () => {
       isCancelledError(error),
     );
   });
+
+  void it('identity and the Key Vault SDK trust the profile CA on their own (no NODE_EXTRA_CA_CERTS for it)', async () => {
+    const untrusted = await startTestSandbox({ ownCa: true });
+    try {
+      const provider = createClientSecretTokenProvider({
+        authorityHost: untrusted.urls.authorityHost,
+        tenantId: untrusted.world.tenantId,
+        clientId: untrusted.world.reader.clientId,
+        clientSecret: untrusted.world.reader.clientSecret,
+        trustedCaPem: untrusted.caPem,
+      });
+      const secret = await readSecret({
+        vaultUrl: untrusted.urls.vaultUrl,
+        name: untrusted.world.secrets.clientIdName,
+        credential: asTokenCredential(provider),
+        authPath: chooseKeyVaultAuthPath({ cloud: 'public', vaultUrl: untrusted.urls.vaultUrl, tenantKnown: true }),
+        trustedCaPem: untrusted.caPem,
+        signal: neverAborted(),
+      });
+      assert.equal(secret.value, untrusted.world.pipeline.clientId);
+    } finally {
+      await untrusted.stop();
+    }
+  });
 });
