@@ -530,7 +530,7 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     docsUrl: DOCS.ehTroubleshoot,
   },
   Cancelled: {
-    summary: 'Cancelled.',
+    summary: 'The run was cancelled.',
     cause: 'The run was cancelled before this stage finished.',
     fix: 'Run it again when ready.',
     docsUrl: DOCS.adfKeyVault,

@@ -13,9 +13,10 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // A bearer token, not prose ("missing a Bearer or PoP token") nor a challenge ("Bearer authorization=\"…\"").
   [/\b(Bearer)\s+(?![A-Za-z_]+=")[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  // Connection-string field first (its value is itself "SharedAccessSignature sr=…").
+  [/\b(SharedAccessSignature=)(?:SharedAccessSignature\s+)?[^;\s"'<]+/gi, `$1${REDACTED}`],
   // A SAS token (it carries sr=/sig=/se=/skn=), not the word in a sentence.
-  [/\b(SharedAccessSignature)\s+(?=[^\s"'<]*\b(?:sr|sig|se|skn)=)[^\s"'<]+/gi, `$1 ${REDACTED}`],
-  [/\b(SharedAccessSignature=)[^;\s"'<]+/gi, `$1${REDACTED}`],
+  [/\b(SharedAccessSignature)\s+(?=[^\s"'<;]*\b(?:sr|sig|se|skn)=)[^\s"'<;]+/gi, `$1 ${REDACTED}`],
   [/\b(SharedAccessKey=)[^;\s"'<]+/gi, `$1${REDACTED}`],
   [/\b(client_secret|client_assertion|access_token|refresh_token|id_token|sig|password)=[^&\s"'<]+/gi, `$1=${REDACTED}`],
   // OAuth authorization codes; numeric codes (error?code=7000215, docs links) are not secrets.
