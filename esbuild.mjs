@@ -14,7 +14,7 @@ const problemMatcher = {
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
-        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+        if (location) {console.error(`    ${location.file}:${location.line}:${location.column}:`);}
       }
       console.log('[watch] build finished');
     });

@@ -12,7 +12,7 @@ const filter = process.argv.slice(2);
 function findTests(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return findTests(path);
+    if (statSync(path).isDirectory()) {return findTests(path);}
     return name.endsWith('.test.ts') ? [path] : [];
   });
 }
@@ -27,7 +27,7 @@ if (files.length === 0) {
 
 const caDir = mkdtempSync(join(tmpdir(), 'esf-ca-'));
 const made = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/make-sandbox-ca.ts'), caDir], { stdio: 'inherit' });
-if (made.status !== 0) process.exit(made.status ?? 1);
+if (made.status !== 0) {process.exit(made.status ?? 1);}
 
 const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(caDir, 'ca.pem'), ESF_SANDBOX_CA_DIR: caDir };
 console.log(`Running ${files.length} test files: ${files.map((f) => relative(root, f)).join(', ')}`);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
 import type { SendRequest } from '../core/flow/types';
 import { renderTemplate, SAMPLE_EVENT_TEMPLATE } from '../core/events/template';
-import { parseEventBody } from '../core/model/validate';
+import { parseEventBody, valueOrThrow } from '../core/model/validate';
 import type { CliOptions } from './options';
 
 /** Builds the events to send from --body/--file, pipeline parameters and --count. */
@@ -21,7 +21,7 @@ export async function buildSendRequest(options: CliOptions): Promise<SendRequest
   const events = Array.from({ length: options.count }, (_, index) => {
     const body = renderTemplate(template, { parameters: options.params, runId, index, pipelineName: 'eventstream-flow-cli' });
     if (/json/i.test(contentType)) {
-      parseEventBody(body); // refuses malformed JSON with line and column before anything is sent
+      valueOrThrow(parseEventBody(body, '--body')); // refuses malformed JSON with line and column before anything is sent
     }
     return { body, contentType, ...(Object.keys(options.properties).length > 0 ? { properties: options.properties } : {}) };
   });

@@ -1,5 +1,5 @@
 import { explainError } from '../errors/explain';
-import type { ExplainedError } from '../errors/errors';
+import { CancelledError, type ExplainedError } from '../errors/errors';
 import type { ConnectionProfile } from '../model/profile';
 import { dependenciesOf, PIPELINE_STAGES, planFor, skipReason, STAGE_ORDER } from './plan';
 import type { FlowRequest, StageImplementation } from './stage';
@@ -34,7 +34,7 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
   const target = options.target ?? 'send';
   const plan = planFor(target, profile);
   const runSignal = options.signal ?? new AbortController().signal;
-  const implementations = { ...STAGES, ...options.stages } as { [S in StageId]: StageImplementation<S> };
+  const implementations: { [S in StageId]: StageImplementation<S> } = { ...STAGES, ...options.stages };
   const log = services.logger.child('flow');
   const started = services.now();
 
@@ -161,20 +161,25 @@ export function registerProfileSecrets(profile: ConnectionProfile, services: Pic
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     work.catch(() => undefined);
-    return Promise.reject(signal.reason);
+    return Promise.reject(abortReason(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
+    const onAbort = (): void => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
         signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
-      (error: unknown) => {
+      (error: Error) => {
         signal.removeEventListener('abort', onAbort);
+        // Rejected as-is: parseError reads non-Error shapes (SDK error bodies) too.
         reject(error);
       },
     );
   });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new CancelledError();
 }
