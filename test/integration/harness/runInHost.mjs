@@ -16,6 +16,7 @@ import { REPO_ROOT, RESULTS_DIR, startCodeServer, makeSandboxDirs, tail } from '
 import { launchBrowser, collectConsole } from './browser.mjs';
 
 const log = (...a) => console.log('[runInHost]', ...a);
+const rel = (p) => (p.startsWith(REPO_ROOT + path.sep) ? path.relative(REPO_ROOT, p) : p);
 
 /**
  * @param {object} o
@@ -121,11 +122,11 @@ export async function runInHost(o) {
       const started = fs.existsSync(reportPath);
       failure = started
         ? `timed out after ${o.timeoutSec ?? 180}s: the tests started (see the report above) but run() did not settle — a test or the extension hangs.`
-        : `timed out after ${o.timeoutSec ?? 180}s and the test index never wrote ${path.relative(REPO_ROOT, reportPath)}: ` +
+        : `timed out after ${o.timeoutSec ?? 180}s and the test index never wrote ${rel(reportPath)}: ` +
           'the tests never started. Likely causes: the payload URL parameter was ignored (code-server must run with ' +
           '--vscode-option enable-smoke-test-driver, and the payload\'s vscode-remote authority must equal the page\'s ' +
           "host:port), the extension failed to activate, or the test index threw on require. See code-server.log, " +
-          'exthost logs and browser-console.log in ' + path.relative(REPO_ROOT, resultsDir) + '.';
+          'exthost logs and browser-console.log in ' + rel(resultsDir) + '.';
       code = 2;
     } else {
       code = result;
@@ -203,7 +204,7 @@ async function main() {
     `timings (s from start): code-server up ${t.codeServerUp ?? '-'}, workbench shown ${t.workbenchShown ?? '-'}, ` +
       `tests done ${t.testsDone ?? '-'}, total ${t.total}`,
   );
-  log(`exit ${r.code}; artifacts in ${path.relative(process.cwd(), r.resultsDir) || '.'}`);
+  log(`exit ${r.code}; artifacts in ${rel(r.resultsDir)}`);
   process.exitCode = r.code;
 }
 
