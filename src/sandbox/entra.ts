@@ -321,7 +321,8 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://localhost');
+    // Not new URL(path, base): a path starting '//' (the docs' `//secrets`) would parse as a host.
+    const url = new URL(`https://localhost${req.url ?? '/'}`);
     const ctx: RequestContext = {
       correlationId: url.searchParams.get('client-request-id') ?? headerValue(req, 'client-request-id') ?? randomUUID(),
       traceId: randomUUID(),

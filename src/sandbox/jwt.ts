@@ -36,7 +36,7 @@ export class TokenIssuer implements TokenVerifier {
   }
 
   /** Sign `claims` (plus any extra claims Entra adds, e.g. `uti`) as a compact RS256 JWT. */
-  sign(claims: AccessTokenClaims & Readonly<Record<string, unknown>>): string {
+  sign(claims: AccessTokenClaims): string {
     const header = { typ: 'JWT', alg: 'RS256', x5t: this.kid, kid: this.kid };
     const payload = { uti: randomUUID().replace(/-/g, ''), ...claims };
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;

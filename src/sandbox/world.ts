@@ -45,11 +45,11 @@ export interface App {
 }
 
 export class World implements WorldState {
-  readonly tenantId = randomUUID();
+  readonly tenantId: string = randomUUID();
   /** The tenant's initial domain: Entra resolves it like the GUID. */
   readonly tenantDomain = TENANT_DOMAIN;
   readonly tenantDisplayName = 'Contoso';
-  readonly subscriptionId = randomUUID();
+  readonly subscriptionId: string = randomUUID();
   readonly resourceGroup = 'rg-eventstream-demo';
   readonly vaultName = `kv-esf-${randomBytes(2).toString('hex')}`;
   readonly region = 'westeurope';
@@ -60,8 +60,8 @@ export class World implements WorldState {
   readonly partitionIds: readonly string[] = ['0', '1'];
   readonly sasRules = new Map<string, { key: string; rights: readonly ('Send' | 'Listen' | 'Manage')[] }>();
   readonly createdAt = new Date();
-  readonly readerClientId = randomUUID();
-  readonly pipelineClientId = randomUUID();
+  readonly readerClientId: string = randomUUID();
+  readonly pipelineClientId: string = randomUUID();
   readonly sasKeyName = `key_${randomBytes(4).toString('hex')}`;
 
   constructor() {

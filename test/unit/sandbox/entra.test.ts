@@ -69,8 +69,8 @@ function credential(clientId: string, secret: string, tenant = world.tenantId): 
   });
 }
 
-describe('Entra peer: metadata', () => {
-  it('serves v2 OpenID configuration whose issuer has the authority origin and whose JWKS holds the signing key', async () => {
+void describe('Entra peer: metadata', () => {
+  void it('serves v2 OpenID configuration whose issuer has the authority origin and whose JWKS holds the signing key', async () => {
     const res = await httpsRequest(`${entra.authorityHost}/${world.tenantId}/v2.0/.well-known/openid-configuration`, { ca: tls.caPem });
     assert.equal(res.status, 200);
     const doc = res.json<Record<string, string>>();
@@ -84,7 +84,7 @@ describe('Entra peer: metadata', () => {
     assert.equal(jwks.keys[0]?.kty, 'RSA');
   });
 
-  it('serves v1 OpenID configuration and resolves the tenant by its domain name', async () => {
+  void it('serves v1 OpenID configuration and resolves the tenant by its domain name', async () => {
     const res = await httpsRequest(`${entra.authorityHost}/contoso.onmicrosoft.com/.well-known/openid-configuration`, { ca: tls.caPem });
     assert.equal(res.status, 200);
     const doc = res.json<Record<string, string>>();
@@ -92,14 +92,14 @@ describe('Entra peer: metadata', () => {
     assert.ok(doc['issuer']?.includes(world.tenantId));
   });
 
-  it('answers discovery for an unknown tenant with AADSTS90002 invalid_tenant', async () => {
+  void it('answers discovery for an unknown tenant with AADSTS90002 invalid_tenant', async () => {
     const res = await httpsRequest(`${entra.authorityHost}/11111111-2222-3333-4444-555555555555/v2.0/.well-known/openid-configuration`, { ca: tls.caPem });
     assertEntraError(res, 400, 'invalid_tenant', 90002);
   });
 });
 
-describe('Entra peer: official SDK (ClientSecretCredential)', () => {
-  it('gets a Key Vault token for https://vault.azure.net/.default with the right claims', async () => {
+void describe('Entra peer: official SDK (ClientSecretCredential)', () => {
+  void it('gets a Key Vault token for https://vault.azure.net/.default with the right claims', async () => {
     const token = await credential(reader().clientId, reader().clientSecret).getToken('https://vault.azure.net/.default');
     assert.ok(token.expiresOnTimestamp > Date.now());
     const claims = decodeJwtPayload(token.token);
@@ -113,28 +113,28 @@ describe('Entra peer: official SDK (ClientSecretCredential)', () => {
     assert.equal(issuer.verify(token.token).ok, true);
   });
 
-  it("gets an Event Hubs token for the SDK's double-slash scope, audience https://eventhubs.azure.net/", async () => {
+  void it("gets an Event Hubs token for the SDK's double-slash scope, audience https://eventhubs.azure.net/", async () => {
     const token = await credential(pipeline().clientId, pipeline().clientSecret).getToken('https://eventhubs.azure.net//.default');
     const claims = decodeJwtPayload(token.token);
     assert.equal(claims['aud'], 'https://eventhubs.azure.net/');
     assert.deepEqual(claims['roles'], ['Azure Event Hubs Data Sender']);
   });
 
-  it('fails with the AADSTS7000215 text for a wrong secret', async () => {
+  void it('fails with the AADSTS7000215 text for a wrong secret', async () => {
     await assert.rejects(credential(pipeline().clientId, 'not-the-secret').getToken('https://eventhubs.azure.net//.default'), (error: Error) => {
       assert.match(error.message, /AADSTS7000215: Invalid client secret provided\. Ensure the secret being sent in the request is the client secret value, not the client secret ID/);
       return true;
     });
   });
 
-  it('works with the tenant given as its domain name; the token carries the tenant GUID', async () => {
+  void it('works with the tenant given as its domain name; the token carries the tenant GUID', async () => {
     const token = await credential(reader().clientId, reader().clientSecret, 'contoso.onmicrosoft.com').getToken('https://vault.azure.net/.default');
     assert.equal(decodeJwtPayload(token.token)['tid'], world.tenantId);
   });
 });
 
-describe('Entra peer: v1 endpoint (the pipeline Web activity)', () => {
-  it('answers the raw v1 POST with string numbers and the resource as sent', async () => {
+void describe('Entra peer: v1 endpoint (the pipeline Web activity)', () => {
+  void it('answers the raw v1 POST with string numbers and the resource as sent', async () => {
     // Exactly the Fiddler-captured body from the Key Vault docs (wire facts §1.1).
     const body = `resource=https%3A%2F%2Fvault.azure.net&client_id=${reader().clientId}&client_secret=${encodeURIComponent(reader().clientSecret)}&client_info=1&grant_type=client_credentials`;
     const res = await post(`/${world.tenantId}/oauth2/token`, body);
@@ -151,32 +151,32 @@ describe('Entra peer: v1 endpoint (the pipeline Web activity)', () => {
     assert.equal(String(claims['exp']), json['expires_on']);
   });
 
-  it('keeps a trailing slash in the audience, as sent', async () => {
+  void it('keeps a trailing slash in the audience, as sent', async () => {
     const res = await v1({ grant_type: 'client_credentials', client_id: pipeline().clientId, client_secret: pipeline().clientSecret, resource: 'https://eventhubs.azure.net/' });
     assert.equal(res.status, 200);
     assert.equal(decodeJwtPayload(String(res.json()['access_token']))['aud'], 'https://eventhubs.azure.net/');
   });
 
-  it('rejects a /.default suffix sent as a v1 resource with AADSTS500011', async () => {
+  void it('rejects a /.default suffix sent as a v1 resource with AADSTS500011', async () => {
     const res = await v1({ grant_type: 'client_credentials', client_id: pipeline().clientId, client_secret: pipeline().clientSecret, resource: 'https://eventhubs.azure.net/.default' });
     const body = assertEntraError(res, 400, 'invalid_resource', 500011);
     assert.match(body.error_description, /The resource principal named https:\/\/eventhubs\.azure\.net\/\.default was not found in the tenant named Contoso/);
   });
 
-  it('rejects an unknown resource with AADSTS500011', async () => {
+  void it('rejects an unknown resource with AADSTS500011', async () => {
     const res = await v1({ grant_type: 'client_credentials', client_id: reader().clientId, client_secret: reader().clientSecret, resource: 'https://vault.keyvault.net' });
     assertEntraError(res, 400, 'invalid_resource', 500011);
   });
 
-  it('requires the resource parameter (AADSTS900144)', async () => {
+  void it('requires the resource parameter (AADSTS900144)', async () => {
     const res = await v1({ grant_type: 'client_credentials', client_id: reader().clientId, client_secret: reader().clientSecret });
     const body = assertEntraError(res, 400, 'invalid_request', 900144);
     assert.match(body.error_description, /must contain the following parameter: 'resource'/);
   });
 });
 
-describe('Entra peer: request validation', () => {
-  it('answers a JSON body as a missing grant_type (AADSTS900144)', async () => {
+void describe('Entra peer: request validation', () => {
+  void it('answers a JSON body as a missing grant_type (AADSTS900144)', async () => {
     const res = await httpsRequest(`${entra.authorityHost}/${world.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       ca: tls.caPem,
@@ -187,7 +187,7 @@ describe('Entra peer: request validation', () => {
     assert.match(body.error_description, /'grant_type'/);
   });
 
-  it('gives the full Entra error shape, echoing client-request-id as the correlation id', async () => {
+  void it('gives the full Entra error shape, echoing client-request-id as the correlation id', async () => {
     const correlation = '5d0a1f0e-4b8c-4b5e-9d4c-0123456789ab';
     const res = await post(`/${world.tenantId}/oauth2/v2.0/token?client-request-id=${correlation}`, { grant_type: 'client_credentials', scope: 'https://vault.azure.net/.default' });
     const body = assertEntraError(res, 400, 'invalid_request', 900144);
@@ -201,14 +201,14 @@ describe('Entra peer: request validation', () => {
     );
   });
 
-  it('rejects /common and /consumers with AADSTS9001023', async () => {
+  void it('rejects /common and /consumers with AADSTS9001023', async () => {
     for (const tenant of ['common', 'consumers']) {
       const res = await v2({ grant_type: 'client_credentials', client_id: reader().clientId, client_secret: reader().clientSecret, scope: 'https://vault.azure.net/.default' }, tenant);
       assertEntraError(res, 400, 'invalid_request', 9001023);
     }
   });
 
-  it('rejects malformed tenant segments with AADSTS900023', async () => {
+  void it('rejects malformed tenant segments with AADSTS900023', async () => {
     for (const tenant of ['{{tenantid}}', 'undefined']) {
       const res = await v2({ grant_type: 'client_credentials', client_id: reader().clientId, client_secret: reader().clientSecret, scope: 'https://vault.azure.net/.default' }, encodeURIComponent(tenant));
       const body = assertEntraError(res, 400, 'invalid_request', 900023);
@@ -216,7 +216,7 @@ describe('Entra peer: request validation', () => {
     }
   });
 
-  it('rejects an unknown tenant GUID or domain with AADSTS90002', async () => {
+  void it('rejects an unknown tenant GUID or domain with AADSTS90002', async () => {
     for (const tenant of ['9f0c2e3d-0000-4000-8000-000000000000', 'fabrikam.onmicrosoft.com']) {
       const res = await v2({ grant_type: 'client_credentials', client_id: reader().clientId, client_secret: reader().clientSecret, scope: 'https://vault.azure.net/.default' }, tenant);
       const body = assertEntraError(res, 400, 'invalid_tenant', 90002);
@@ -224,18 +224,18 @@ describe('Entra peer: request validation', () => {
     }
   });
 
-  it('rejects an unknown client with AADSTS700016 (400 unauthorized_client)', async () => {
+  void it('rejects an unknown client with AADSTS700016 (400 unauthorized_client)', async () => {
     const res = await v2({ grant_type: 'client_credentials', client_id: world.tenantId, client_secret: 'x', scope: 'https://vault.azure.net/.default' });
     const body = assertEntraError(res, 400, 'unauthorized_client', 700016);
     assert.ok(body.error_description.includes(`Application with identifier '${world.tenantId}' was not found in the directory 'Contoso'`));
   });
 
-  it('rejects an empty secret with AADSTS7000218', async () => {
+  void it('rejects an empty secret with AADSTS7000218', async () => {
     const res = await v2({ grant_type: 'client_credentials', client_id: reader().clientId, client_secret: '', scope: 'https://vault.azure.net/.default' });
     assertEntraError(res, 401, 'invalid_client', 7000218);
   });
 
-  it('rejects a secret whose key has expired with AADSTS7000222, and accepts it again once renewed', async () => {
+  void it('rejects a secret whose key has expired with AADSTS7000222, and accepts it again once renewed', async () => {
     const form = { grant_type: 'client_credentials', client_id: pipeline().clientId, client_secret: pipeline().clientSecret, scope: 'https://eventhubs.azure.net/.default' };
     world.expireAppSecret(pipeline().clientId);
     try {
@@ -247,24 +247,24 @@ describe('Entra peer: request validation', () => {
     assert.equal((await v2(form)).status, 200);
   });
 
-  it('requires /.default on v2 scopes (AADSTS1002012) and one resource per request (AADSTS70011)', async () => {
+  void it('requires /.default on v2 scopes (AADSTS1002012) and one resource per request (AADSTS70011)', async () => {
     const base = { grant_type: 'client_credentials', client_id: reader().clientId, client_secret: reader().clientSecret };
     const missing = assertEntraError(await v2({ ...base, scope: 'https://vault.azure.net' }), 400, 'invalid_scope', 1002012);
     assert.match(missing.error_description, /Client credential flows must have a scope value with \/\.default suffixed/);
     assertEntraError(await v2({ ...base, scope: 'https://vault.azure.net/.default https://eventhubs.azure.net/.default' }), 400, 'invalid_scope', 70011);
   });
 
-  it('rejects `resource` on the v2 endpoint with AADSTS901002', async () => {
+  void it('rejects `resource` on the v2 endpoint with AADSTS901002', async () => {
     const res = await v2({ grant_type: 'client_credentials', client_id: reader().clientId, client_secret: reader().clientSecret, resource: 'https://vault.azure.net' });
     assertEntraError(res, 400, 'invalid_request', 901002);
   });
 
-  it('rejects other grant types with unsupported_grant_type', async () => {
+  void it('rejects other grant types with unsupported_grant_type', async () => {
     const res = await v2({ grant_type: 'password', client_id: reader().clientId, client_secret: reader().clientSecret, scope: 'https://vault.azure.net/.default' });
     assertEntraError(res, 400, 'unsupported_grant_type', 70003);
   });
 
-  it("accepts MSAL's telemetry fields, CAE claims and HTTP Basic client authentication on v2", async () => {
+  void it("accepts MSAL's telemetry fields, CAE claims and HTTP Basic client authentication on v2", async () => {
     const basic = Buffer.from(`${encodeURIComponent(reader().clientId)}:${encodeURIComponent(reader().clientSecret)}`).toString('base64');
     const res = await post(
       `/${world.tenantId}/oauth2/v2.0/token?client-request-id=${crypto.randomUUID()}`,
