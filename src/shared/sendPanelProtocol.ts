@@ -103,7 +103,14 @@ export type WebviewMessage =
   | { readonly type: 'send'; readonly form: SendForm }
   | { readonly type: 'cancel' }
   | { readonly type: 'pickProfile'; readonly profileId: string }
-  | { readonly type: 'validateBody'; readonly requestId: string; readonly body: string; readonly parameters: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'validateBody';
+      readonly requestId: string;
+      readonly body: string;
+      readonly parameters: Readonly<Record<string, string>>;
+      /** JSON is required only for JSON media types; omitted means JSON. */
+      readonly contentType?: string;
+    }
   | { readonly type: 'saveForm'; readonly form: PersistedForm }
   | { readonly type: 'clearHistory' }
   | { readonly type: 'openLog' }
@@ -308,12 +315,13 @@ function parseOrThrow(data: unknown): WebviewMessage {
       onlyKeys(message, ['type', 'profileId'], 'message');
       return { type, profileId: profileId(message.profileId, 'profileId') };
     case 'validateBody':
-      onlyKeys(message, ['type', 'requestId', 'body', 'parameters'], 'message');
+      onlyKeys(message, ['type', 'requestId', 'body', 'parameters', 'contentType'], 'message');
       return {
         type,
         requestId: string(message.requestId, 'requestId', { min: 1, max: L.maxRequestIdLength, pattern: REQUEST_ID }),
         body: body(message.body, 'body'),
         parameters: parameters(message.parameters, 'parameters'),
+        ...(message.contentType === undefined ? {} : { contentType: contentType(message.contentType, 'contentType') }),
       };
     case 'saveForm':
       onlyKeys(message, ['type', 'form'], 'message');

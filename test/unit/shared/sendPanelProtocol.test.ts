@@ -66,7 +66,7 @@ describe('parseWebviewMessage: good messages', () => {
 
   it('accepts pickProfile, validateBody, saveForm and openDocs', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'pickProfile', profileId: 'abc-1' }), { type: 'pickProfile', profileId: 'abc-1' });
-    const v = parseWebviewMessage({ type: 'validateBody', requestId: 'r-12', body: '{}', parameters: { a: '1' } });
+    const v = parseWebviewMessage({ type: 'validateBody', requestId: 'r-12', body: '{}', parameters: { a: '1' }, contentType: 'text/plain' });
     assert.ok(!isParseError(v) && v.type === 'validateBody' && v.parameters.a === '1');
     const saved = parseWebviewMessage({
       type: 'saveForm',
@@ -152,6 +152,7 @@ describe('parseWebviewMessage: refusals', () => {
     refused(parseWebviewMessage({ type: 'validateBody', requestId: 'a b', body: '{}', parameters: {} }), /requestId/);
     refused(parseWebviewMessage({ type: 'validateBody', requestId: 'r1', body: 5, parameters: {} }), /body/);
     refused(parseWebviewMessage({ type: 'validateBody', requestId: 'r1', body: '{}' }), /parameters/);
+    refused(parseWebviewMessage({ type: 'validateBody', requestId: 'r1', body: '{}', parameters: {}, contentType: 'x' }), /contentType/);
     const persisted = { contentType: 'text/plain', protocol: 'rest', count: 1, batch: true, partitionKind: 'none', parameterNames: [], propertyNames: [] };
     refused(parseWebviewMessage({ type: 'saveForm', form: { ...persisted, body: '{}' } }), /form\.body/);
     refused(parseWebviewMessage({ type: 'saveForm', form: { ...persisted, partitionKind: 'x' } }), /partitionKind/);
