@@ -1,0 +1,327 @@
+import * as vscode from 'vscode';
+import { CancelledError, createStageError } from '../core/errors/errors';
+import type { StageImplementation } from '../core/flow/stage';
+import { TokenCache } from '../core/flow/tokenCache';
+import type { AccessToken, EndpointInfo, FlowEvent, FlowResult, FlowServices, SecretValue, StageId, StageOutcome } from '../core/flow/types';
+import { STAGE_TITLES } from '../core/flow/types';
+import type { Logger } from '../core/logging/logger';
+import type { Redactor } from '../core/logging/redact';
+import type { ConnectionProfile, SecretReference } from '../core/model/profile';
+import { SETTINGS } from './constants';
+import { setContext } from './contextKeys';
+import type { FlowRunner, FlowRunOptions, ProfileStore, SignedInAccount, StageResults } from './services';
+
+/** What the tree needs beyond `StageResults`: which stages run right now, and the last probe. */
+export interface StageResultsView extends StageResults {
+  isRunning(profileId: string, stage: StageId): boolean;
+  lastEndpoint(profileId: string): EndpointInfo | undefined;
+}
+
+/** A run that is not a user-visible flow: the tree's Key Vault listing needs the stage-1 token. */
+interface ExecuteExtras {
+  readonly signal?: AbortSignal;
+  readonly progress?: vscode.Progress<{ message?: string }>;
+  readonly stages?: Partial<{ [S in StageId]: StageImplementation<S> }>;
+}
+
+export class ProfileNotFoundError extends Error {
+  readonly code = 'ProfileNotFound';
+  constructor(profileId: string) {
+    super(`The profile ${profileId} no longer exists (deleted in this or another window).`);
+    this.name = 'ProfileNotFoundError';
+  }
+}
+
+/** Preferences only (never an identifier or a secret): see `contributes.configuration`. */
+function readSettings(): { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets' } {
+  const config = vscode.workspace.getConfiguration();
+  const seconds = config.get<number>(SETTINGS.stageTimeoutSeconds, 30);
+  const transport = config.get<string>(SETTINGS.amqpTransport, 'tcp');
+  return {
+    stageTimeoutMs: Math.min(600, Math.max(1, Number.isFinite(seconds) ? seconds : 30)) * 1000,
+    amqpTransport: transport === 'websockets' ? 'websockets' : 'tcp',
+  };
+}
+
+/**
+ * Runs the core flow with the editor's services: timeouts from settings, one session TokenCache,
+ * the signed-in account for `signedInUser` profiles, a cancellable progress notification whose
+ * Cancel button aborts the run. Results are kept in memory only, per profile and stage.
+ */
+export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<{ profileId: string; stage?: StageId }>();
+  readonly onDidChange = this.changed.event;
+  private readonly finished = new vscode.EventEmitter<{ profileId: string; profileName: string; target: StageId; result: FlowResult }>();
+  readonly onDidFinish = this.finished.event;
+
+  private readonly tokenCache = new TokenCache();
+  private readonly outcomes = new Map<string, Map<StageId, StageOutcome>>();
+  private readonly running = new Map<string, Map<StageId, number>>();
+  private readonly flows = new Map<string, FlowResult>();
+  private readonly endpoints = new Map<string, EndpointInfo>();
+  private activeRuns = 0;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: {
+      readonly profiles: ProfileStore;
+      readonly logger: Logger;
+      readonly redactor: Redactor;
+      readonly account: SignedInAccount;
+      readonly settings?: () => { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets' };
+    },
+  ) {
+    this.log = deps.logger.child('runner');
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.finished.dispose();
+    this.tokenCache.clear();
+  }
+
+  // --- StageResults --------------------------------------------------------------------------
+
+  get(profileId: string, stage: StageId): StageOutcome | undefined {
+    return this.outcomes.get(profileId)?.get(stage);
+  }
+
+  lastFlow(profileId: string): FlowResult | undefined {
+    return this.flows.get(profileId);
+  }
+
+  isRunning(profileId: string, stage: StageId): boolean {
+    return (this.running.get(profileId)?.get(stage) ?? 0) > 0;
+  }
+
+  lastEndpoint(profileId: string): EndpointInfo | undefined {
+    return this.endpoints.get(profileId);
+  }
+
+  /** Forgets partition listings (Refresh re-probes). Stage results stay until the window closes. */
+  forgetEndpoints(profileId?: string): void {
+    if (profileId === undefined) {
+      this.endpoints.clear();
+    } else {
+      this.endpoints.delete(profileId);
+    }
+  }
+
+  /** Drops cached tokens (after a profile edit or a sign-in change, the old ones may be wrong). */
+  clearTokens(): void {
+    this.tokenCache.clear();
+  }
+
+  // --- FlowRunner ----------------------------------------------------------------------------
+
+  async run(profileId: string, options: FlowRunOptions): Promise<FlowResult> {
+    const profile = await this.loadProfile(profileId);
+    if (options.showProgress === false) {
+      return this.execute(profile, options, {});
+    }
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, cancellable: true, title: `${STAGE_TITLES[options.target]} — ${profile.name}` },
+      (progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort(new CancelledError()));
+        return this.execute(profile, options, { signal: controller.signal, progress }).finally(() => {
+          subscription.dispose();
+        });
+      },
+    );
+  }
+
+  /** The stage-1 token for the tree's Key Vault listing and for revealing a value (memory only). */
+  async keyVaultToken(profileId: string, signal: AbortSignal): Promise<{ profile: ConnectionProfile; token: AccessToken }> {
+    const profile = await this.loadProfile(profileId);
+    const { STAGES } = await import('../core/flow/stages/index');
+    let captured: AccessToken | undefined;
+    const capture: StageImplementation<'keyVaultToken'> = {
+      id: 'keyVaultToken',
+      run: async (ctx, inputs, request) => {
+        const result = await STAGES.keyVaultToken.run(ctx, inputs, request);
+        captured = result.output;
+        return result;
+      },
+    };
+    const result = await this.execute(profile, { target: 'keyVaultToken' }, { signal, stages: { keyVaultToken: capture } });
+    if (result.cancelled) {
+      throw new CancelledError();
+    }
+    const failed = result.outcomes.find((o) => o.stage === 'keyVaultToken');
+    if (!captured || !result.ok) {
+      if (failed?.error) {
+        throw createStageError('keyVaultToken', failed.error);
+      }
+      throw new Error('The Key Vault token stage produced no token.');
+    }
+    return { profile, token: captured };
+  }
+
+  /** One secret's value, for the explicit, confirmed Reveal command only. Registered with the redactor at once. */
+  async readSecretValue(profileId: string, reference: SecretReference, signal: AbortSignal): Promise<SecretValue> {
+    const { profile, token } = await this.keyVaultToken(profileId, signal);
+    const [{ readSecret }, { keyVaultResourceOf }] = await Promise.all([import('../core/azure/keyVault'), import('../core/flow/stages/authority')]);
+    const secret = await readSecret({
+      vaultUrl: profile.keyVault.vaultUrl,
+      name: reference.name,
+      ...(reference.version ? { version: reference.version } : {}),
+      token,
+      audience: keyVaultResourceOf(profile),
+      signal,
+      ...(profile.trustedCaPem ? { trustedCaPem: profile.trustedCaPem } : {}),
+    });
+    this.deps.redactor.add(secret.value);
+    this.deps.redactor.add(secret.value.trim());
+    return secret;
+  }
+
+  async loadProfile(profileId: string): Promise<ConnectionProfile> {
+    const stored = await this.deps.profiles.get(profileId);
+    if (!stored) {
+      throw new ProfileNotFoundError(profileId);
+    }
+    // The seed pipeline treats even client ids as secrets: so does the log.
+    if (stored.keyVault.auth.kind === 'servicePrincipal') {
+      this.deps.redactor.add(stored.keyVault.auth.clientId);
+      this.deps.redactor.add(stored.keyVault.auth.clientSecret);
+    }
+    const settings = (this.deps.settings ?? readSettings)();
+    // The profile's own transport wins; the setting is the default for profiles that have none.
+    return stored.endpoint.amqpTransport ? stored : { ...stored, endpoint: { ...stored.endpoint, amqpTransport: settings.amqpTransport } };
+  }
+
+  private async execute(profile: ConnectionProfile, options: FlowRunOptions, extras: ExecuteExtras): Promise<FlowResult> {
+    const settings = (this.deps.settings ?? readSettings)();
+    const controller = new AbortController();
+    const abort = (): void => controller.abort(new CancelledError());
+    const cleanups: (() => void)[] = [];
+    if (extras.signal) {
+      if (extras.signal.aborted) {
+        abort();
+      }
+      extras.signal.addEventListener('abort', abort, { once: true });
+      cleanups.push(() => extras.signal?.removeEventListener('abort', abort));
+    }
+    if (options.token) {
+      const subscription = options.token.onCancellationRequested(abort);
+      cleanups.push(() => {
+        subscription.dispose();
+      });
+    }
+    const services: FlowServices = {
+      redactor: this.deps.redactor,
+      logger: this.deps.logger,
+      tokenCache: this.tokenCache,
+      signedInUser: this.deps.account.tokenProvider(profile.cloud),
+      stageTimeoutMs: settings.stageTimeoutMs,
+      now: Date.now,
+    };
+    const started = new Set<StageId>();
+    const onEvent = (event: FlowEvent): void => {
+      this.record(profile.id, event, started);
+      if (event.type === 'stageStarted') {
+        extras.progress?.report({ message: `${STAGE_TITLES[event.stage]}…` });
+      }
+      options.onEvent?.(event);
+    };
+
+    this.setActive(+1);
+    this.log.debug(`Run to '${options.target}' for profile "${profile.name}"${extras.stages ? ' (tree listing)' : ''}`);
+    try {
+      const { runFlow } = await import('../core/flow/engine');
+      const result = await runFlow(profile, services, {
+        target: options.target,
+        signal: controller.signal,
+        onEvent,
+        ...(options.send ? { send: options.send } : {}),
+        ...(extras.stages ? { stages: extras.stages } : {}),
+      });
+      // Stages that never started (a dependency failed, or the run was cancelled first) report here.
+      for (const outcome of result.outcomes) {
+        if (!started.has(outcome.stage) && (outcome.status === 'notRun' || outcome.status === 'cancelled')) {
+          this.store(profile.id, outcome);
+        }
+      }
+      if (result.endpoint) {
+        this.endpoints.set(profile.id, result.endpoint);
+      }
+      if (options.target === 'send') {
+        this.flows.set(profile.id, result);
+      }
+      this.changed.fire({ profileId: profile.id });
+      if (!extras.stages) {
+        this.finished.fire({ profileId: profile.id, profileName: profile.name, target: options.target, result });
+      }
+      return result;
+    } finally {
+      for (const stage of started) {
+        this.unmarkRunning(profile.id, stage);
+      }
+      cleanups.forEach((c) => c());
+      this.setActive(-1);
+    }
+  }
+
+  private record(profileId: string, event: FlowEvent, started: Set<StageId>): void {
+    switch (event.type) {
+      case 'stageStarted': {
+        started.add(event.stage);
+        const perProfile = this.running.get(profileId) ?? new Map<StageId, number>();
+        perProfile.set(event.stage, (perProfile.get(event.stage) ?? 0) + 1);
+        this.running.set(profileId, perProfile);
+        this.changed.fire({ profileId, stage: event.stage });
+        return;
+      }
+      case 'stageSucceeded':
+        this.finishStage(profileId, event.stage, started, {
+          stage: event.stage,
+          status: 'succeeded',
+          durationMs: event.durationMs,
+          summary: event.summary,
+        });
+        return;
+      case 'stageFailed':
+        this.finishStage(profileId, event.stage, started, { stage: event.stage, status: 'failed', durationMs: event.durationMs, error: event.error });
+        return;
+      case 'stageCancelled':
+        this.finishStage(profileId, event.stage, started, { stage: event.stage, status: 'cancelled', durationMs: event.durationMs });
+        return;
+      case 'stageSkipped':
+        this.store(profileId, { stage: event.stage, status: 'skipped', summary: event.reason });
+        return;
+    }
+  }
+
+  private finishStage(profileId: string, stage: StageId, started: Set<StageId>, outcome: StageOutcome): void {
+    started.delete(stage);
+    this.unmarkRunning(profileId, stage, false);
+    this.store(profileId, outcome);
+  }
+
+  private unmarkRunning(profileId: string, stage: StageId, fire = true): void {
+    const perProfile = this.running.get(profileId);
+    const count = perProfile?.get(stage) ?? 0;
+    if (perProfile && count > 0) {
+      perProfile.set(stage, count - 1);
+      if (fire) {
+        this.changed.fire({ profileId, stage });
+      }
+    }
+  }
+
+  private store(profileId: string, outcome: StageOutcome): void {
+    const perProfile = this.outcomes.get(profileId) ?? new Map<StageId, StageOutcome>();
+    perProfile.set(outcome.stage, outcome);
+    this.outcomes.set(profileId, perProfile);
+    this.changed.fire({ profileId, stage: outcome.stage });
+  }
+
+  private setActive(delta: number): void {
+    const before = this.activeRuns;
+    this.activeRuns += delta;
+    if ((before === 0) !== (this.activeRuns === 0)) {
+      void setContext('eventstreamFlow.flowRunning', this.activeRuns > 0);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import { explainError } from '../../core/errors/explain';
+import { VIEWS } from '../constants';
+import { setContext } from '../contextKeys';
+import { MessageNode } from './messageNode';
+import { nodeIds } from './nodeIds';
+import { ProfileNode } from './profileNode';
+import type { TreeContext, TreeNode } from './treeNode';
+
+type ProviderDeps = Omit<TreeContext, 'register' | 'withViewProgress'>;
+
+/**
+ * The Profiles view. It only delegates to nodes, remembers them by id (so one stage's result
+ * change refreshes just that node) and rebuilds everything on profile or sandbox changes.
+ */
+export class FlowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, TreeNode>();
+  private roots: Promise<TreeNode[]> | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly ctx: TreeContext;
+
+  constructor(deps: ProviderDeps) {
+    this.ctx = {
+      ...deps,
+      timeoutMs: () => deps.timeoutMs(),
+      register: (node) => {
+        this.nodes.set(node.id, node);
+        return node;
+      },
+      withViewProgress: (task) => Promise.resolve(vscode.window.withProgress({ location: { viewId: VIEWS.profiles } }, task)),
+    };
+    this.subscriptions.push(
+      deps.results.onDidChange(({ profileId, stage }) => {
+        const node = this.nodes.get(stage ? nodeIds.stage(profileId, stage) : nodeIds.profile(profileId));
+        if (node) {
+          this.changed.fire(node);
+        }
+        if (stage === 'send' || !stage) {
+          const profile = this.nodes.get(nodeIds.profile(profileId));
+          if (profile && profile !== node) {
+            this.changed.fire(profile);
+          }
+        }
+      }),
+      deps.profiles.onDidChange(() => this.refresh()),
+      deps.sandbox.onDidChange(() => this.refresh()),
+    );
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node) {
+      return node.getChildren();
+    }
+    this.roots ??= this.loadRoots();
+    return this.roots;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /** The node with this id, if it has been shown (tests and reveal use it). */
+  find(id: string): TreeNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Rebuilds from the profile store: new node instances, so listings are fetched again when expanded. */
+  refresh(): void {
+    this.roots = undefined;
+    this.nodes.clear();
+    this.changed.fire(undefined);
+  }
+
+  private async loadRoots(): Promise<TreeNode[]> {
+    try {
+      const profiles = await this.ctx.profiles.list();
+      void setContext('eventstreamFlow.hasProfiles', profiles.length > 0);
+      return [...profiles].sort((a, b) => a.name.localeCompare(b.name)).map((p) => this.ctx.register(new ProfileNode(this.ctx, p)));
+    } catch (error) {
+      this.ctx.logger.child('tree').error('Loading profiles failed', error);
+      return [MessageNode.error(undefined, explainError(error), (s) => this.ctx.redactor.redact(s), 'error', 'Cannot load profiles: ')];
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,143 @@
+import type { ExplainedError } from '../../core/errors/errors';
+import type { StageId, StageOutcome } from '../../core/flow/types';
+import { STAGE_TITLES } from '../../core/flow/types';
+
+/**
+ * How a stage's last result looks in the tree: codicon, description and tooltip markdown.
+ * Pure (no vscode): the node wraps the markdown in a MarkdownString. Every piece of text that may
+ * come from a service goes through `redact` (the session redactor) once more before it is shown.
+ */
+export type StageIcon = 'pass' | 'error' | 'loading~spin' | 'circle-outline' | 'circle-slash' | 'debug-step-over';
+
+export interface StagePresentation {
+  readonly icon: StageIcon;
+  /** ThemeColor id for the icon, when it should stand out. */
+  readonly color?: 'testing.iconPassed' | 'testing.iconFailed' | 'disabledForeground';
+  readonly description: string;
+  readonly tooltipMarkdown: string;
+  /** `status:<x>` flag for the context value. */
+  readonly status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped' | 'notRun' | 'idle';
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) {
+    return '';
+  }
+  if (ms < 1000) {
+    return `${Math.max(0, Math.round(ms))} ms`;
+  }
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** Escapes text for Markdown so service messages cannot inject links, images or HTML. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+const identity = (s: string): string => s;
+
+/** Cause, fix and docs link of a failure, as Markdown (tooltips and the send panel may share it). */
+export function explainedErrorMarkdown(error: ExplainedError, redact: (text: string) => string = identity): string {
+  const e = (text: string): string => escapeMarkdown(redact(text));
+  const status = error.status !== undefined ? ` · HTTP ${error.status}` : '';
+  const lines = [`**${e(error.explanation.summary)}**`, '', `\`${redact(error.code).replace(/`/g, "'")}\`${status}`, '', `**Cause:** ${e(error.explanation.cause)}`, '', `**Fix:** ${e(error.explanation.fix)}`];
+  if (error.message && error.message !== error.code && !error.explanation.cause.includes(error.message)) {
+    lines.push('', `**Details:** ${e(error.message)}`);
+  }
+  const docs = safeDocsUrl(error.explanation.docsUrl);
+  if (docs) {
+    lines.push('', `[Open docs](${docs})`);
+  }
+  return lines.join('\n');
+}
+
+/** Only https links to known documentation hosts are rendered as links. */
+export function safeDocsUrl(url: string | undefined): string | undefined {
+  if (!url) {
+    return undefined;
+  }
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' ? parsed.toString().replace(/[()]/g, encodeURIComponent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function stagePresentation(
+  stage: StageId,
+  outcome: StageOutcome | undefined,
+  options: { running?: boolean; skipReason?: string; redact?: (text: string) => string } = {},
+): StagePresentation {
+  const redact = options.redact ?? identity;
+  const title = `**${STAGE_TITLES[stage]}**`;
+  if (options.running) {
+    return { icon: 'loading~spin', description: 'running…', tooltipMarkdown: `${title} — running…`, status: 'running' };
+  }
+  if (options.skipReason && (!outcome || outcome.status === 'skipped')) {
+    return {
+      icon: 'circle-slash',
+      color: 'disabledForeground',
+      description: 'not needed',
+      tooltipMarkdown: `${title} — not needed\n\n${escapeMarkdown(redact(options.skipReason))}`,
+      status: 'skipped',
+    };
+  }
+  if (!outcome) {
+    return { icon: 'circle-outline', description: 'not run', tooltipMarkdown: `${title} — not run yet in this session.`, status: 'idle' };
+  }
+  const duration = formatDuration(outcome.durationMs);
+  switch (outcome.status) {
+    case 'succeeded':
+      return {
+        icon: 'pass',
+        color: 'testing.iconPassed',
+        description: duration,
+        tooltipMarkdown: `${title} — succeeded${duration ? ` in ${duration}` : ''}${outcome.summary ? `\n\n${escapeMarkdown(redact(outcome.summary))}` : ''}`,
+        status: 'succeeded',
+      };
+    case 'failed':
+      return {
+        icon: 'error',
+        color: 'testing.iconFailed',
+        description: duration ? `failed · ${duration}` : 'failed',
+        tooltipMarkdown: `${title} — failed${duration ? ` after ${duration}` : ''}${outcome.error ? `\n\n${explainedErrorMarkdown(outcome.error, redact)}` : ''}`,
+        status: 'failed',
+      };
+    case 'cancelled':
+      return { icon: 'circle-slash', description: 'cancelled', tooltipMarkdown: `${title} — cancelled.`, status: 'cancelled' };
+    case 'skipped':
+      return { icon: 'circle-slash', color: 'disabledForeground', description: 'skipped', tooltipMarkdown: `${title} — skipped.`, status: 'skipped' };
+    case 'notRun':
+      return {
+        icon: 'debug-step-over',
+        color: 'disabledForeground',
+        description: 'not reached',
+        tooltipMarkdown: `${title} — not reached: a stage it depends on failed.`,
+        status: 'notRun',
+      };
+  }
+}
+
+/** The secret's state in one line: "enabled · v 3f2a9c1e… · expires 2027-01-31". */
+export function secretDescription(info: { enabled: boolean; version?: string; expiresOn?: Date; role?: 'clientId' | 'clientSecret' }, now: number): string {
+  const parts: string[] = [];
+  if (info.role) {
+    parts.push(info.role === 'clientId' ? 'pipeline client id' : 'pipeline client secret');
+  }
+  parts.push(info.enabled ? 'enabled' : 'disabled');
+  if (info.version) {
+    parts.push(`v ${info.version.length > 8 ? `${info.version.slice(0, 8)}…` : info.version}`);
+  }
+  if (info.expiresOn) {
+    const day = info.expiresOn.toISOString().slice(0, 10);
+    parts.push(info.expiresOn.getTime() <= now ? `expired ${day}` : `expires ${day}`);
+  }
+  return parts.join(' · ');
+}
+
+/** The reference a pipeline (or Fabric) uses: the secret identifier URI, never the value. */
+export function secretReferenceUri(vaultUrl: string, name: string, version?: string): string {
+  const base = vaultUrl.replace(/\/+$/, '');
+  return `${base}/secrets/${encodeURIComponent(name)}${version ? `/${encodeURIComponent(version)}` : ''}`;
+}

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ExplainedError } from '../../../src/core/errors/errors';
+import { Redactor } from '../../../src/core/logging/redact';
+import {
+  escapeMarkdown,
+  explainedErrorMarkdown,
+  formatDuration,
+  safeDocsUrl,
+  secretDescription,
+  secretReferenceUri,
+  stagePresentation,
+} from '../../../src/extension/tree/presentation';
+
+const SECRET = 'Zq8~sEcReT-VaLuE-1234567890';
+
+const failure: ExplainedError = {
+  source: 'entra',
+  code: 'AADSTS7000215',
+  status: 401,
+  stage: 'eventHubsToken',
+  message: `AADSTS7000215: Invalid client secret provided for ${SECRET}`,
+  explanation: {
+    code: 'AADSTS7000215',
+    summary: 'The client secret stored in Key Vault is wrong (AADSTS7000215).',
+    cause: `Entra ID rejected [a link](javascript:alert(1)) ${SECRET}`,
+    fix: 'Store the client secret *value*.',
+    docsUrl: 'https://login.microsoftonline.com/error?code=7000215',
+  },
+};
+
+void describe('stagePresentation', () => {
+  void it('shows each state with its codicon', () => {
+    assert.equal(stagePresentation('keyVaultToken', undefined).icon, 'circle-outline');
+    assert.equal(stagePresentation('keyVaultToken', undefined, { running: true }).icon, 'loading~spin');
+    const ok = stagePresentation('keyVaultToken', { stage: 'keyVaultToken', status: 'succeeded', durationMs: 120, summary: 'token, expires in 59 min' });
+    assert.equal(ok.icon, 'pass');
+    assert.equal(ok.description, '120 ms');
+    assert.match(ok.tooltipMarkdown, /expires in 59 min/);
+    const bad = stagePresentation('eventHubsToken', { stage: 'eventHubsToken', status: 'failed', durationMs: 2300, error: failure });
+    assert.equal(bad.icon, 'error');
+    assert.equal(bad.description, 'failed · 2.3 s');
+    assert.match(bad.tooltipMarkdown, /Cause:/);
+    assert.match(bad.tooltipMarkdown, /Fix:/);
+    assert.match(bad.tooltipMarkdown, /\[Open docs\]\(https:\/\/login\.microsoftonline\.com\/error\?code=7000215\)/);
+    assert.equal(stagePresentation('readClientId', { stage: 'readClientId', status: 'notRun' }).status, 'notRun');
+    assert.equal(stagePresentation('send', { stage: 'send', status: 'cancelled' }).icon, 'circle-slash');
+    assert.equal(stagePresentation('readClientId', undefined, { skipReason: 'Not needed: SAS' }).status, 'skipped');
+  });
+
+  void it('redacts known secrets and neutralises markdown from service text', () => {
+    const redactor = new Redactor([SECRET]);
+    const md = explainedErrorMarkdown(failure, (s) => redactor.redact(s));
+    assert.ok(!md.includes(SECRET), md);
+    assert.ok(!md.includes('](javascript:'), md);
+  });
+});
+
+void describe('small formatters', () => {
+  void it('format durations', () => {
+    assert.equal(formatDuration(undefined), '');
+    assert.equal(formatDuration(0), '0 ms');
+    assert.equal(formatDuration(999), '999 ms');
+    assert.equal(formatDuration(1500), '1.5 s');
+    assert.equal(formatDuration(61_000), '1 min 1 s');
+  });
+
+  void it('escape markdown', () => {
+    assert.equal(escapeMarkdown('[x](y)'), '\\[x\\]\\(y\\)');
+  });
+
+  void it('only link https docs', () => {
+    assert.equal(safeDocsUrl('javascript:alert(1)'), undefined);
+    assert.equal(safeDocsUrl('http://example.com'), undefined);
+    assert.equal(safeDocsUrl('https://learn.microsoft.com/x'), 'https://learn.microsoft.com/x');
+  });
+
+  void it('describe secrets without values', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    assert.equal(
+      secretDescription({ enabled: true, version: '0123456789abcdef0123456789abcdef', expiresOn: new Date('2027-01-31T00:00:00Z'), role: 'clientId' }, now),
+      'pipeline client id · enabled · v 01234567… · expires 2027-01-31',
+    );
+    assert.equal(secretDescription({ enabled: false, expiresOn: new Date('2026-01-01T00:00:00Z') }, now), 'disabled · expired 2026-01-01');
+  });
+
+  void it('build secret references', () => {
+    assert.equal(secretReferenceUri('https://kv.vault.azure.net/', 'client-id'), 'https://kv.vault.azure.net/secrets/client-id');
+    assert.equal(secretReferenceUri('https://kv.vault.azure.net', 'client-id', 'abc'), 'https://kv.vault.azure.net/secrets/client-id/abc');
+  });
+});
