@@ -1,0 +1,6 @@
+import type { ExtensionServices } from '../services';
+
+export function showLog(services: ExtensionServices): Promise<void> {
+  services.log.show(true);
+  return Promise.resolve();
+}

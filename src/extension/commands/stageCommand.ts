@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { createStageError } from '../../core/errors/errors';
+import type { FlowResult, SendRequest, StageId } from '../../core/flow/types';
+import { STAGE_TITLES } from '../../core/flow/types';
+import type { ExtensionServices } from '../services';
+import { formatDuration } from '../tree/presentation';
+import { resolveProfileId } from './commandContext';
+import { UserCancelledError } from './runCommand';
+
+/**
+ * Runs the flow up to `target` for the node's (or a picked) profile with a cancellable progress
+ * notification. A failed stage is thrown as its StageError, so the wrapper explains it; the tree
+ * already shows it on the stage node. Undefined when the user backed out of the profile pick.
+ */
+export async function runStageCommand(services: ExtensionServices, node: unknown, target: StageId, send?: SendRequest): Promise<FlowResult | undefined> {
+  const profileId = await resolveProfileId(services, node, `Profile to run "${STAGE_TITLES[target]}" for`);
+  if (!profileId) {
+    return undefined;
+  }
+  const result = await services.flows.run(profileId, { target, ...(send ? { send } : {}) });
+  if (result.cancelled) {
+    throw new UserCancelledError('run');
+  }
+  if (!result.ok) {
+    const failed = result.outcomes.find((o) => o.status === 'failed');
+    if (failed?.error) {
+      throw createStageError(failed.stage, failed.error);
+    }
+    throw new Error(`${STAGE_TITLES[target]} did not complete.`);
+  }
+  return result;
+}
+
+/** A one-line, non-blocking success note (stage summaries are safe; redacted once more anyway). */
+export function announce(services: ExtensionServices, result: FlowResult, stage: StageId): void {
+  const outcome = result.outcomes.find((o) => o.stage === stage);
+  const text = `${STAGE_TITLES[stage]}: ${outcome?.summary ?? 'succeeded'} (${formatDuration(outcome?.durationMs ?? result.totalMs)})`;
+  void vscode.window.showInformationMessage(services.redactor.redact(text));
+}
+
+/** The event "Send Test Event" and "Run Full Flow" send: small, recognisable, no secrets. */
+export function testEventRequest(): SendRequest {
+  return {
+    events: [
+      {
+        body: { source: 'Eventstream Flow', type: 'connectivityTest', id: randomUUID(), sentAt: new Date().toISOString() },
+        contentType: 'application/json',
+        properties: { 'eventstream-flow': 'test' },
+      },
+    ],
+  };
+}
