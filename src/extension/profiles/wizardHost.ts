@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../../core/model/profile';
+import { SETTINGS } from '../constants';
+import type { ExtensionServices } from '../services';
+import { runProfileWizard, type WizardDefaults } from './profileWizard';
+import { createQuickInputPrompter } from './quickInputPrompter';
+import { createUserInputPrompter, type WizardPrompter } from './wizardPrompter';
+
+/** Preferences only (settings never hold identifiers or secrets); each falls back to the manifest default. */
+export function readWizardDefaults(): WizardDefaults {
+  const config = vscode.workspace.getConfiguration();
+  const cloud = config.get<string>(SETTINGS.defaultCloud);
+  const protocol = config.get<string>(SETTINGS.defaultProtocol);
+  const transport = config.get<string>(SETTINGS.amqpTransport);
+  return {
+    cloud: cloud === 'china' || cloud === 'usgov' ? cloud : 'public',
+    protocol: protocol === 'amqp' ? 'amqp' : 'rest',
+    amqpTransport: transport === 'websockets' ? 'websockets' : 'tcp',
+  };
+}
+
+/**
+ * Where the wizard's steps are shown. Normally VS Code's multi-step quick input (back button, step
+ * counter, inline validation). When the extension runs under a test runner (extensionTestsPath,
+ * i.e. `ExtensionMode.Test`), every step goes through `services.input` instead, so the in-host tests'
+ * `TestUserInput` scripts it like any other prompt.
+ */
+export function wizardPrompterFor(services: ExtensionServices): WizardPrompter {
+  return services.context.extensionMode === vscode.ExtensionMode.Test ? createUserInputPrompter(services.input) : createQuickInputPrompter();
+}
+
+/** Runs the Add (no `existing`) or Edit wizard; resolves with the profile to store. */
+export async function promptForProfile(services: ExtensionServices, existing?: ConnectionProfile): Promise<ConnectionProfile> {
+  return runProfileWizard({
+    prompter: wizardPrompterFor(services),
+    defaults: readWizardDefaults(),
+    others: await services.profiles.list(),
+    ...(existing ? { existing } : {}),
+    newId: randomUUID,
+  });
+}
+
+/** Cached tokens may belong to credentials that just changed or vanished (the runner's, if it has one). */
+export function forgetCachedTokens(services: ExtensionServices): void {
+  const flows = services.flows as Partial<{ clearTokens(): void }>;
+  if (typeof flows.clearTokens === 'function') {
+    flows.clearTokens();
+  }
+}
