@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { CancelledError, ValidationError } from '../../core/errors/errors';
+import { COMMANDS } from '../constants';
+import type { ExtensionServices } from '../services';
+import { describeMissing, MAX_IMPORT_BYTES, parseProfilesFile, planImport } from '../profiles/profileImport';
+
+const EDIT = 'Edit Profile';
+
+/**
+ * Import Profiles…: a JSON file of one profile or an array (Export Profile's, or the CLI `sandbox`
+ * command's profile.json). Every profile is checked before any is stored, and a failed store rolls
+ * the others back: nothing is half-imported. Profiles without their secrets are imported, and the
+ * notification says which secrets to fill in via Edit. A Uri argument skips the file dialog.
+ */
+export async function importProfiles(services: ExtensionServices, node?: unknown): Promise<void> {
+  const uri = node instanceof vscode.Uri ? node : await pickFile(services);
+  const stat = await vscode.workspace.fs.stat(uri);
+  const fileName = uri.path.split('/').pop() ?? uri.toString();
+  if (stat.size > MAX_IMPORT_BYTES) {
+    throw new ValidationError('file', `${fileName} is larger than 1 MB.`, 'Choose a profile file written by Export Profile or `eventstream-flow sandbox`.');
+  }
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  const plan = planImport(parseProfilesFile(text, fileName), await services.profiles.list(), randomUUID);
+
+  const stored: string[] = [];
+  try {
+    for (const profile of plan.profiles) {
+      await services.profiles.save(profile);
+      stored.push(profile.id);
+    }
+  } catch (error) {
+    for (const id of stored) {
+      await services.profiles.delete(id).catch(() => undefined); // best effort: the original error matters
+    }
+    throw error;
+  }
+  services.logger.child('profiles').info(`Imported ${stored.length} profile(s) from ${fileName}.`);
+
+  const names = plan.profiles.map((p) => `"${p.name}"`).join(', ');
+  const parts = [`Imported ${plan.profiles.length === 1 ? 'profile' : `${plan.profiles.length} profiles`} ${names}.`];
+  if (plan.missing.length > 0) {
+    parts.push(`Fill in the ${describeMissing(plan.missing)} with Edit Profile.`);
+  }
+  if (plan.fileHadSecrets) {
+    parts.push(`${fileName} contains secrets; they are now in SecretStorage, so consider deleting the file.`);
+  }
+  const first = plan.profiles.find((p) => plan.missing.some((m) => m.name === p.name));
+  // Not awaited: the command is done; the button only offers the next step.
+  void vscode.window.showInformationMessage(parts.join(' '), ...(first ? [EDIT] : [])).then((choice) => {
+    if (choice === EDIT && first) {
+      void vscode.commands.executeCommand(COMMANDS.editProfile, first.id);
+    }
+  });
+}
+
+async function pickFile(services: ExtensionServices): Promise<vscode.Uri> {
+  const picked = await services.input.showOpenDialog({
+    title: 'Import Profiles',
+    openLabel: 'Import',
+    canSelectMany: false,
+    canSelectFiles: true,
+    canSelectFolders: false,
+    filters: { 'Profile JSON': ['json'], 'All files': ['*'] },
+  });
+  const uri = picked?.[0];
+  if (!uri) {
+    throw new CancelledError();
+  }
+  return uri;
+}
