@@ -1,0 +1,127 @@
+import * as vscode from 'vscode';
+import { explainError } from '../core/errors/explain';
+import { Redactor } from '../core/logging/redact';
+import { createSignedInAccount } from './auth/signedInAccount';
+import { registerCommands } from './commands/registerCommands';
+import { SETTINGS, VIEWS } from './constants';
+import { setContext } from './contextKeys';
+import { EditorFlowRunner } from './flowRunner';
+import { createChannelLogger, createLogChannel } from './logChannel';
+import { createProfileStore } from './profiles/profileStore';
+import { ExtensionSandboxManager } from './sandboxManager';
+import type { ExtensionServices, UserInput } from './services';
+import { FlowStatusBar } from './statusBar';
+import { FlowTreeProvider } from './tree/flowTreeProvider';
+import { profileIdOf } from './commands/commandContext';
+import { SwitchableUserInput, TestUserInput } from './userInput';
+
+/** What `activate` returns: the services, and hooks the in-host tests use (scripted prompts, tree lookup). */
+export interface ExtensionApi {
+  readonly services: ExtensionServices;
+  readonly tree: FlowTreeProvider;
+  readonly testing: {
+    /** Route every prompt to `input` (undefined restores the real window prompts). */
+    useUserInput(input: UserInput | undefined): void;
+    readonly TestUserInput: typeof TestUserInput;
+  };
+}
+
+let stopSandboxOnDeactivate: (() => Promise<void>) | undefined;
+
+/**
+ * The composition root: builds each service explicitly and pushes every disposable into
+ * `context.subscriptions`. Nothing here touches Azure: SDKs, the flow engine and the sandbox load
+ * on first use.
+ */
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = createLogChannel();
+  context.subscriptions.push(log);
+  const redactor = new Redactor();
+  const logger = createChannelLogger(log, redactor);
+  try {
+    const input = new SwitchableUserInput();
+    const profiles = createProfileStore(context.secrets, logger);
+    const account = createSignedInAccount({ logger, redactor });
+    const runner = new EditorFlowRunner({ profiles, logger, redactor, account });
+    const sandbox = new ExtensionSandboxManager({ profiles, redactor, logger });
+    const tree = new FlowTreeProvider({
+      profiles,
+      results: runner,
+      flows: runner,
+      sandbox,
+      redactor,
+      logger,
+      timeoutMs: () => vscode.workspace.getConfiguration().get<number>(SETTINGS.stageTimeoutSeconds, 30) * 1000,
+    });
+    const view = vscode.window.createTreeView(VIEWS.profiles, { treeDataProvider: tree, showCollapseAll: true });
+    const statusBar = new FlowStatusBar(runner, redactor);
+
+    const services: ExtensionServices = {
+      context,
+      log,
+      logger,
+      redactor,
+      profiles,
+      results: runner,
+      flows: runner,
+      sandbox,
+      account,
+      input,
+      tree: {
+        refresh: (node?: unknown) => {
+          runner.forgetEndpoints(profileIdOf(node));
+          tree.refresh();
+        },
+      },
+    };
+
+    context.subscriptions.push(
+      profiles,
+      runner,
+      sandbox,
+      tree,
+      view,
+      statusBar,
+      ...registerCommands(services),
+      profiles.onDidChange(() => void updateHasProfiles(services)),
+      // A new or removed Microsoft session changes what signed-in profiles can reach.
+      vscode.authentication.onDidChangeSessions((e) => {
+        if (e.provider.id === 'microsoft' || e.provider.id === 'microsoft-sovereign-cloud') {
+          runner.clearTokens();
+          tree.refresh();
+        }
+      }),
+      { dispose: () => void sandbox.stop() },
+    );
+    stopSandboxOnDeactivate = () => sandbox.stop();
+    void updateHasProfiles(services);
+    logger.child('extension').info(`Activated (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
+
+    return { services, tree, testing: { useUserInput: (i) => input.use(i), TestUserInput } };
+  } catch (error) {
+    logger.error('Activation failed', error);
+    const summary = explainError(error).explanation.summary;
+    void vscode.window.showErrorMessage(`Eventstream Flow could not start: ${redactor.redact(summary)}`, 'Show Log').then((choice) => {
+      if (choice) {
+        log.show();
+      }
+    });
+    throw error;
+  }
+}
+
+/** The sandbox's listeners must not outlive the extension host's shutdown. */
+export async function deactivate(): Promise<void> {
+  const stop = stopSandboxOnDeactivate;
+  stopSandboxOnDeactivate = undefined;
+  await stop?.();
+}
+
+async function updateHasProfiles(services: ExtensionServices): Promise<void> {
+  try {
+    const list = await services.profiles.list();
+    await setContext('eventstreamFlow.hasProfiles', list.length > 0);
+  } catch (error) {
+    services.logger.child('extension').warn(`Could not count profiles: ${String(error)}`);
+  }
+}
