@@ -1,6 +1,6 @@
 // Bundles the extension, the CLI and the send-panel webview. Type-checking is `npm run typecheck`.
 // Azure SDKs stay lazily evaluated: esbuild turns `await import()` into a deferred require.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -50,6 +50,16 @@ const builds = [
     plugins: watch ? [problemMatcher] : [],
   },
 ].filter((b) => existsSync(b.entryPoints[0]));
+
+/** The send panel loads codicons from dist/webview (a localResourceRoot), never from node_modules. */
+function copyCodicons() {
+  if (!existsSync('src/webview/sendPanel/main.ts')) return;
+  mkdirSync('dist/webview/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) {
+    copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/codicons/${file}`);
+  }
+}
+copyCodicons();
 
 if (watch) {
   for (const options of builds) {

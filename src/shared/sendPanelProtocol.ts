@@ -132,6 +132,8 @@ export interface PanelSettings {
   readonly defaultProtocol: Protocol;
   readonly maxBodyBytes: number;
   readonly maxCount: number;
+  /** The body a new draft starts with (the core's sample event template). */
+  readonly sampleBody: string;
 }
 
 export type StageViewStatus = 'pending' | 'running' | 'ok' | 'failed' | 'skipped' | 'cancelled' | 'notRun';

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { SAMPLE_EVENT_TEMPLATE } from '../../core/events/template';
 import { STAGE_TITLES } from '../../core/flow/types';
 import type { FlowEvent, FlowResult } from '../../core/flow/types';
 import type { Logger } from '../../core/logging/logger';
@@ -197,6 +198,7 @@ export class SendPanel implements vscode.Disposable {
       defaultProtocol: protocol === 'amqp' ? 'amqp' : 'rest',
       maxBodyBytes: SEND_PANEL_LIMITS.maxBodyBytes,
       maxCount: SEND_PANEL_LIMITS.maxCount,
+      sampleBody: SAMPLE_EVENT_TEMPLATE,
     };
   }
 

@@ -1,0 +1,139 @@
+import { STAGE_TITLES } from '../../core/flow/types';
+import type { PanelStageId, SendOutcome, StageView, StageViewStatus } from '../../shared/sendPanelProtocol';
+import { PANEL_STAGES } from '../../shared/sendPanelProtocol';
+import { clear, formatBytes, formatDuration, h, icon } from './dom';
+
+const STATUS_ICON: Readonly<Record<StageViewStatus, string>> = {
+  pending: 'circle-large-outline',
+  running: 'loading',
+  ok: 'pass-filled',
+  failed: 'error',
+  skipped: 'debug-step-over',
+  cancelled: 'circle-slash',
+  notRun: 'circle-large-outline',
+};
+
+const STATUS_TEXT: Readonly<Record<StageViewStatus, string>> = {
+  pending: 'pending',
+  running: 'running',
+  ok: 'succeeded',
+  failed: 'failed',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+  notRun: 'not run',
+};
+
+/**
+ * The five stages as an ordered list: `#timeline li[data-stage][data-status]`. Rows are updated
+ * in place; the list is an aria-live region, so a screen reader hears each stage finish.
+ */
+export class Timeline {
+  private readonly rows = new Map<PanelStageId, HTMLLIElement>();
+  readonly progress = h('p', { id: 'request-progress', className: 'muted', attrs: { 'data-testid': 'request-progress' } });
+  readonly list = h('ol', { id: 'timeline', className: 'timeline', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions text', 'data-testid': 'timeline' } });
+
+  constructor(private readonly openDocs: (url: string) => void) {
+    for (const stage of PANEL_STAGES) {
+      const row = h('li', { attrs: { 'data-stage': stage, 'data-status': 'pending' } });
+      this.rows.set(stage, row);
+      this.list.appendChild(row);
+      this.update({ stage, status: 'pending' });
+    }
+  }
+
+  reset(request?: number, requests?: number): void {
+    for (const stage of PANEL_STAGES) {
+      this.update({ stage, status: 'pending' });
+    }
+    this.progress.textContent = request && requests && requests > 1 ? `Request ${request} of ${requests}` : '';
+  }
+
+  update(view: StageView): void {
+    const row = this.rows.get(view.stage);
+    if (!row) {
+      return;
+    }
+    row.dataset.status = view.status;
+    clear(row);
+    const title = STAGE_TITLES[view.stage];
+    const head = h(
+      'div',
+      { className: 'stage-head' },
+      icon(STATUS_ICON[view.status], view.status === 'running' ? 'codicon-modifier-spin' : ''),
+      h('span', { className: 'stage-title' }, title),
+      h('span', { className: 'stage-status' }, STATUS_TEXT[view.status]),
+      view.durationMs === undefined ? null : h('span', { className: 'stage-duration', attrs: { 'data-testid': 'duration' } }, formatDuration(view.durationMs)),
+      view.cached ? h('span', { className: 'badge' }, 'cached') : null,
+    );
+    row.appendChild(head);
+    if (view.summary) {
+      row.appendChild(h('div', { className: 'stage-summary' }, view.summary));
+    }
+    const error = view.error;
+    if (error) {
+      const docs = error.docsUrl ? this.docsLink(error.docsUrl) : null;
+      row.appendChild(
+        h(
+          'div',
+          { className: 'stage-error', attrs: { role: 'group', 'aria-label': `${title} error` } },
+          h('div', { className: 'error-summary' }, h('code', { className: 'error-code' }, error.code), ' ', error.summary),
+          h('div', {}, h('strong', {}, 'Why: '), error.cause),
+          h('div', {}, h('strong', {}, 'Fix: '), error.fix),
+          docs,
+        ),
+      );
+    }
+  }
+
+  /** Links open through the host (`openDocs`), which opens only URLs it sent. */
+  private docsLink(url: string): HTMLAnchorElement {
+    const link = h('a', { className: 'docs-link', attrs: { href: url, 'data-testid': 'docs-link' } }, icon('link-external'), ' Documentation');
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      this.openDocs(url);
+    });
+    return link;
+  }
+}
+
+/** `#result[data-status]`: events accepted, bytes and time, or what went wrong. */
+export function renderResult(target: HTMLElement, result: SendOutcome | undefined): void {
+  clear(target);
+  target.dataset.status = result?.status ?? 'none';
+  target.hidden = !result;
+  if (!result) {
+    return;
+  }
+  const headline: Record<SendOutcome['status'], [string, string]> = {
+    ok: ['pass-filled', `Sent: ${result.eventsAccepted} of ${result.eventsRequested} event(s) accepted`],
+    failed: ['error', result.eventsAccepted > 0 ? `Failed after ${result.eventsAccepted} of ${result.eventsRequested} event(s) were accepted` : 'Not sent'],
+    cancelled: ['circle-slash', `Cancelled: ${result.eventsAccepted} of ${result.eventsRequested} event(s) accepted`],
+    refused: ['warning', 'Not sent: check the form'],
+  };
+  const [glyph, text] = headline[result.status];
+  target.appendChild(h('div', { className: 'result-head' }, icon(glyph), h('strong', {}, text)));
+  if (result.status !== 'refused') {
+    target.appendChild(
+      h(
+        'dl',
+        { className: 'result-facts' },
+        h('dt', {}, 'Accepted'),
+        h('dd', { attrs: { 'data-testid': 'events-accepted' } }, String(result.eventsAccepted)),
+        h('dt', {}, 'Size'),
+        h('dd', { attrs: { 'data-testid': 'bytes' } }, formatBytes(result.bytes)),
+        h('dt', {}, 'Time'),
+        h('dd', { attrs: { 'data-testid': 'time' } }, formatDuration(result.durationMs)),
+        h('dt', {}, 'Protocol'),
+        h('dd', {}, result.protocol.toUpperCase()),
+        h('dt', {}, 'Requests'),
+        h('dd', {}, String(result.requests)),
+      ),
+    );
+  }
+  if (result.message) {
+    target.appendChild(h('p', { className: 'result-message', attrs: { 'data-testid': 'result-message' } }, result.message));
+  }
+  if (result.fix) {
+    target.appendChild(h('p', { className: 'result-fix' }, h('strong', {}, 'Fix: '), result.fix));
+  }
+}
