@@ -392,7 +392,8 @@ function readRestError(e: Bag, message: string, depth: number): Draft {
   const response = (e.response ?? undefined) as Bag | undefined;
   const bodyText = str(response?.bodyAsText);
   const retryAfterSeconds = retryAfter(headerValue(response?.headers, 'retry-after'));
-  const fromBody = bodyText ? readBody(bodyText, status, undefined) : undefined;
+  // The generated Key Vault client leaves bodyAsText unset and puts the parsed body in `details`.
+  const fromBody = (bodyText ? readBody(bodyText, status, undefined) : undefined) ?? readBody(e.details, status, undefined);
   if (fromBody) {
     return { ...fromBody, status: fromBody.status ?? status, retryAfterSeconds };
   }

@@ -100,6 +100,17 @@ void describe('parseError: Key Vault', () => {
     assert.deepEqual([throttled.code, throttled.retryAfterSeconds], ['Throttled', 3]);
   });
 
+  void it('reads the parsed body the generated Key Vault client puts in RestError.details (innerError)', () => {
+    const error = Object.assign(new Error('Operation get is not allowed on a disabled secret.'), {
+      name: 'RestError',
+      code: 'Forbidden',
+      statusCode: 403,
+      details: { error: { code: 'Forbidden', message: 'Operation get is not allowed on a disabled secret.', innerError: { code: 'SecretDisabled' } } },
+    });
+    const parsed = parseError(error);
+    assert.deepEqual([parsed.source, parsed.code, parsed.innerCode, parsed.status], ['keyVault', 'SecretDisabled', 'Forbidden', 403]);
+  });
+
   void it('treats a RestError whose code is an errno as a network error', () => {
     const parsed = parseError(Object.assign(new Error('getaddrinfo ENOTFOUND kv-pipelin.vault.azure.net'), { name: 'RestError', code: 'ENOTFOUND' }));
     assert.deepEqual([parsed.source, parsed.code], ['network', 'ENOTFOUND']);
