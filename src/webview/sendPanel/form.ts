@@ -162,7 +162,7 @@ export class SendFormView {
   readonly element: HTMLElement;
   private readonly profile = h('vscode-single-select', { id: 'profile', attrs: { 'data-testid': 'profile', 'aria-label': 'Profile' } });
   private readonly noProfiles = h('p', { id: 'no-profiles', className: 'muted', attrs: { hidden: true } }, 'No profile yet: add one in the Eventstream Flow view, or start the local sandbox.');
-  private readonly body = h('vscode-textarea', { id: 'body', attrs: { 'data-testid': 'body', monospace: true, rows: '14', resize: 'vertical', spellcheck: 'false' } });
+  private readonly body = h('vscode-textarea', { id: 'body', attrs: { 'data-testid': 'body', monospace: true, rows: '14', resize: 'vertical' } });
   private readonly bodyStatus = h('div', { id: 'body-status', className: 'body-status', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'body-status' } });
   private readonly preview = h('pre', { id: 'preview', className: 'preview', attrs: { 'data-testid': 'preview', tabindex: '0', 'aria-label': 'Preview of the first event' } });
   private readonly newParameter = textfield('new-parameter-name', 'New parameter name', { placeholder: 'parameter name', pattern: '[A-Za-z_][A-Za-z0-9_]*' });
@@ -188,6 +188,7 @@ export class SendFormView {
 
   constructor(private readonly onChange: (what: ChangeKind) => void) {
     this.body.label = 'Event body';
+    this.body.spellcheck = false; // a boolean property: the attribute "false" would mean true
     this.preview.hidden = true;
     const inserts = h(
       'div',
@@ -344,6 +345,8 @@ export class SendFormView {
     if (parameters.join('\n') !== this.parameterNames.join('\n')) {
       this.captureParameterValues();
       this.parameterNames = parameters;
+      // Keep only the values of parameters the body still uses (the protocol caps how many are sent).
+      this.parameterValues = Object.fromEntries(parameters.map((n) => [n, this.parameterValues[n] ?? '']));
       this.renderParameters();
     }
   }
