@@ -5,13 +5,14 @@
 //   node test/integration/harness/runUi.mjs <ui test file.mjs> [more files …]
 //
 // Artifacts (screenshots, VSIX, browser console, code-server and VS Code logs) go
-// to test-results/ui/, which is emptied first.
+// to test-results/ui/<folder>-<file name>/ per test file, emptied first (other
+// files' folders are left alone, so separate runs do not clobber each other).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertHostInstalled } from './codeServer.mjs';
 import { CHROMIUM } from './browser.mjs';
-import { UI_RESULTS } from './ui.mjs';
+import { UI_RESULTS, artifactsName } from './ui.mjs';
 
 const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (files.length === 0) {
@@ -23,7 +24,7 @@ if (!fs.existsSync(CHROMIUM)) {
   console.error(`${CHROMIUM} not found: run  bash scripts/setup-host.sh`);
   process.exit(2);
 }
-fs.rmSync(UI_RESULTS, { recursive: true, force: true });
+for (const f of files) fs.rmSync(path.join(UI_RESULTS, artifactsName(path.resolve(f))), { recursive: true, force: true });
 fs.mkdirSync(UI_RESULTS, { recursive: true });
 
 const t0 = Date.now();

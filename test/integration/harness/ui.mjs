@@ -10,6 +10,15 @@ import { launchBrowser, collectConsole } from './browser.mjs';
 
 const execFileP = promisify(execFile);
 export const UI_RESULTS = path.join(RESULTS_DIR, 'ui');
+/** This process's artifacts: test-results/ui/<folder>-<test file name>/, e.g. hello-ui (node --test runs each file in its own process). */
+export const ARTIFACTS = path.join(UI_RESULTS, artifactsName(process.argv[1]));
+
+/** test-results/ui/ subfolder name for a UI test file: <parent folder>-<name without .test.mjs>. */
+export function artifactsName(file) {
+  if (!file) return 'ui';
+  const base = path.basename(file).replace(/(\.test)?\.[cm]?[jt]s$/, '');
+  return `${path.basename(path.dirname(file))}-${base}`.replace(/[^\w.-]+/g, '_');
+}
 
 /**
  * Package an extension folder into a VSIX with the repo's own vsce (offline).
@@ -20,7 +29,7 @@ export const UI_RESULTS = path.join(RESULTS_DIR, 'ui');
  */
 export async function packageVsix(extensionDir, outFile) {
   const pkg = JSON.parse(await fsp.readFile(path.join(extensionDir, 'package.json'), 'utf8'));
-  const out = path.resolve(outFile ?? path.join(UI_RESULTS, `${pkg.name}-${pkg.version}.vsix`));
+  const out = path.resolve(outFile ?? path.join(ARTIFACTS, `${pkg.name}-${pkg.version}.vsix`));
   await fsp.mkdir(path.dirname(out), { recursive: true });
   // Use the repo's vsce by path: `npx` from inside a folder with its own package.json
   // would not find it and would try to fetch it instead.
@@ -52,16 +61,21 @@ export async function startWorkbench(o = {}) {
   const dirs = await makeSandboxDirs();
   const folder = o.folder ? path.resolve(o.folder) : path.join(dirs.base, 'workspace');
   await fsp.mkdir(folder, { recursive: true });
-  await fsp.mkdir(UI_RESULTS, { recursive: true });
+  await fsp.mkdir(ARTIFACTS, { recursive: true });
   let server;
   let browser;
   let console_ = { lines: [], errors: [] };
+  let stopped = false;
   const stop = async () => {
-    await fsp.writeFile(path.join(UI_RESULTS, 'browser-console.log'), console_.lines.join('\n') + '\n').catch(() => {});
+    if (stopped) return;
+    stopped = true;
+    // The state at the end (the last step of a failed test, usually).
+    if (browser) await screenshot(browser.page, 'at-stop').catch(() => {});
+    await fsp.writeFile(path.join(ARTIFACTS, 'browser-console.log'), console_.lines.join('\n') + '\n').catch(() => {});
     if (browser) await browser.close();
     if (server) {
-      await fsp.copyFile(server.logPath, path.join(UI_RESULTS, 'code-server.log')).catch(() => {});
-      await fsp.cp(path.join(dirs.userData, 'logs'), path.join(UI_RESULTS, 'vscode-logs'), { recursive: true }).catch(() => {});
+      await fsp.copyFile(server.logPath, path.join(ARTIFACTS, 'code-server.log')).catch(() => {});
+      await fsp.cp(path.join(dirs.userData, 'logs'), path.join(ARTIFACTS, 'vscode-logs'), { recursive: true }).catch(() => {});
       await server.stop();
     } else {
       await fsp.rm(dirs.base, { recursive: true, force: true }).catch(() => {});
@@ -190,13 +204,13 @@ export function webviewFrame(page, o = {}) {
 
 let shotSeq = 0;
 /**
- * Save a screenshot under test-results/ui/ (numbered in order taken).
+ * Save a screenshot under test-results/ui/<test file>/ (numbered in order taken).
  * @returns {Promise<string>} the file path
  */
 export async function screenshot(page, name) {
-  await fsp.mkdir(UI_RESULTS, { recursive: true });
+  await fsp.mkdir(ARTIFACTS, { recursive: true });
   const safe = String(name).replace(/[^\w.-]+/g, '_').slice(0, 80);
-  const file = path.join(UI_RESULTS, `${String(++shotSeq).padStart(2, '0')}-${safe}.png`);
+  const file = path.join(ARTIFACTS, `${String(++shotSeq).padStart(2, '0')}-${safe}.png`);
   await page.screenshot({ path: file, timeout: 15_000 });
   return file;
 }
