@@ -22,6 +22,8 @@ interface ExecuteExtras {
   readonly signal?: AbortSignal;
   readonly progress?: vscode.Progress<{ message?: string }>;
   readonly stages?: Partial<{ [S in StageId]: StageImplementation<S> }>;
+  /** A listing the tree started by itself: results are recorded, but it is not "the last flow" (status bar). */
+  readonly background?: boolean;
 }
 
 export class ProfileNotFoundError extends Error {
@@ -131,6 +133,11 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     );
   }
 
+  /** Runs to `target` without a notification and without touching the status bar (the tree's partition listing). */
+  runInBackground(profileId: string, target: StageId): Promise<FlowResult> {
+    return this.loadProfile(profileId).then((profile) => this.execute(profile, { target }, { background: true }));
+  }
+
   /** The stage-1 token for the tree's Key Vault listing and for revealing a value (memory only). */
   async keyVaultToken(profileId: string, signal: AbortSignal): Promise<{ profile: ConnectionProfile; token: AccessToken }> {
     const profile = await this.loadProfile(profileId);
@@ -144,7 +151,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
         return result;
       },
     };
-    const result = await this.execute(profile, { target: 'keyVaultToken' }, { signal, stages: { keyVaultToken: capture } });
+    const result = await this.execute(profile, { target: 'keyVaultToken' }, { signal, stages: { keyVaultToken: capture }, background: true });
     if (result.cancelled) {
       throw new CancelledError();
     }
@@ -227,7 +234,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     };
 
     this.setActive(+1);
-    this.log.debug(`Run to '${options.target}' for profile "${profile.name}"${extras.stages ? ' (tree listing)' : ''}`);
+    this.log.debug(`Run to '${options.target}' for profile "${profile.name}"${extras.background ? ' (tree listing)' : ''}`);
     try {
       const { runFlow } = await import('../core/flow/engine');
       const result = await runFlow(profile, services, {
@@ -250,7 +257,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
         this.flows.set(profile.id, result);
       }
       this.changed.fire({ profileId: profile.id });
-      if (!extras.stages) {
+      if (!extras.background) {
         this.finished.fire({ profileId: profile.id, profileName: profile.name, target: options.target, result });
       }
       return result;

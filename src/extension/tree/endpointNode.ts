@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { explainError } from '../../core/errors/explain';
 import type { PartitionInfo } from '../../core/flow/types';
 import type { ConnectionProfile } from '../../core/model/profile';
 import { MessageNode } from './messageNode';
@@ -61,7 +62,12 @@ export class EndpointNode implements TreeNode, ProfileScoped {
   }
 
   private async probe(): Promise<TreeNode[]> {
-    const result = await this.ctx.flows.run(this.profileId, { target: 'probe', showProgress: false });
+    let result;
+    try {
+      result = await this.ctx.flows.runInBackground(this.profileId, 'probe');
+    } catch (error) {
+      return [MessageNode.error(this, explainError(error, { stage: 'probe' }), (s) => this.ctx.redactor.redact(s))];
+    }
     if (result.endpoint) {
       return this.partitionNodes(result.endpoint.partitions);
     }

@@ -3,7 +3,7 @@ import type { Logger } from '../../core/logging/logger';
 import type { Redactor } from '../../core/logging/redact';
 import type { StageResultsView } from '../flowRunner';
 import type { FlowRunner, ProfileStore, SandboxManager } from '../services';
-import type { AccessToken } from '../../core/flow/types';
+import type { AccessToken, FlowResult, StageId } from '../../core/flow/types';
 import type { ConnectionProfile } from '../../core/model/profile';
 
 /** A tree element: it knows its own item and children; the provider only delegates. */
@@ -22,6 +22,7 @@ export interface TreeContext {
   readonly flows: FlowRunner & {
     keyVaultToken(profileId: string, signal: AbortSignal): Promise<{ profile: ConnectionProfile; token: AccessToken }>;
     loadProfile(profileId: string): Promise<ConnectionProfile>;
+    runInBackground(profileId: string, target: StageId): Promise<FlowResult>;
   };
   readonly sandbox: SandboxManager;
   readonly redactor: Redactor;

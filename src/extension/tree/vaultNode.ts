@@ -170,7 +170,7 @@ export class SecretNode implements TreeNode, ProfileScoped {
     item.id = this.id;
     const expired = info?.expiresOn !== undefined && info.expiresOn.getTime() <= now;
     item.iconPath = new vscode.ThemeIcon(
-      this.role ? 'star-full' : 'symbol-key',
+      this.role ? 'star-full' : 'lock',
       this.missing || (info && (!info.enabled || expired)) ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined,
     );
     item.description = info

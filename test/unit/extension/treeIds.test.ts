@@ -73,6 +73,8 @@ void describe('context values', () => {
     assert.ok(menuMatches(COMMANDS.copySecretReference, disabledSecret));
     assert.ok(menuMatches(COMMANDS.revealSecretValue, enabledSecret));
     assert.ok(!menuMatches(COMMANDS.revealSecretValue, disabledSecret), 'reveal is offered on enabled secrets only');
+    assert.ok(menuMatches(COMMANDS.refresh, composeContextValue(CONTEXT.vault)));
+    assert.ok(menuMatches(COMMANDS.refresh, composeContextValue(CONTEXT.endpoint, CONTEXT.stage('probe'))));
   });
 
   void it('do not let one stage menu leak onto another node', () => {
