@@ -366,7 +366,8 @@ const STEPS: readonly Step[] = [
   },
   {
     id: 'eventHubName',
-    when: (d) => d.endpointSource === 'manual' || !d.pasted?.eventHubName,
+    // Fabric strings carry EntityPath; asked only when the pasted one does not.
+    when: (d) => d.endpointSource === 'manual' || (d.pasted !== undefined && !d.pasted.eventHubName),
     run: ({ d, frame, prompter, initialError }) =>
       input(prompter, frame, initialError, {
         prompt: 'Event hub name (Fabric custom endpoints: es_…).',
