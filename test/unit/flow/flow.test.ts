@@ -189,7 +189,7 @@ describe('each stage failing the way Azure fails', () => {
 
   it('times a stage out when the peer never answers', async () => {
     sandbox.faults.inject(faultForStage('readClientSecret', 'timeout', sandbox.world));
-    const result = await runFlow(sandbox.profile(), services({ stageTimeoutMs: 400 }), { send });
+    const result = await runFlow(sandbox.profile(), services({ stageTimeoutMs: 2_500 }), { send });
     assert.equal(result.failedStage, 'readClientSecret');
     assert.equal(result.outcomes.find((o) => o.stage === 'readClientSecret')?.error?.code, 'StageTimeout');
     assert.equal(result.outcomes.find((o) => o.stage === 'readClientId')?.status, 'succeeded', 'the parallel read still completes');
