@@ -148,6 +148,7 @@ export async function runCommand(page, title, o = {}) {
       return;
     }
     last = found;
+    console.log(`# runCommand: "${title}" ${found === 'none' ? 'gave "No matching commands"' : 'did not show'} (attempt ${i}/${attempts}); retrying`);
     await page.keyboard.press('Escape');
     await page.waitForTimeout(1000 * i);
   }
