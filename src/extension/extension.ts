@@ -68,8 +68,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       account,
       input,
       tree: {
+        // Refresh means "ask Azure again": drop cached tokens and partition listings too.
         refresh: (node?: unknown) => {
           runner.forgetEndpoints(profileIdOf(node));
+          runner.clearTokens();
           tree.refresh();
         },
       },
@@ -83,7 +85,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       view,
       statusBar,
       ...registerCommands(services),
-      profiles.onDidChange(() => void updateHasProfiles(services)),
+      profiles.onDidChange(() => {
+        // An edited credential must be tested, not answered from a token minted with the old one.
+        runner.clearTokens();
+        void updateHasProfiles(services);
+      }),
       // A new or removed Microsoft session changes what signed-in profiles can reach.
       vscode.authentication.onDidChangeSessions((e) => {
         if (e.provider.id === 'microsoft' || e.provider.id === 'microsoft-sovereign-cloud') {

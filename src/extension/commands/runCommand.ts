@@ -4,8 +4,8 @@ import { isCancelledError, isStageError, type ExplainedError } from '../../core/
 import { isNotSignedIn } from '../auth/sessionScopes';
 import { COMMANDS, type CommandId } from '../constants';
 import type { ExtensionServices } from '../services';
-import { safeDocsUrl } from '../tree/presentation';
 import type { CommandHandler } from './commandContext';
+import { notificationFor, OPEN_DOCS, RETRY, SHOW_LOG, SIGN_IN } from './notification';
 
 /** Thrown (or returned as a reason) when the user backs out of a prompt: never reported. */
 export class UserCancelledError extends Error {
@@ -14,19 +14,6 @@ export class UserCancelledError extends Error {
     super(`Cancelled at ${step}`);
     this.name = 'UserCancelledError';
   }
-}
-
-const SHOW_LOG = 'Show Log';
-const RETRY = 'Retry';
-const OPEN_DOCS = 'Open Docs';
-const SIGN_IN = 'Sign In';
-
-/** What the notification says and offers; pure so it can be reasoned about apart from the window. */
-export function notificationFor(explained: ExplainedError, redact: (s: string) => string): { message: string; actions: string[]; docsUrl?: string } {
-  const summary = redact(explained.explanation.summary).replace(/\s+/g, ' ').trim();
-  const docsUrl = safeDocsUrl(explained.explanation.docsUrl);
-  const actions = [...(explained.code === 'NotSignedIn' ? [SIGN_IN] : []), SHOW_LOG, RETRY, ...(docsUrl ? [OPEN_DOCS] : [])];
-  return { message: summary, actions, ...(docsUrl ? { docsUrl } : {}) };
 }
 
 /** VS Code's own "the user closed the sign-in" errors are cancellations too. */

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { explainError } from '../../../src/core/errors/explain';
+import { Redactor } from '../../../src/core/logging/redact';
+import { notificationFor } from '../../../src/extension/commands/notification';
+import { NotSignedInError } from '../../../src/extension/auth/sessionScopes';
+
+void describe('notificationFor', () => {
+  void it('gives one redacted line with Show Log, Retry and Open Docs', () => {
+    const secret = 'hunter2-super-secret-value';
+    const explained = explainError(new Error(`boom\n  ${secret}`), { stage: 'send' });
+    const redactor = new Redactor([secret]);
+    const tweaked = { ...explained, explanation: { ...explained.explanation, summary: `Failed:\n ${secret}`, docsUrl: 'https://learn.microsoft.com/x' } };
+    const n = notificationFor(tweaked, (s) => redactor.redact(s));
+    assert.ok(!n.message.includes(secret));
+    assert.ok(!n.message.includes('\n'));
+    assert.deepEqual(n.actions, ['Show Log', 'Retry', 'Open Docs']);
+  });
+
+  void it('offers Sign In when the account is signed out, and no docs button without a safe link', () => {
+    const explained = explainError(new NotSignedInError('microsoft'), { stage: 'keyVaultToken' });
+    const n = notificationFor({ ...explained, explanation: { ...explained.explanation, docsUrl: 'javascript:alert(1)' } }, (s) => s);
+    assert.equal(explained.code, 'NotSignedIn');
+    assert.deepEqual(n.actions, ['Sign In', 'Show Log', 'Retry']);
+  });
+});
