@@ -121,8 +121,9 @@ async function readBody(req: IncomingMessage): Promise<{ body: Buffer; size: num
   return { body: Buffer.concat(chunks), size };
 }
 
+/** Text-node escaping as .NET's XmlWriter does it: quotes stay as they are (the Send-claim text has them). */
 function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+  return text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
 }
 
 function sendError(res: ServerResponse, status: number, detail: string, entity?: string, headers: Record<string, string> = {}): void {
