@@ -53,7 +53,7 @@ const builds = [
 
 /** The send panel loads codicons from dist/webview (a localResourceRoot), never from node_modules. */
 function copyCodicons() {
-  if (!existsSync('src/webview/sendPanel/main.ts')) return;
+  if (!existsSync('src/webview/sendPanel/main.ts')) {return;}
   mkdirSync('dist/webview/codicons', { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) {
     copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/codicons/${file}`);

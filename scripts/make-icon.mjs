@@ -31,12 +31,12 @@ const nodes = [
 /** Colour of one sample point, [r,g,b,a], painted back to front. */
 function sample(x, y) {
   let c = [0, 0, 0, 0];
-  if (roundedRect(x, y, 4, 4, 124, 124, 24)) c = [30, 30, 36, 255];
-  if (segment(x, y, ...nodes[0], ...nodes[1], 7) || segment(x, y, ...nodes[1], ...nodes[2], 7)) c = [0, 120, 212, 255];
-  if (segment(x, y, 98, 84, 112, 98, 7) || triangle(x, y, [118, 104], [104, 102], [116, 90])) c = [0, 120, 212, 255];
+  if (roundedRect(x, y, 4, 4, 124, 124, 24)) {c = [30, 30, 36, 255];}
+  if (segment(x, y, ...nodes[0], ...nodes[1], 7) || segment(x, y, ...nodes[1], ...nodes[2], 7)) {c = [0, 120, 212, 255];}
+  if (segment(x, y, 98, 84, 112, 98, 7) || triangle(x, y, [118, 104], [104, 102], [116, 90])) {c = [0, 120, 212, 255];}
   for (const [i, [cx, cy]] of nodes.entries()) {
-    if (circle(x, y, cx, cy, 15)) c = [[80, 230, 255, 255], [255, 185, 0, 255], [106, 224, 122, 255]][i];
-    if (circle(x, y, cx, cy, 7)) c = [30, 30, 36, 255];
+    if (circle(x, y, cx, cy, 15)) {c = [[80, 230, 255, 255], [255, 185, 0, 255], [106, 224, 122, 255]][i];}
+    if (circle(x, y, cx, cy, 7)) {c = [30, 30, 36, 255];}
   }
   return c;
 }
@@ -63,12 +63,12 @@ for (let py = 0; py < SIZE; py++) {
 
 const crcTable = Array.from({ length: 256 }, (_, n) => {
   let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  for (let k = 0; k < 8; k++) {c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;}
   return c >>> 0;
 });
 const crc32 = (buf) => {
   let c = 0xffffffff;
-  for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  for (const b of buf) {c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);}
   return (c ^ 0xffffffff) >>> 0;
 };
 const chunk = (type, data) => {

@@ -57,7 +57,7 @@ export function collectConsole(page) {
   page.on('console', (m) => {
     const line = `[${m.type()}] ${m.text()}`;
     lines.push(line);
-    if (m.type() === 'error') errors.push(line);
+    if (m.type() === 'error') {errors.push(line);}
   });
   page.on('pageerror', (e) => {
     const line = `[pageerror] ${e.stack || e.message}`;

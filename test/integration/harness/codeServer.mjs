@@ -61,7 +61,7 @@ export async function makeSandboxDirs() {
     xdgData: path.join(base, 'share'),
     chrome: path.join(base, 'chrome'),
   };
-  for (const d of Object.values(dirs)) await fsp.mkdir(d, { recursive: true });
+  for (const d of Object.values(dirs)) {await fsp.mkdir(d, { recursive: true });}
   return dirs;
 }
 
@@ -70,10 +70,10 @@ function hostEnv(dirs, extra) {
   const env = { ...process.env };
   // Never inherit a surrounding VS Code / Electron session or Node loaders.
   for (const k of Object.keys(env)) {
-    if (/^(VSCODE_|ELECTRON_)/.test(k) || k === 'NODE_OPTIONS' || k === 'PORT' || k === 'PASSWORD' || k === 'HASHED_PASSWORD') delete env[k];
+    if (/^(VSCODE_|ELECTRON_)/.test(k) || k === 'NODE_OPTIONS' || k === 'PORT' || k === 'PASSWORD' || k === 'HASHED_PASSWORD') {delete env[k];}
   }
   // Avoid the machine npm config's nodedir or other npm_* leaking into the host.
-  for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
+  for (const k of Object.keys(env)) {if (/^npm_/i.test(k)) {delete env[k];}}
   Object.assign(env, {
     TMPDIR: dirs.tmp,
     XDG_CONFIG_HOME: dirs.xdgConfig,
@@ -82,8 +82,8 @@ function hostEnv(dirs, extra) {
     PATH: `${path.dirname(NODE24)}:${process.env.PATH ?? '/usr/bin:/bin'}`,
   });
   for (const [k, v] of Object.entries(extra ?? {})) {
-    if (v === undefined || v === null) delete env[k];
-    else env[k] = String(v);
+    if (v === undefined || v === null) {delete env[k];}
+    else {env[k] = String(v);}
   }
   return env;
 }
@@ -121,7 +121,7 @@ async function waitForHttp(url, proc, logPath, timeoutMs) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (res.ok) return;
+      if (res.ok) {return;}
       lastErr = new Error(`HTTP ${res.status}`);
     } catch (e) {
       lastErr = e;
@@ -148,7 +148,7 @@ async function waitForListening(logPath, proc, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const m = /HTTP server listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(fs.readFileSync(logPath, 'utf8'));
-    if (m && m[1] !== '0') return Number(m[1]);
+    if (m && m[1] !== '0') {return Number(m[1]);}
     if (proc.exitCode !== null || proc.signalCode !== null) {
       throw new Error(`code-server exited (${proc.exitCode ?? proc.signalCode}) during start-up; log ${logPath}:\n${tail(logPath)}`);
     }
@@ -201,7 +201,7 @@ export async function startCodeServer(o = {}) {
 
   let stopped = false;
   const stop = async () => {
-    if (stopped) return;
+    if (stopped) {return;}
     stopped = true;
     const kill = (sig) => {
       try {
@@ -213,12 +213,12 @@ export async function startCodeServer(o = {}) {
     if (proc.exitCode === null && proc.signalCode === null) {
       kill('SIGTERM');
       const t = await Promise.race([exited.then(() => 'exit'), sleep(5000, 'timeout')]);
-      if (t === 'timeout') kill('SIGKILL');
+      if (t === 'timeout') {kill('SIGKILL');}
     }
     // The group may outlive its leader (extension host, watchers): make sure it is gone.
     kill('SIGKILL');
     await Promise.race([exited, sleep(2000)]);
-    if (!o.keepDirs) await fsp.rm(dirs.base, { recursive: true, force: true }).catch(() => {});
+    if (!o.keepDirs) {await fsp.rm(dirs.base, { recursive: true, force: true }).catch(() => {});}
   };
   const onExit = () => {
     try {
@@ -243,7 +243,7 @@ export async function startCodeServer(o = {}) {
       /** URL of the workbench; q: query parameters (folder, payload, …) */
       workbenchUrl(q = {}) {
         const u = new URL(`${origin}/`);
-        for (const [k, v] of Object.entries(q)) if (v !== undefined) u.searchParams.set(k, v);
+        for (const [k, v] of Object.entries(q)) {if (v !== undefined) {u.searchParams.set(k, v);}}
         return u.toString();
       },
       stop: async () => {

@@ -47,5 +47,5 @@ try {
   console.error(`[runElectron] ${e && e.message ? e.message : e}`);
   code = 1;
 }
-if (fs.existsSync(reportPath)) process.stdout.write(fs.readFileSync(reportPath, 'utf8'));
+if (fs.existsSync(reportPath)) {process.stdout.write(fs.readFileSync(reportPath, 'utf8'));}
 process.exit(code);

@@ -35,8 +35,8 @@ export async function runInHost(o) {
   const mark = (k) => (timings[k] = Math.round((Date.now() - t0) / 100) / 10);
   const extension = path.resolve(o.extension);
   const tests = path.resolve(o.tests);
-  if (!fs.existsSync(path.join(extension, 'package.json'))) throw new Error(`--extension ${extension}: no package.json there`);
-  if (!fs.existsSync(tests)) throw new Error(`--tests ${tests}: not found (compile the tests first?)`);
+  if (!fs.existsSync(path.join(extension, 'package.json'))) {throw new Error(`--extension ${extension}: no package.json there`);}
+  if (!fs.existsSync(tests)) {throw new Error(`--tests ${tests}: not found (compile the tests first?)`);}
   const timeoutMs = (o.timeoutSec ?? 180) * 1000;
   const resultsDir = path.resolve(o.resultsDir ?? path.join(RESULTS_DIR, 'host', path.basename(extension)));
   await fsp.rm(resultsDir, { recursive: true, force: true });
@@ -138,7 +138,7 @@ export async function runInHost(o) {
     failure = `harness error: ${e && e.stack ? e.stack : e}`;
     code = 2;
   } finally {
-    if (tailer) clearInterval(tailer);
+    if (tailer) {clearInterval(tailer);}
     if (page && (code !== 0 || failure)) {
       await page.screenshot({ path: path.join(resultsDir, 'failure.png'), fullPage: true, timeout: 10_000 }).catch(() => {});
     }
@@ -146,14 +146,14 @@ export async function runInHost(o) {
     await fsp.writeFile(path.join(resultsDir, 'browser-errors.log'), consoleLog.errors.join('\n') + '\n').catch(() => {});
     // Extension-host and server logs from the throwaway user-data-dir.
     await fsp.cp(path.join(dirs.userData, 'logs'), path.join(resultsDir, 'vscode-logs'), { recursive: true }).catch(() => {});
-    if (browser) await browser.close();
-    if (server) await server.stop();
-    else if (!o.keep) await fsp.rm(dirs.base, { recursive: true, force: true }).catch(() => {});
+    if (browser) {await browser.close();}
+    if (server) {await server.stop();}
+    else if (!o.keep) {await fsp.rm(dirs.base, { recursive: true, force: true }).catch(() => {});}
     mark('total');
   }
   if (failure) {
     console.error(`[runInHost] FAILED: ${failure}`);
-    if (code === 2) console.error(`[runInHost] code-server.log (last lines):\n${tail(path.join(resultsDir, 'code-server.log'), 15)}`);
+    if (code === 2) {console.error(`[runInHost] code-server.log (last lines):\n${tail(path.join(resultsDir, 'code-server.log'), 15)}`);}
   }
   let report = '';
   try {
@@ -187,7 +187,7 @@ async function main() {
   const env = {};
   for (const kv of values.env ?? []) {
     const i = kv.indexOf('=');
-    if (i <= 0) throw new Error(`--env ${kv}: expected KEY=VALUE`);
+    if (i <= 0) {throw new Error(`--env ${kv}: expected KEY=VALUE`);}
     env[kv.slice(0, i)] = kv.slice(i + 1);
   }
   const r = await runInHost({
@@ -212,7 +212,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, () => {
-      if (stopping) return;
+      if (stopping) {return;}
       stopping = true;
       console.error(`[runInHost] ${sig}: stopping`);
       process.exit(130); // codeServer.mjs kills code-server's process group on exit

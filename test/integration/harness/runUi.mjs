@@ -24,7 +24,7 @@ if (!fs.existsSync(CHROMIUM)) {
   console.error(`${CHROMIUM} not found: run  bash scripts/setup-host.sh`);
   process.exit(2);
 }
-for (const f of files) fs.rmSync(path.join(UI_RESULTS, artifactsName(path.resolve(f))), { recursive: true, force: true });
+for (const f of files) {fs.rmSync(path.join(UI_RESULTS, artifactsName(path.resolve(f))), { recursive: true, force: true });}
 fs.mkdirSync(UI_RESULTS, { recursive: true });
 
 const t0 = Date.now();

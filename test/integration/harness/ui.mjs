@@ -15,7 +15,7 @@ export const ARTIFACTS = path.join(UI_RESULTS, artifactsName(process.argv[1]));
 
 /** test-results/ui/ subfolder name for a UI test file: <parent folder>-<name without .test.mjs>. */
 export function artifactsName(file) {
-  if (!file) return 'ui';
+  if (!file) {return 'ui';}
   const base = path.basename(file).replace(/(\.test)?\.[cm]?[jt]s$/, '');
   return `${path.basename(path.dirname(file))}-${base}`.replace(/[^\w.-]+/g, '_');
 }
@@ -67,12 +67,12 @@ export async function startWorkbench(o = {}) {
   let console_ = { lines: [], errors: [] };
   let stopped = false;
   const stop = async () => {
-    if (stopped) return;
+    if (stopped) {return;}
     stopped = true;
     // The state at the end (the last step of a failed test, usually).
-    if (browser) await screenshot(browser.page, 'at-stop').catch(() => {});
+    if (browser) {await screenshot(browser.page, 'at-stop').catch(() => {});}
     await fsp.writeFile(path.join(ARTIFACTS, 'browser-console.log'), console_.lines.join('\n') + '\n').catch(() => {});
-    if (browser) await browser.close();
+    if (browser) {await browser.close();}
     if (server) {
       await fsp.copyFile(server.logPath, path.join(ARTIFACTS, 'code-server.log')).catch(() => {});
       await fsp.cp(path.join(dirs.userData, 'logs'), path.join(ARTIFACTS, 'vscode-logs'), { recursive: true }).catch(() => {});
@@ -82,7 +82,7 @@ export async function startWorkbench(o = {}) {
     }
   };
   try {
-    for (const v of [o.vsix ?? []].flat()) await installVsix(v, { dirs, env: o.env });
+    for (const v of [o.vsix ?? []].flat()) {await installVsix(v, { dirs, env: o.env });}
     const tInstalled = Date.now();
     server = await startCodeServer({ dirs, env: o.env, settings: o.settings, smokeTestDriver: false });
     browser = await launchBrowser(dirs.chrome, { viewport: o.viewport });
@@ -102,7 +102,7 @@ export async function startWorkbench(o = {}) {
       stop,
     };
   } catch (e) {
-    if (browser) await screenshot(browser.page, 'startWorkbench-failure').catch(() => {});
+    if (browser) {await screenshot(browser.page, 'startWorkbench-failure').catch(() => {});}
     await stop();
     throw e;
   }
@@ -135,7 +135,7 @@ export async function runCommand(page, title, o = {}) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await page.waitForFunction(() => document.activeElement?.closest('.quick-input-box') != null, null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.activeElement?.closest('.quick-input-box') !== null && document.activeElement?.closest('.quick-input-box') !== undefined, null, { timeout: 10_000 });
     await input.fill(`>${title}`);
     // The list filters asynchronously: wait for the row, or for "No matching commands".
     const found = await Promise.race([
@@ -167,7 +167,7 @@ export async function openView(page, title, o = {}) {
     .first();
   await item.waitFor({ state: 'visible', timeout: o.timeoutMs ?? 30_000 });
   const open = await item.evaluate((el) => el.classList.contains('checked'));
-  if (!open) await item.click();
+  if (!open) {await item.click();}
   await page
     .locator('.part.sidebar .composite.title h2', { hasText: new RegExp(esc(title), 'i') })
     .waitFor({ state: 'visible', timeout: o.timeoutMs ?? 30_000 });
