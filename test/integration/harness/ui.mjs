@@ -135,7 +135,7 @@ export async function runCommand(page, title, o = {}) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await page.waitForFunction(() => document.activeElement?.closest('.quick-input-box') !== null && document.activeElement?.closest('.quick-input-box') !== undefined, null, { timeout: 10_000 });
+    await page.waitForFunction(() => Boolean(document.activeElement?.closest('.quick-input-box')), null, { timeout: 10_000 });
     await input.fill(`>${title}`);
     // The list filters asynchronously: wait for the row, or for "No matching commands".
     const found = await Promise.race([
