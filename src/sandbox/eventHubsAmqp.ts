@@ -53,12 +53,6 @@ export interface AmqpContext extends AuthContext {
   readonly chooser: PartitionChooser;
 }
 
-/** Something rhea can run a connection over: a socket, or rhea's wrapper around a WebSocket. */
-export interface AmqpTransport {
-  /** Drops the transport without a close frame (connectionReset, stop). */
-  destroy(): void;
-}
-
 export interface AmqpPeer {
   /** Runs an AMQP connection over an accepted socket (TLS or plain TCP), the first bytes already unshifted. */
   acceptSocket(socket: Socket): void;
@@ -127,9 +121,8 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
     // Client-side detaches with errors and broken sockets are normal here; an unhandled 'error' would throw.
     container.on(event, () => undefined);
   }
-  container.on('disconnected', (context: EventContext) => {
-    states.delete(context.connection.options.id ?? '');
-  });
+  // States go when their transport closes (see acceptSocket / acceptWebSocket).
+  container.on('disconnected', () => undefined);
 
   container.on('sender_open', (context: EventContext) => {
     const sender = context.sender;
@@ -429,20 +422,19 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
     }
   }
 
-  const accept = (transport: unknown, destroy: () => void): void => {
-    // rhea's typings describe client connections only (host/port/transport); these are server-side options.
-    const connection = container.create_connection({ ...connectionOptions, ...register(destroy) } as never) as unknown as AcceptingConnection;
-    connection.accept(transport);
-  };
-
   return {
     acceptSocket(socket) {
       // rhea listens for 'error' and 'end', not 'close': destroying with an error is what tells it
       // the connection is gone (and stops its heartbeat timer).
-      accept(socket, () => socket.destroy(new Error('The sandbox dropped the connection.')));
+      const { id } = register(() => socket.destroy(new Error('The sandbox dropped the connection.')));
+      socket.once('close', () => states.delete(id));
+      // rhea's typings describe client connections only (host/port/transport); these are server-side options.
+      const connection = container.create_connection({ ...connectionOptions, id } as never) as unknown as AcceptingConnection;
+      connection.accept(socket);
     },
     acceptWebSocket(ws) {
       const { id } = register(() => ws.terminate());
+      ws.once('close', () => states.delete(id));
       // rhea wraps a `ws` WebSocket itself (its typings say Socket).
       container.websocket_accept(ws as unknown as Socket, { ...connectionOptions, id } as never);
     },
