@@ -43,6 +43,8 @@ Secrets never go on the command line. They come from environment variables, or a
   EVENTSTREAM_FLOW_SAS_KEY            the endpoint's SAS key (SAS auth)
   EVENTSTREAM_FLOW_CONNECTION_STRING  the endpoint's connection string (connection-string auth)
 
+Logging: EVENTSTREAM_FLOW_LOG=debug (or info, warn, error) writes the engine's redacted log to stderr.
+
 Exit codes: 0 ok, 2 bad input, 11 Key Vault token, 12 read client id, 13 read client secret,
             14 Event Hubs token, 15 send, 16 probe, 130 cancelled, 1 internal error.
 `;

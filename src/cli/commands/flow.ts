@@ -25,7 +25,9 @@ const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'erro
 export async function runFlowCommand(options: CliOptions, io: CliIo, signal: AbortSignal): Promise<number> {
   const redactor = new Redactor();
   const reporter: Reporter = options.json ? createJsonReporter(io.stdout, redactor) : createHumanReporter(io.stdout, redactor, io.color);
-  const minimum = LOG_LEVELS.indexOf((io.env.EVENTSTREAM_FLOW_LOG as LogLevel | undefined) ?? 'warn');
+  // The reporter already shows every stage; the engine's log goes to stderr only when asked for.
+  const requested = io.env.EVENTSTREAM_FLOW_LOG as LogLevel | undefined;
+  const minimum = requested && LOG_LEVELS.includes(requested) ? LOG_LEVELS.indexOf(requested) : LOG_LEVELS.length;
   const logger = createLogger({ log: (level, message) => LOG_LEVELS.indexOf(level) >= minimum && io.stderr(`${level}: ${message}\n`) }, redactor);
 
   const target: StageId = options.command === 'test' ? (options.stage ?? 'keyVaultToken') : 'send';
