@@ -112,7 +112,7 @@ void describe('Event Hubs REST send', () => {
     await assert.rejects(sendRest({ ...target(), auth: bearer(), request: { events: [{ body: 'x' }] } }), (error: unknown) => {
       assert.ok(isHttpResponseError(error));
       assert.equal(error.status, 401);
-      assert.match(error.bodyText, /&apos;Send&apos; claim/);
+      assert.match(error.bodyText, /'Send' claim/);
       return true;
     });
     sandbox.faults.inject({ peer: 'eventHubs', kind: 'throttled', match: { protocol: 'rest' }, times: 1, retryAfterSeconds: 7 });
