@@ -1,5 +1,6 @@
 // Bundles the extension, the CLI and the send-panel webview. Type-checking is `npm run typecheck`.
-// Azure SDKs stay lazily evaluated: esbuild turns `await import()` into a deferred require.
+// The Azure SDKs, AMQP and the sandbox go into their own files under dist/ (vendor/*.js,
+// sandbox.js), required on first use: activation then neither compiles nor runs them.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
@@ -21,6 +22,28 @@ const problemMatcher = {
   },
 };
 
+/** Packages the core imports lazily; each becomes dist/vendor/<file>.js. */
+const VENDOR = {
+  '@azure/identity': 'identity',
+  '@azure/keyvault-secrets': 'keyvault-secrets',
+  '@azure/event-hubs': 'event-hubs',
+  '@azure/core-rest-pipeline': 'core-rest-pipeline',
+  '@azure/core-auth': 'core-auth',
+  ws: 'ws',
+};
+
+/** Rewrites lazy imports of vendor packages and of the sandbox to the separate files beside the bundle. */
+const lazyBundles = {
+  name: 'lazy-bundles',
+  setup(build) {
+    const names = Object.keys(VENDOR).map((n) => n.replace(/[/]/g, '\\/')).join('|');
+    build.onResolve({ filter: new RegExp(`^(${names})$`) }, (args) => ({ path: `./vendor/${VENDOR[args.path]}.js`, external: true }));
+    build.onResolve({ filter: /(^|\/)sandbox\/(index|ca|stageFaults)$/ }, (args) =>
+      args.importer.includes('/src/sandbox/') ? undefined : { path: './sandbox.js', external: true },
+    );
+  },
+};
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -29,14 +52,35 @@ const node = {
   sourcemap: !production,
   minify: production,
   keepNames: true, // error class names must survive minification
+  // Lazy imports of the vendor files must become require(): a native import() of a bundled CJS
+  // file would see no named exports.
+  supported: { 'dynamic-import': false },
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
   logLevel: 'warning',
   plugins: watch ? [problemMatcher] : [],
 };
 
+const lazy = { ...node, plugins: [...node.plugins, lazyBundles] };
+const vendorBuilds = Object.entries(VENDOR).map(([pkg, file]) => ({
+  ...node,
+  stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: '.', loader: 'js' },
+  outfile: `dist/vendor/${file}.js`,
+}));
+const sandboxBuild = {
+  ...node,
+  stdin: {
+    contents: "export * from './src/sandbox/index'; export * from './src/sandbox/ca'; export * from './src/sandbox/stageFaults';",
+    resolveDir: '.',
+    loader: 'ts',
+  },
+  outfile: 'dist/sandbox.js',
+};
+
 const builds = [
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js' },
+  { ...lazy, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { ...lazy, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js' },
+  ...vendorBuilds,
+  sandboxBuild,
   {
     bundle: true,
     platform: 'browser',
@@ -49,7 +93,7 @@ const builds = [
     logLevel: 'warning',
     plugins: watch ? [problemMatcher] : [],
   },
-].filter((b) => existsSync(b.entryPoints[0]));
+].filter((b) => b.stdin || existsSync(b.entryPoints[0]));
 
 /** The send panel loads codicons from dist/webview (a localResourceRoot), never from node_modules. */
 function copyCodicons() {
@@ -69,5 +113,5 @@ if (watch) {
 } else {
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
-  console.log(`Built ${builds.map((b) => b.outfile).join(', ')} in ${Date.now() - started} ms`);
+  console.log(`Built ${builds.length} bundles (${builds.map((b) => b.outfile.replace('dist/', '')).join(', ')}) in ${Date.now() - started} ms`);
 }
