@@ -17,6 +17,8 @@ Options:
   --sandbox              use a fresh local sandbox even if a profile is given elsewhere
   --json                 print one JSON object per stage, then a result object (stdout)
   --timeout SECONDS      per-stage timeout (default 30)
+  --kv-api-version V     read the secrets with the pipeline's own request and this api-version
+                         (e.g. 7.0, as Data Factory documents); default: @azure/keyvault-secrets
   --protocol rest|amqp   how to send (default: the profile's)
   -h, --help             show this help
 
@@ -58,6 +60,7 @@ export interface CliOptions {
   readonly sandbox: boolean;
   readonly json: boolean;
   readonly timeoutMs: number;
+  readonly keyVaultApiVersion?: string;
   readonly protocol?: 'rest' | 'amqp';
   readonly body?: string;
   readonly file?: string;
@@ -116,6 +119,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       sandbox: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       timeout: { type: 'string' },
+      'kv-api-version': { type: 'string' },
       protocol: { type: 'string' },
       body: { type: 'string' },
       file: { type: 'string' },
@@ -162,6 +166,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     sandbox: values.sandbox || (values.profile === undefined && command !== 'sandbox') || command === 'sandbox',
     json: values.json,
     timeoutMs: positiveNumber('--timeout', values.timeout, 30) * 1000,
+    ...(values['kv-api-version'] !== undefined ? { keyVaultApiVersion: apiVersion(values['kv-api-version']) } : {}),
     ...(protocol !== undefined ? { protocol } : {}),
     ...(values.body !== undefined ? { body: values.body } : {}),
     ...(values.file !== undefined ? { file: values.file } : {}),
@@ -188,6 +193,13 @@ function positiveNumber(flag: string, text: string | undefined, fallback: number
     throw new ValidationError(flag, `'${text}' is not a positive number.`, `Write e.g. ${flag} ${fallback}.`);
   }
   return value;
+}
+
+function apiVersion(text: string): string {
+  if (!/^(\d+\.\d+|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(text)) {
+    throw new ValidationError('--kv-api-version', `'${text}' is not a Key Vault api-version.`, 'Write e.g. --kv-api-version 7.0 (what Data Factory documents) or 7.6.');
+  }
+  return text;
 }
 
 function pairs(flag: string, items: readonly string[] | undefined): Record<string, string> {

@@ -35,13 +35,16 @@ export class ProfileNotFoundError extends Error {
 }
 
 /** Preferences only (never an identifier or a secret): see `contributes.configuration`. */
-function readSettings(): { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets' } {
+function readSettings(): { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets'; keyVaultApiVersion?: string } {
   const config = vscode.workspace.getConfiguration();
   const seconds = config.get<number>(SETTINGS.stageTimeoutSeconds, 30);
   const transport = config.get<string>(SETTINGS.amqpTransport, 'tcp');
+  // "sdk" reads through @azure/keyvault-secrets; an api-version sends the pipeline's own GET.
+  const apiVersion = config.get<string>(SETTINGS.keyVaultApiVersion, '7.0');
   return {
     stageTimeoutMs: Math.min(600, Math.max(1, Number.isFinite(seconds) ? seconds : 30)) * 1000,
     amqpTransport: transport === 'websockets' ? 'websockets' : 'tcp',
+    ...(apiVersion && apiVersion !== 'sdk' ? { keyVaultApiVersion: apiVersion } : {}),
   };
 }
 
@@ -70,7 +73,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       readonly logger: Logger;
       readonly redactor: Redactor;
       readonly account: SignedInAccount;
-      readonly settings?: () => { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets' };
+      readonly settings?: () => { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets'; keyVaultApiVersion?: string };
     },
   ) {
     this.log = deps.logger.child('runner');
@@ -223,6 +226,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       signedInUser: this.deps.account.tokenProvider(profile.cloud),
       stageTimeoutMs: settings.stageTimeoutMs,
       now: Date.now,
+      ...(settings.keyVaultApiVersion ? { keyVaultApiVersion: settings.keyVaultApiVersion } : {}),
     };
     const started = new Set<StageId>();
     const onEvent = (event: FlowEvent): void => {

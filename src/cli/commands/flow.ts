@@ -48,7 +48,14 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
       const protocol = (send?.protocol ?? profile.endpoint.protocol).toUpperCase();
       reporter.note(`Eventstream Flow — profile "${profile.name}"${sandbox ? ' (local sandbox)' : ''} → ${where} over ${protocol}`);
     }
-    const services: FlowServices = { redactor, logger, tokenCache: new TokenCache(), stageTimeoutMs: options.timeoutMs, now: Date.now };
+    const services: FlowServices = {
+      redactor,
+      logger,
+      tokenCache: new TokenCache(),
+      stageTimeoutMs: options.timeoutMs,
+      now: Date.now,
+      ...(options.keyVaultApiVersion ? { keyVaultApiVersion: options.keyVaultApiVersion } : {}),
+    };
     const result = await runFlow(profile, services, { target, signal, onEvent: (e) => reporter.event(e), ...(send ? { send } : {}) });
     const exitCode = exitCodeOf(result);
     reporter.result(result, exitCode);

@@ -134,6 +134,8 @@ export type ReadSecretOptions = KeyVaultClientOptions & {
    * byte for byte the Web activity's request.
    */
   readonly via?: 'sdk' | 'pipeline';
+  /** With `via: 'pipeline'`: the api-version to send (the Data Factory docs use 7.0). */
+  readonly apiVersion?: string;
 };
 
 /** Secret metadata for pickers and trees. Never a value. */
@@ -300,6 +302,7 @@ export async function readSecret(options: ReadSecretOptions): Promise<SecretValu
       token: token.token,
       signal: options.signal,
       ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
+      ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
     });
   }
   const { client } = await getSecretClient(options);

@@ -90,6 +90,11 @@ export interface FlowServices {
   readonly tokenCache: TokenCache;
   /** The editor's signed-in account (KeyVaultAuth kind `signedInUser`). */
   readonly signedInUser?: TokenProvider;
+  /**
+   * When set, stages 2 and 3 send the pipeline's own request (raw GET with this api-version, e.g.
+   * "7.0"); otherwise they read through @azure/keyvault-secrets (same route, the SDK's api-version).
+   */
+  readonly keyVaultApiVersion?: string;
   /** Per-stage timeout; a stage that exceeds it fails with code `StageTimeout`. */
   readonly stageTimeoutMs: number;
   /** Milliseconds since epoch; injectable for cache tests. */

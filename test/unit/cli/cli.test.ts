@@ -79,6 +79,12 @@ describe('eventstream-flow CLI', () => {
     });
   }
 
+  it('reads the secrets with the pipeline\'s own request when given an api-version', async () => {
+    const { code, out } = await cli(['test', 'client-secret', '--kv-api-version', '7.0']);
+    assert.equal(code, 0, out);
+    assert.match(out, /✔ Read client secret .*\(api-version 7\.0\)/);
+  });
+
   it('tests one stage alone', async () => {
     const { code, out } = await cli(['test', 'kv-token', '--json']);
     assert.equal(code, 0, out);
@@ -108,6 +114,7 @@ describe('eventstream-flow CLI', () => {
     [['run', '--body', '{"x":"@{pipeline().parameters.missing}"}'], /parameters\.missing/],
     [['run', '--partition-key', 'a', '--partition-id', '0'], /cannot be combined/],
     [['run', '--protocol', 'kafka'], /not a protocol/],
+    [['run', '--kv-api-version', 'latest'], /not a Key Vault api-version/],
     [['run', '--profile', '/nonexistent/profile.json'], /Cannot read/],
   ];
   for (const [args, message] of refusals) {

@@ -25,13 +25,15 @@ export async function readPipelineSecret(
     audience: keyVaultResourceOf(ctx.profile),
     signal: ctx.signal,
     trustedCaPem: ctx.profile.trustedCaPem,
+    ...(ctx.services.keyVaultApiVersion ? { via: 'pipeline' as const, apiVersion: ctx.services.keyVaultApiVersion } : {}),
   });
   ctx.redactor.add(secret.value);
   ctx.redactor.add(secret.value.trim());
   const warning = warningFor(secret, purpose);
   const version = reference.version ? `version ${short(secret.version)}` : `latest version ${short(secret.version)}`;
   const expiry = secret.expiresOn ? `, expires ${secret.expiresOn.toISOString().slice(0, 10)}` : '';
-  return { output: secret, summary: `secret ${secret.name}, ${version}${expiry}${warning ? ` — warning: ${warning}` : ''}` };
+  const via = ctx.services.keyVaultApiVersion ? ` (api-version ${ctx.services.keyVaultApiVersion})` : '';
+  return { output: secret, summary: `secret ${secret.name}, ${version}${expiry}${via}${warning ? ` — warning: ${warning}` : ''}` };
 }
 
 /**
