@@ -4,7 +4,7 @@ import { STAGE_TITLES } from '../core/flow/types';
 import type { Redactor } from '../core/logging/redact';
 import { COMMANDS } from './constants';
 import type { FlowRunner } from './services';
-import { formatDuration, withExtensionExplanation } from './tree/presentation';
+import { formatDuration } from './tree/presentation';
 
 /**
  * One status-bar item with the last run's result (hidden until something ran). Clicking it opens
@@ -37,7 +37,7 @@ export class FlowStatusBar implements vscode.Disposable {
     const lines = result.outcomes.map((o) => `- ${STAGE_TITLES[o.stage]}: ${o.status}${o.durationMs !== undefined ? ` (${formatDuration(o.durationMs)})` : ''}`);
     const failure = result.outcomes.find((o) => o.error)?.error;
     const tooltip = new vscode.MarkdownString(
-      [`**Eventstream Flow — ${escape(name)}**`, '', ...lines, ...(failure ? ['', escape(this.redactor.redact(withExtensionExplanation(failure).explanation.summary))] : []), '', 'Click to show the log.'].join('\n'),
+      [`**Eventstream Flow — ${escape(name)}**`, '', ...lines, ...(failure ? ['', escape(this.redactor.redact(failure.explanation.summary))] : []), '', 'Click to show the log.'].join('\n'),
     );
     this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: `Eventstream Flow, ${name}: ${this.item.text.replace(/\$\([^)]+\)\s*/, '')}` };

@@ -523,6 +523,13 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     docsUrl: DOCS.nodeErrors,
   },
   // --- The flow itself --------------------------------------------------------------------------
+  NotSignedIn: {
+    summary: 'Sign in to a Microsoft account in VS Code to read Key Vault with this profile.',
+    cause:
+      'The profile reads Key Vault as the account signed in to VS Code, and VS Code has no session for it (or, for sovereign clouds, microsoft-sovereign-cloud.environment is not set).',
+    fix: 'Run "Sign In to Microsoft for Key Vault…" (or use the Accounts menu), then retry. Or switch the profile to a service principal or the Azure CLI.',
+    docsUrl: 'https://code.visualstudio.com/docs/configure/accounts',
+  },
   StageTimeout: {
     summary: 'The stage did not finish in time.',
     cause: 'No answer arrived within the stage timeout: the host may be unreachable, blocked by a firewall, or retrying internally.',

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ExplainedError } from '../../core/errors/errors';
 import { COMMANDS } from '../constants';
 import { composeContextValue, CONTEXT, nodeIds, type MessageKind } from './nodeIds';
-import { explainedErrorMarkdown, withExtensionExplanation } from './presentation';
+import { explainedErrorMarkdown } from './presentation';
 import type { TreeNode } from './treeNode';
 
 /**
@@ -48,7 +48,7 @@ export class MessageNode implements TreeNode {
   }
 
   static error(parent: TreeNode | undefined, error: ExplainedError, redact: (s: string) => string, kind: 'error' | 'listError' = 'error', prefix = ''): MessageNode {
-    return new MessageNode(parent, kind, `${prefix}${redact(withExtensionExplanation(error).explanation.summary)}`, {
+    return new MessageNode(parent, kind, `${prefix}${redact(error.explanation.summary)}`, {
       tooltip: explainedErrorMarkdown(error, redact),
       command: { command: COMMANDS.showLog, title: 'Show Log' },
     });

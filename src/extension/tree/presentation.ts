@@ -36,29 +36,10 @@ export function escapeMarkdown(text: string): string {
 
 const identity = (s: string): string => s;
 
-/**
- * Explanations for codes only the extension raises (the core table does not know them): today the
- * signed-out Microsoft account, which would otherwise read "Something went wrong".
- */
-export function withExtensionExplanation(error: ExplainedError): ExplainedError {
-  if (error.code !== 'NotSignedIn') {
-    return error;
-  }
-  return {
-    ...error,
-    explanation: {
-      code: 'NotSignedIn',
-      summary: 'Sign in to a Microsoft account in VS Code to read Key Vault with this profile.',
-      cause: 'The profile reads Key Vault as the account signed in to VS Code, and VS Code has no session for it (or, for sovereign clouds, microsoft-sovereign-cloud.environment is not set).',
-      fix: 'Run "Sign In to Microsoft for Key Vault…" (or use the Accounts menu), then retry. Or switch the profile to a service principal or the Azure CLI.',
-      docsUrl: 'https://code.visualstudio.com/docs/configure/accounts',
-    },
-  };
-}
 
 /** Cause, fix and docs link of a failure, as Markdown (tooltips and the send panel may share it). */
 export function explainedErrorMarkdown(original: ExplainedError, redact: (text: string) => string = identity): string {
-  const error = withExtensionExplanation(original);
+  const error = original;
   const e = (text: string): string => escapeMarkdown(redact(text));
   const status = error.status !== undefined ? ` · HTTP ${error.status}` : '';
   const lines = [`**${e(error.explanation.summary)}**`, '', `\`${redact(error.code).replace(/`/g, "'")}\`${status}`, '', `**Cause:** ${e(error.explanation.cause)}`, '', `**Fix:** ${e(error.explanation.fix)}`];

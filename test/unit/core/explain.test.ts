@@ -86,6 +86,7 @@ const SAMPLES: Record<string, unknown> = {
   // An errno without its own entry lands on the network fallback.
   NetworkError: systemError('EPROTO', 'write EPROTO wrong version number'),
   StageTimeout: Object.assign(new Error('Send event did not finish within 30 s.'), { name: 'StageTimeoutError', code: 'StageTimeout' }),
+  NotSignedIn: Object.assign(new Error('No Microsoft session in VS Code.'), { name: 'NotSignedInError', code: 'NotSignedIn' }),
   Cancelled: new CancelledError(),
   ValidationError: new ValidationError('endpoint.namespace', 'is empty.', 'Enter it.'),
   Unknown: { weird: true },
@@ -110,7 +111,7 @@ void describe('explain table', () => {
           }
         }
         if (value.docsUrl !== undefined) {
-          assert.match(value.docsUrl, /^https:\/\/(learn\.microsoft\.com|login\.microsoftonline\.com|nodejs\.org)\//, code);
+          assert.match(value.docsUrl, /^https:\/\/(learn\.microsoft\.com|login\.microsoftonline\.com|nodejs\.org|code\.visualstudio\.com)\//, code);
         }
       }
       assert.ok(entry.summary.length <= 120, `${code}: summary must fit a notification`);

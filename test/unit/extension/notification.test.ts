@@ -21,7 +21,7 @@ void describe('notificationFor', () => {
     const explained = explainError(new NotSignedInError('microsoft'), { stage: 'keyVaultToken' });
     const n = notificationFor({ ...explained, explanation: { ...explained.explanation, docsUrl: 'javascript:alert(1)' } }, (s) => s);
     assert.equal(explained.code, 'NotSignedIn');
-    assert.deepEqual(n.actions, ['Sign In', 'Show Log', 'Retry', 'Open Docs']);
+    assert.deepEqual(n.actions, ['Sign In', 'Show Log', 'Retry']);
     assert.match(n.message, /Sign in to a Microsoft account/);
   });
 });
