@@ -19,6 +19,7 @@ export interface EntraPeerDeps {
   /** Lifetime of issued tokens, seconds (default 3599, as Entra's `expires_in`). */
   readonly tokenLifetimeSeconds?: number;
   readonly port?: number;
+  readonly latencyMs?: number;
   readonly now?: () => number;
 }
 
@@ -369,7 +370,7 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
     res.end('Not found: the sandbox Entra peer serves /{tenant}/oauth2/token, /{tenant}/oauth2/v2.0/token and OIDC metadata.');
   }
 
-  const server = new LoopbackHttpsServer(deps.tls, handle, 'Entra ID');
+  const server = new LoopbackHttpsServer(deps.tls, handle, 'Entra ID', deps.latencyMs);
   await server.start(deps.port ?? 0);
   return {
     get port() {

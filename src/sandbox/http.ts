@@ -29,6 +29,8 @@ export class LoopbackHttpsServer {
     private readonly tls: TlsMaterial,
     private readonly handler: RequestHandler,
     private readonly name: string,
+    /** Added before each answer, to stand in for a real network round trip (benchmarks). */
+    private readonly latencyMs = 0,
   ) {}
 
   get port(): number {
@@ -108,7 +110,8 @@ export class LoopbackHttpsServer {
 
   private createOne(): Server {
     const server = createServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => {
-      Promise.resolve(this.handler(req, res)).catch((error: unknown) => {
+      const delay = this.latencyMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, this.latencyMs)) : Promise.resolve();
+      delay.then(() => this.handler(req, res)).catch((error: unknown) => {
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'text/plain' });
         }

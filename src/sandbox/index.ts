@@ -66,8 +66,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   let entra, keyVault, eventHubs;
   try {
-    entra = track(await startEntraPeer({ tls, world, faults, issuer, tokenLifetimeSeconds: options.tokenLifetimeSeconds, port: options.ports?.entra }));
-    keyVault = track(await startKeyVaultPeer({ tls, world, faults, tokens: issuer, port: options.ports?.keyVault }));
+    entra = track(await startEntraPeer({ tls, world, faults, issuer, tokenLifetimeSeconds: options.tokenLifetimeSeconds, port: options.ports?.entra, latencyMs: options.latencyMs }));
+    keyVault = track(await startKeyVaultPeer({ tls, world, faults, tokens: issuer, port: options.ports?.keyVault, latencyMs: options.latencyMs }));
     eventHubs = track(
       await startEventHubsPeer({ tls, world, faults, tokens: issuer, recorder, port: options.ports?.eventHubs, emulatorPort: options.ports?.emulator }),
     );

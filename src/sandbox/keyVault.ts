@@ -14,6 +14,7 @@ export interface KeyVaultPeerDeps {
   readonly faults: FaultRegistry;
   readonly tokens: TokenVerifier;
   readonly port?: number;
+  readonly latencyMs?: number;
   readonly now?: () => number;
 }
 
@@ -257,7 +258,7 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
     }
   }
 
-  const server = new LoopbackHttpsServer(deps.tls, handle, 'Key Vault');
+  const server = new LoopbackHttpsServer(deps.tls, handle, 'Key Vault', deps.latencyMs);
   await server.start(deps.port ?? 0);
   return {
     get port() {

@@ -33,6 +33,8 @@ export interface SandboxOptions {
   readonly ca?: { certPem: string; keyPem: string };
   /** Token lifetime the Entra peer issues, seconds (default 3599). */
   readonly tokenLifetimeSeconds?: number;
+  /** Delay before each Entra ID and Key Vault answer, standing in for a network round trip (benchmarks). */
+  readonly latencyMs?: number;
   /** Preferred ports (0 = ephemeral, the default). */
   readonly ports?: { entra?: number; keyVault?: number; eventHubs?: number; emulator?: number };
 }

@@ -1,0 +1,148 @@
+// Benchmarks that print figures (never assertions): activation cost, CLI start-up, the flow's
+// latency cold and warm, what running the two Key Vault reads in parallel saves, memory over many
+// sends, and redaction throughput. Run: npm run bench (builds the production bundles first).
+// The sandbox adds a simulated round trip to Entra ID and Key Vault (ESF_BENCH_RTT_MS, default 40)
+// so that parallelism and caching show as they would against Azure.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runFlow } from '../src/core/flow/engine';
+import { TokenCache } from '../src/core/flow/tokenCache';
+import type { FlowEvent, FlowServices, SendRequest } from '../src/core/flow/types';
+import { createLogger, silentSink } from '../src/core/logging/logger';
+import { redact, Redactor } from '../src/core/logging/redact';
+import type { ConnectionProfile } from '../src/core/model/profile';
+import { startSandbox } from '../src/sandbox/index';
+
+const root = join(__dirname, '..');
+const RTT = Number(process.env.ESF_BENCH_RTT_MS ?? 40);
+const rows: [string, string, string][] = [];
+
+function report(what: string, value: string, note = ''): void {
+  rows.push([what, value, note]);
+  console.log(`${what.padEnd(58)} ${value.padStart(14)}  ${note}`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+function p95(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? NaN;
+}
+const ms = (n: number): string => `${n.toFixed(1)} ms`;
+const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
+
+function services(cache = new TokenCache()): FlowServices {
+  const redactor = new Redactor();
+  return { redactor, logger: createLogger(silentSink, redactor), tokenCache: cache, stageTimeoutMs: 30_000, now: Date.now };
+}
+
+/** Loads dist/extension.js in a fresh Node with a stand-in `vscode`, as activation's first step does. */
+function measureExtensionLoad(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'esf-bench-'));
+  const stub = join(dir, 'vscode.js');
+  writeFileSync(stub, 'module.exports = new Proxy({}, { get: () => new Proxy(function () {}, { get: () => () => ({}) }) });');
+  const probe = `
+    const Module = require('module');
+    const resolve = Module._resolveFilename;
+    Module._resolveFilename = function (request, ...rest) { return request === 'vscode' ? ${JSON.stringify(stub)} : resolve.call(this, request, ...rest); };
+    const heap = process.memoryUsage().heapUsed;
+    const start = process.hrtime.bigint();
+    require(${JSON.stringify(join(root, 'dist/extension.js'))});
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    const lazy = Object.keys(require.cache).filter((f) => /dist[\\\\/](vendor|sandbox)/.test(f));
+    console.log(JSON.stringify({ elapsed, heap: process.memoryUsage().heapUsed - heap, lazy }));`;
+  const runs = Array.from({ length: 7 }, () => JSON.parse(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' })) as { elapsed: number; heap: number; lazy: string[] });
+  report('extension bundle load (require dist/extension.js)', ms(median(runs.map((r) => r.elapsed))), `median of ${runs.length}; heap +${mb(median(runs.map((r) => r.heap)))}`);
+  report('Azure SDK / sandbox bundles loaded at activation', String(Math.max(...runs.map((r) => r.lazy.length))), 'must be 0: they load on first use');
+}
+
+function measureCliStart(): void {
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const start = process.hrtime.bigint();
+    spawnSync(process.execPath, [join(root, 'bin/eventstream-flow.js'), '--help'], { encoding: 'utf8' });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  report('CLI start-up (eventstream-flow --help, whole process)', ms(median(times)), `median of ${times.length}`);
+}
+
+async function measureFlows(): Promise<void> {
+  const sandbox = await startSandbox({ latencyMs: RTT });
+  const send: SendRequest = { events: [{ body: { bench: true, at: new Date().toISOString() } }] };
+  try {
+    for (const protocol of ['rest', 'amqp'] as const) {
+      const profile: ConnectionProfile = sandbox.profile({ protocol });
+      await runFlow(profile, services(), { send }); // warm up module loading and TLS session caches
+      const cold: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        cold.push((await runFlow(profile, services(), { send })).totalMs);
+      }
+      const cache = new TokenCache();
+      await runFlow(profile, services(cache), { send });
+      const warm: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        warm.push((await runFlow(profile, services(cache), { send })).totalMs);
+      }
+      report(`full flow, ${protocol.toUpperCase()}, cold token cache (RTT ${RTT} ms)`, ms(median(cold)), `p95 ${ms(p95(cold))}`);
+      report(`full flow, ${protocol.toUpperCase()}, tokens cached`, ms(median(warm)), `p95 ${ms(p95(warm))}; saves ${ms(median(cold) - median(warm))}`);
+    }
+
+    // The two Key Vault reads: wall time in parallel vs the sum of their durations (= sequential).
+    const walls: number[] = [];
+    const sums: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const events: FlowEvent[] = [];
+      await runFlow(sandbox.profile(), services(), { target: 'eventHubsToken', onEvent: (e) => events.push({ ...e, ...(e.type === 'stageSucceeded' ? { at: Date.now() } : {}) } as FlowEvent) });
+      const starts = events.filter((e): e is Extract<FlowEvent, { type: 'stageStarted' }> => e.type === 'stageStarted' && (e.stage === 'readClientId' || e.stage === 'readClientSecret'));
+      const ends = events.filter((e) => e.type === 'stageSucceeded' && (e.stage === 'readClientId' || e.stage === 'readClientSecret')) as (FlowEvent & { at: number; durationMs: number })[];
+      walls.push(Math.max(...ends.map((e) => e.at)) - Math.min(...starts.map((e) => e.at)));
+      sums.push(ends.reduce((n, e) => n + e.durationMs, 0));
+    }
+    report('Key Vault reads, in parallel (wall)', ms(median(walls)), `sequential would take ~${ms(median(sums))}`);
+
+    // Memory over many sends in one process (a long editor session).
+    const cache = new TokenCache();
+    const profile = sandbox.profile({ protocol: 'rest' });
+    globalThis.gc?.();
+    const before = process.memoryUsage();
+    for (let i = 0; i < 300; i++) {
+      await runFlow(profile, services(cache), { send });
+    }
+    globalThis.gc?.();
+    const after = process.memoryUsage();
+    report('heap growth over 300 REST sends (tokens cached)', mb(after.heapUsed - before.heapUsed), `rss ${mb(after.rss)}${globalThis.gc ? '' : ' (run with --expose-gc for a settled figure)'}`);
+    report('events the sandbox received', String(sandbox.received.all().length));
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+function measureRedaction(): void {
+  const secrets = ['clientSecret~Value~0123456789abcdefABCDEF', 'c2FzLWtleS12YWx1ZS0xMjM0NTY3ODkwMTIzNDU2Nzg5MA==', '11111111-2222-3333-4444-555555555555'];
+  const line = `POST /tenant/oauth2/token client_id=${secrets[2]}&client_secret=${secrets[0]} Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl and some ordinary log text`;
+  const n = 20_000;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    redact(line, secrets);
+  }
+  const perLine = Number(process.hrtime.bigint() - start) / 1e3 / n;
+  report('redaction of one log line (3 known secrets + patterns)', `${perLine.toFixed(2)} µs`, `${n} lines`);
+}
+
+async function main(): Promise<void> {
+  console.log(`Eventstream Flow benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
+  execFileSync(process.execPath, [join(root, 'esbuild.mjs'), '--production'], { stdio: 'ignore' });
+  measureExtensionLoad();
+  measureCliStart();
+  await measureFlows();
+  measureRedaction();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
