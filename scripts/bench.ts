@@ -96,7 +96,7 @@ async function measureFlows(): Promise<void> {
     const sums: number[] = [];
     for (let i = 0; i < 8; i++) {
       const events: FlowEvent[] = [];
-      await runFlow(sandbox.profile(), services(), { target: 'eventHubsToken', onEvent: (e) => events.push({ ...e, ...(e.type === 'stageSucceeded' ? { at: Date.now() } : {}) } as FlowEvent) });
+      await runFlow(sandbox.profile(), services(), { target: 'eventHubsToken', onEvent: (e) => events.push({ ...e, ...(e.type === 'stageSucceeded' ? { at: Date.now() } : {}) }) });
       const starts = events.filter((e): e is Extract<FlowEvent, { type: 'stageStarted' }> => e.type === 'stageStarted' && (e.stage === 'readClientId' || e.stage === 'readClientSecret'));
       const ends = events.filter((e) => e.type === 'stageSucceeded' && (e.stage === 'readClientId' || e.stage === 'readClientSecret')) as (FlowEvent & { at: number; durationMs: number })[];
       walls.push(Math.max(...ends.map((e) => e.at)) - Math.min(...starts.map((e) => e.at)));
