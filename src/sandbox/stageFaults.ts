@@ -1,6 +1,24 @@
 import type { StageId } from '../core/flow/types';
 import type { DemoWorld, FaultKind, FaultSpec } from './types';
 
+/** Every fault kind, for validating user input (the CLI's --fault). */
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'invalidClientSecret',
+  'expiredClientSecret',
+  'unknownClient',
+  'unknownTenant',
+  'wrongAudience',
+  'missingRole',
+  'secretNotFound',
+  'secretDisabled',
+  'throttled',
+  'serviceUnavailable',
+  'oversizedEvent',
+  'connectionRefused',
+  'connectionReset',
+  'timeout',
+];
+
 /**
  * Which peer, and which requests on it, a stage's fault must hit: stage 1 and 4 both talk to
  * Entra and are told apart by resource; stages 2 and 3 both read Key Vault, told apart by name.

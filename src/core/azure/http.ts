@@ -1,6 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { request as httpsRequestRaw } from 'node:https';
-import { CancelledError } from '../errors/errors';
 import { assertSecureUrl, caListFor } from './trust';
 
 /**
@@ -29,51 +28,10 @@ export interface HttpResponse {
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
 
-/**
- * The error for an aborted signal: the caller's own reason when it gave one (a stage timeout, say),
- * otherwise a CancelledError (also for the default DOMException AbortError reason).
- */
-export function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name !== 'AbortError') {
-    return reason;
-  }
-  return new CancelledError();
-}
+import { abortError, throwIfAborted } from '../util/abort';
 
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) {
-    throw abortError(signal);
-  }
-}
-
-/**
- * Settles with `promise`, or rejects as soon as `signal` aborts. For SDK calls that take an
- * abortSignal but may not honour it at every step (MSAL, CLI processes).
- */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      promise.catch(() => undefined);
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
+// Re-exported: the Azure clients take their abort helpers from here.
+export { abortError, raceAbort, throwIfAborted } from '../util/abort';
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};

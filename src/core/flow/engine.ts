@@ -1,5 +1,6 @@
 import { explainError } from '../errors/explain';
-import { CancelledError, type ExplainedError } from '../errors/errors';
+import type { ExplainedError } from '../errors/errors';
+import { raceAbort } from '../util/abort';
 import type { ConnectionProfile } from '../model/profile';
 import { dependenciesOf, PIPELINE_STAGES, planFor, skipReason, STAGE_ORDER } from './plan';
 import type { FlowRequest, StageImplementation } from './stage';
@@ -72,7 +73,8 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
     log.info(`${STAGE_TITLES[stage]}: started`);
     try {
       const implementation = implementations[stage] as StageImplementation;
-      const result = await untilAborted(implementation.run(ctxFor(signal), outputs, options), signal);
+      // raceAbort: a cancelled run returns at once even if the stage's own I/O ignores the signal.
+      const result = await raceAbort(implementation.run(ctxFor(signal), outputs, options), signal);
       (outputs as Record<StageId, unknown>)[stage] = result.output;
       const durationMs = elapsed();
       outcomes.set(stage, { stage, status: 'succeeded', durationMs, summary: result.summary });
@@ -152,34 +154,4 @@ export function registerProfileSecrets(profile: ConnectionProfile, services: Pic
     const key = /SharedAccessKey=([^;]+)/i.exec(endpointAuth.connectionString)?.[1];
     services.redactor.add(key);
   }
-}
-
-/**
- * Stops waiting as soon as the signal aborts, even if the stage's own I/O ignores it: a cancelled
- * run must return at once. The abandoned promise's rejection is swallowed.
- */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: Error) => {
-        signal.removeEventListener('abort', onAbort);
-        // Rejected as-is: parseError reads non-Error shapes (SDK error bodies) too.
-        reject(error);
-      },
-    );
-  });
-}
-
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new CancelledError();
 }

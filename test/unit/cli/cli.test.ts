@@ -115,6 +115,7 @@ describe('eventstream-flow CLI', () => {
     [['run', '--partition-key', 'a', '--partition-id', '0'], /cannot be combined/],
     [['run', '--protocol', 'kafka'], /not a protocol/],
     [['run', '--kv-api-version', 'latest'], /not a Key Vault api-version/],
+    [['run', '--fault', 'send:meteorStrike'], /not a fault kind/],
     [['run', '--profile', '/nonexistent/profile.json'], /Cannot read/],
   ];
   for (const [args, message] of refusals) {
