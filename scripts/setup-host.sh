@@ -10,6 +10,13 @@
 # See test/integration/harness/README.md and shared/reference/vscode-host.md.
 set -euo pipefail
 
+# Run from `npm test`, the parent npm exports its settings as npm_* variables, which the npm calls
+# below would take as their own: npm_config_user_agent names Node 20, and code-server's postinstall
+# refuses to build for it. Start from the machine's own npm configuration instead.
+while IFS='=' read -r name _; do
+  case "$name" in npm_*|NPM_*) unset "$name" ;; esac
+done < <(env)
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HOST="$ROOT/test/host"
 N24_DIR="$HOST/node24"
