@@ -56,7 +56,7 @@ t=$SECONDS
 UI_LOG=$(mktemp "${TMPDIR:-/tmp}/esf-ui-XXXXXX.log")
 node test/integration/harness/runUi.mjs test/integration/ui/*.test.mjs 2>&1 | tee "$UI_LOG"
 rc=${PIPESTATUS[0]}
-ui_counts=$(grep -E '^ℹ (pass|fail) ' "$UI_LOG" | tr '\n' ' ')
+ui_counts=$(grep -E '^ℹ (pass|fail|todo) ' "$UI_LOG" | tr '\n' ' ')
 rm -f "$UI_LOG"
 record "UI tests: ${ui_counts:-no summary} → screenshots in test-results/ui/ui-workbench/" "$rc" "$t"
 
