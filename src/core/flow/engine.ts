@@ -91,7 +91,14 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
       }
       const cause: unknown = timeout.signal.aborted ? timeout.signal.reason : error;
       const explained: ExplainedError = explainError(cause, { stage, secrets: [] });
-      const safe = { ...explained, message: services.redactor.redact(explained.message) };
+      // The explanation quotes the service's message ("It said: …"), so every text is redacted with the run's secrets.
+      const redact = (text: string): string => services.redactor.redact(text);
+      const { explanation } = explained;
+      const safe: ExplainedError = {
+        ...explained,
+        message: redact(explained.message),
+        explanation: { ...explanation, summary: redact(explanation.summary), cause: redact(explanation.cause), fix: redact(explanation.fix) },
+      };
       outcomes.set(stage, { stage, status: 'failed', durationMs, error: safe });
       emit({ type: 'stageFailed', stage, durationMs, error: safe });
       log.error(`${STAGE_TITLES[stage]}: failed in ${durationMs} ms [${safe.code}] ${safe.explanation.summary}`, cause);

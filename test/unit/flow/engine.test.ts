@@ -189,6 +189,31 @@ describe('flow engine', () => {
     assert.ok(!everything.includes(CLIENT_SECRET), 'the client secret is redacted everywhere');
   });
 
+  it('redacts a secret read earlier in the run from the explanation, not only from the message', async () => {
+    const log: string[] = [];
+    const svc = services();
+    const events: FlowEvent[] = [];
+    // A client id read from Key Vault is a plain GUID: only the run's redactor knows it is secret.
+    const pipelineClientId = '9d3c1a52-7f0e-4b8e-a1c2-3d4e5f607182';
+    const stages = timedStages(log, 5, {
+      eventHubsToken: () => Promise.reject(new Error(`Service said: application ${pipelineClientId} is not allowed here`)),
+    });
+    const readClientId = stages?.readClientId;
+    assert.ok(readClientId);
+    const withKnownId: StageImplementation<'readClientId'> = {
+      id: 'readClientId',
+      run: async (ctx, inputs, request) => {
+        ctx.redactor.add(pipelineClientId);
+        return readClientId.run(ctx, inputs, request);
+      },
+    };
+    const result = await runFlow(profile(), svc, { send, stages: { ...stages, readClientId: withKnownId }, onEvent: (e) => events.push(e) });
+    assert.equal(result.failedStage, 'eventHubsToken');
+    const everything = JSON.stringify(events) + JSON.stringify(result) + svc.lines.join('\n');
+    assert.ok(everything.includes('is not allowed here'), 'the service message is still reported');
+    assert.ok(!everything.includes(pipelineClientId), 'the client id read from Key Vault is redacted everywhere');
+  });
+
   it('keeps going when an event listener throws', async () => {
     const log: string[] = [];
     const svc = services();
