@@ -1,11 +1,18 @@
+import { createHash } from 'node:crypto';
 import type { AccessToken } from './types';
 
-/** Tokens are keyed by who asked, where, and for what. */
+/** Tokens are keyed by who asked, with which credential, where, and for what. */
 export interface TokenCacheKey {
   readonly authority: string;
   readonly tenantId: string;
   readonly clientId: string;
   readonly audience: string;
+  /**
+   * The client secret the token is requested with. A changed secret (edited, rotated in Key Vault,
+   * or a second profile for the same app) must be tried, not answered from the cache; only a
+   * SHA-256 fingerprint of it enters the key.
+   */
+  readonly credential?: string;
 }
 
 /** Refresh this long before expiry, so a token never expires mid-flow (the SDKs use 2–5 minutes). */
@@ -25,7 +32,8 @@ export class TokenCache {
   ) {}
 
   static keyOf(key: TokenCacheKey): string {
-    return [key.authority.toLowerCase(), key.tenantId.toLowerCase(), key.clientId, key.audience].join('|');
+    const credential = key.credential === undefined ? '' : createHash('sha256').update(key.credential, 'utf8').digest('base64url');
+    return [key.authority.toLowerCase(), key.tenantId.toLowerCase(), key.clientId, key.audience, credential].join('|');
   }
 
   get(key: TokenCacheKey): AccessToken | undefined {

@@ -118,6 +118,17 @@ describe('the whole flow against the sandbox', () => {
     assert.equal(cached(second, 'eventHubsToken'), true);
   });
 
+  it('does not answer a changed reader secret from the token cache', async () => {
+    const svc = services();
+    assert.equal((await runFlow(sandbox.profile(), svc, { target: 'keyVaultToken' })).ok, true);
+    const base = sandbox.profile();
+    assert.equal(base.keyVault.auth.kind, 'servicePrincipal');
+    const wrong: ConnectionProfile = { ...base, keyVault: { ...base.keyVault, auth: { ...base.keyVault.auth, clientSecret: 'wrong~reader~secret~value~0123456789' } } };
+    const result = await runFlow(wrong, svc, { target: 'keyVaultToken' });
+    assert.equal(result.ok, false, 'a wrong secret must fail, not reuse the token the right one got');
+    assert.equal(result.failedStage, 'keyVaultToken');
+  });
+
   it('sends with the endpoint SAS key alone, skipping Key Vault', async () => {
     const base = sandbox.profile();
     const profile: ConnectionProfile = { ...base, endpoint: { ...base.endpoint, auth: { kind: 'sas', keyName: sandbox.world.sas.keyName, key: sandbox.world.sas.key } } };

@@ -16,7 +16,7 @@ export const eventHubsTokenStage: StageImplementation<'eventHubsToken'> = {
     const { tenantId, endpointVersion } = profile.eventHubsToken;
     const authorityHost = authorityHostOf(profile);
     const resource = eventHubsResourceOf(profile);
-    const key = { authority: authorityHost, tenantId, clientId, audience: `${resource}|${endpointVersion}` };
+    const key = { authority: authorityHost, tenantId, clientId, audience: `${resource}|${endpointVersion}`, credential: clientSecret };
     const { token, cached } = await services.tokenCache.getOrFetch(key, () =>
       requestClientCredentialsToken({
         authorityHost,

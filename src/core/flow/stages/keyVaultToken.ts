@@ -23,7 +23,7 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
       case 'servicePrincipal': {
         const style = auth.tokenRequest ?? 'pipeline';
         how = style === 'pipeline' ? 'v1 endpoint, as the pipeline' : '@azure/identity';
-        const key = { authority: authorityHost, tenantId: auth.tenantId, clientId: auth.clientId, audience: resource };
+        const key = { authority: authorityHost, tenantId: auth.tenantId, clientId: auth.clientId, audience: resource, credential: auth.clientSecret };
         fetched = await services.tokenCache.getOrFetch(key, () =>
           style === 'pipeline'
             ? requestClientCredentialsToken({
