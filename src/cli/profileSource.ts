@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
 import type { ConnectionProfile } from '../core/model/profile';
 import { validateProfile } from '../core/model/validate';
+import { jsonSyntaxProblem } from '../core/util/json';
 import { promptHidden } from './prompt';
 
 export const SECRET_ENV = {
@@ -27,7 +28,7 @@ export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.Proc
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ValidationError('--profile', `${path} is not valid JSON: ${(error as Error).message}.`, 'Fix the JSON (a trailing comma or a missing quote is the usual cause).');
+    throw new ValidationError('--profile', `${path} is not valid JSON: ${jsonSyntaxProblem(error)}.`, 'Fix the JSON (a trailing comma or a missing quote is the usual cause).');
   }
   if (typeof raw !== 'object' || raw === null) {
     throw new ValidationError('--profile', `${path} does not hold a JSON object.`, 'See the README for the profile format.');

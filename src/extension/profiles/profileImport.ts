@@ -4,6 +4,7 @@ import { parseConnectionString } from '../../core/azure/connectionString';
 import { ValidationError } from '../../core/errors/errors';
 import { CLOUDS, type CloudName } from '../../core/model/cloud';
 import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, SecretReference, SendProtocol } from '../../core/model/profile';
+import { jsonSyntaxProblem } from '../../core/util/json';
 import type { ProfileSummary } from '../services';
 import { missingSecrets, storageProblems, uniqueName, type MissingSecret } from './profileCodec';
 
@@ -28,7 +29,7 @@ export function parseProfilesFile(text: string, fileName: string): unknown[] {
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new ValidationError('file', `${fileName} is not valid JSON (${error instanceof Error ? error.message : 'parse error'}).`, 'Fix the JSON (a trailing comma or a missing quote is the usual cause), or export the profile again.');
+    throw new ValidationError('file', `${fileName} is not valid JSON (${jsonSyntaxProblem(error)}).`, 'Fix the JSON (a trailing comma or a missing quote is the usual cause), or export the profile again.');
   }
   const list = Array.isArray(raw) ? (raw as unknown[]) : [raw];
   if (list.length === 0) {

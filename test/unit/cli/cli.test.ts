@@ -2,7 +2,8 @@
 // `eventstream-flow sandbox` + `run --profile`: exit codes per stage, explanations, --json, no leaks.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
@@ -126,6 +127,16 @@ describe('eventstream-flow CLI', () => {
       assert.match(err, /fix: \S/);
     });
   }
+
+  it('refuses a profile file that is not JSON without quoting the text (it may hold a secret)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'esf-cli-'));
+    const path = join(dir, 'broken.profile.json');
+    await writeFile(path, '{ "keyVault": { "auth": { "clientSecret": Xy7~Q8abcdefghijklmnop } } }');
+    const { code, err } = await cli(['run', '--profile', path]);
+    assert.equal(code, 2, err);
+    assert.match(err, /is not valid JSON: Unexpected token/);
+    assert.ok(!err.includes('Xy7~Q8'), err);
+  });
 
   it('prints help', async () => {
     const { code, out } = await cli(['--help']);

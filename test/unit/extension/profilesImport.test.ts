@@ -73,6 +73,12 @@ describe('import profiles', () => {
   it('refuses malformed shapes and files with a clear message', () => {
     assert.throws(() => parseProfilesFile('{ "name": "x", }', 'x.json'), validationError(/^file: x\.json is not valid JSON/));
     assert.throws(() => parseProfilesFile('[]', 'x.json'), validationError(/empty list/));
+    // V8 quotes the text around a syntax error; in a profile file that may be a secret.
+    const unquoted = '{ "keyVault": { "auth": { "clientSecret": Xy7~Q8abcdefghijklmnop } } }';
+    assert.throws(
+      () => parseProfilesFile(unquoted, 'x.json'),
+      (error: unknown) => error instanceof Error && /is not valid JSON \(Unexpected token/.test(error.message) && !error.message.includes('Xy7~Q8'),
+    );
     assert.throws(() => planImport([{ name: 'NoVault', endpoint: {} }], [], newId), validationError(/^the profile \("NoVault"\) → keyVault: is missing or not an object/));
     const wrongKind = { ...sampleProfile(), endpoint: { ...sampleProfile().endpoint, auth: { kind: 'password' } } };
     assert.throws(() => planImport([wrongKind], [], newId), validationError(/endpoint\.auth\.kind: is "password"\. Use one of: entra, sas, connectionString/));
