@@ -733,10 +733,47 @@ export function validateProfile(profile: ConnectionProfile): ValidationError[] {
       found.push(new ValidationError('endpoint.auth.connectionString', error.problem, error.fix));
     }
   }
-  if (profile.trustedCaPem !== undefined && profile.trustedCaPem.trim() && !profile.trustedCaPem.includes('-----BEGIN CERTIFICATE-----')) {
-    found.push(new ValidationError('trustedCaPem', 'is not a PEM certificate.', 'Paste the CA certificate including the -----BEGIN CERTIFICATE----- line (the sandbox prints its path).'));
+  if (profile.trustedCaPem !== undefined && profile.trustedCaPem.trim()) {
+    if (!profile.trustedCaPem.includes('-----BEGIN CERTIFICATE-----')) {
+      found.push(new ValidationError('trustedCaPem', 'is not a PEM certificate.', 'Paste the CA certificate including the -----BEGIN CERTIFICATE----- line (the sandbox prints its path).'));
+    }
+    // Every client of the run trusts this CA: on a profile that reaches Azure (an imported file,
+    // say) it would let whoever holds the CA's key read the client secret and the tokens.
+    const remote = remoteHostsOf(profile);
+    if (remote.length > 0) {
+      found.push(
+        new ValidationError(
+          'trustedCaPem',
+          `is set, but the profile also reaches ${remote.join(', ')}; an extra CA is only for the local sandbox (loopback hosts).`,
+          'Remove trustedCaPem from this profile: Azure endpoints are verified against the system certificate authorities.',
+        ),
+      );
+    }
   }
   return found;
+}
+
+/** The non-loopback hosts a run of this profile calls (vault, namespace, and the authority when a token is requested). */
+function remoteHostsOf(profile: ConnectionProfile): string[] {
+  const hostOf = (url: string): string | undefined => {
+    try {
+      return new URL(url).hostname.toLowerCase();
+    } catch {
+      return undefined;
+    }
+  };
+  const hosts = [hostOf(profile.keyVault.vaultUrl.trim()), hostOf(`https://${profile.endpoint.namespace.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')}`)];
+  if (profile.endpoint.auth.kind === 'connectionString') {
+    try {
+      hosts.push(hostOf(`https://${parseConnectionString(profile.endpoint.auth.connectionString).namespace}`));
+    } catch {
+      // Reported above as a connection-string problem.
+    }
+  }
+  if (profile.keyVault.auth.kind === 'servicePrincipal' || profile.endpoint.auth.kind === 'entra') {
+    hosts.push(hostOf(profile.authorityHost ?? CLOUDS[profile.cloud].authorityHost));
+  }
+  return [...new Set(hosts.filter((h): h is string => h !== undefined && h !== '' && !isLoopbackHost(h)))];
 }
 
 /** Throws the first problem, with the others listed in its message, so the CLI fails with all of them. */

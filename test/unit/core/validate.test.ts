@@ -232,6 +232,30 @@ void describe('validateProfile', () => {
     assert.deepEqual(sas.map((e) => e.field), ['endpoint.auth.keyName', 'endpoint.auth.key']);
   });
 
+  void it('accepts an extra CA only on a profile whose hosts are all loopback (the sandbox)', () => {
+    const base = goodProfile();
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const sandbox: ConnectionProfile = {
+      ...base,
+      authorityHost: 'https://localhost:41001',
+      keyVault: { ...base.keyVault, vaultUrl: 'https://localhost:41002' },
+      endpoint: { ...base.endpoint, namespace: 'localhost:41003' },
+      trustedCaPem: pem,
+    };
+    assert.deepEqual(validateProfile(sandbox), []);
+    const onAzure = validateProfile({ ...base, trustedCaPem: pem });
+    assert.deepEqual(onAzure.map((e) => e.field), ['trustedCaPem']);
+    assert.match(onAzure[0]?.problem ?? '', /reaches .*vault\.azure\.net.*login\.microsoftonline\.com/);
+    assert.match(onAzure[0]?.fix ?? '', /Remove trustedCaPem/);
+    // The authority counts too: a loopback vault and namespace with the real Entra host.
+    const { authorityHost: _, ...withoutAuthority } = sandbox;
+    assert.deepEqual(validateProfile(withoutAuthority).map((e) => e.field), ['trustedCaPem']);
+    // And the namespace a connection string names.
+    const cs = 'Endpoint=sb://eventstream-1234abcd.servicebus.windows.net/;SharedAccessKeyName=key_1;SharedAccessKey=abc=';
+    const viaConnectionString = validateProfile({ ...sandbox, endpoint: { ...sandbox.endpoint, auth: { kind: 'connectionString', connectionString: cs } } });
+    assert.ok(viaConnectionString.some((e) => e.field === 'trustedCaPem' && /servicebus\.windows\.net/.test(e.problem)));
+  });
+
   void it('valueOrThrow returns the value or throws the ValidationError', () => {
     assert.equal(valueOrThrow(validateEventHubName('es_1')), 'es_1');
     assert.throws(() => valueOrThrow(validateEventHubName('')), (e: unknown) => isValidationError(e) && e.field === 'eventHubName');
