@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isCancelledError } from '../errors/errors';
 import type { AccessToken } from './types';
 
 /** Tokens are keyed by who asked, with which credential, where, and for what. */
@@ -51,18 +52,33 @@ export class TokenCache {
   }
 
   /** The cached token, or the result of `fetch` (shared by concurrent callers, cached on success). */
-  async getOrFetch(key: TokenCacheKey, fetch: () => Promise<AccessToken>): Promise<{ token: AccessToken; cached: boolean }> {
+  getOrFetch(key: TokenCacheKey, fetch: () => Promise<AccessToken>): Promise<{ token: AccessToken; cached: boolean }> {
+    return this.fetchShared(key, fetch, true);
+  }
+
+  private async fetchShared(key: TokenCacheKey, fetch: () => Promise<AccessToken>, mayRejoin: boolean): Promise<{ token: AccessToken; cached: boolean }> {
     const cached = this.get(key);
     if (cached) {
       return { token: cached, cached: true };
     }
     const id = TokenCache.keyOf(key);
     let pending = this.inFlight.get(id);
+    const joined = pending !== undefined;
     if (!pending) {
       pending = fetch().finally(() => this.inFlight.delete(id));
       this.inFlight.set(id, pending);
     }
-    const token = await pending;
+    let token: AccessToken;
+    try {
+      token = await pending;
+    } catch (error) {
+      // The shared request ran on the first caller's signal: its cancel or stage timeout is not
+      // this caller's. A caller that only joined asks again, once, with its own fetch (and signal).
+      if (joined && mayRejoin && endedByCallerSignal(error)) {
+        return this.fetchShared(key, fetch, false);
+      }
+      throw error;
+    }
     this.set(key, token);
     return { token, cached: false };
   }
@@ -83,4 +99,8 @@ export class TokenCache {
   get size(): number {
     return this.tokens.size;
   }
+}
+
+function endedByCallerSignal(error: unknown): boolean {
+  return isCancelledError(error) || (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'StageTimeout');
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CancelledError } from '../../../src/core/errors/errors';
 import { TokenCache, type TokenCacheKey } from '../../../src/core/flow/tokenCache';
 
 const key: TokenCacheKey = { authority: 'https://login.microsoftonline.com', tenantId: 'contoso.onmicrosoft.com', clientId: 'app', audience: 'https://vault.azure.net' };
@@ -34,5 +35,28 @@ describe('token cache', () => {
     await cache.getOrFetch({ ...key, credential: 'secret~one' }, () => Promise.resolve(token('first')));
     cache.clear('app');
     assert.equal(cache.size, 0);
+  });
+});
+
+describe('token cache: a request shared by concurrent callers', () => {
+  it("does not hand the first caller's cancel to a caller that only joined", async () => {
+    const cache = new TokenCache();
+    const first = cache.getOrFetch(key, () => new Promise((_, reject) => setTimeout(() => reject(new CancelledError()), 10)));
+    const second = cache.getOrFetch(key, () => Promise.resolve(token('second')));
+    await assert.rejects(first, (e: unknown) => e instanceof CancelledError);
+    const { token: got, cached } = await second;
+    assert.deepEqual([got.token, cached], ['second', false]);
+  });
+
+  it('shares a real failure with every caller, without asking again', async () => {
+    const cache = new TokenCache();
+    let calls = 0;
+    const fail = (): Promise<never> => {
+      calls++;
+      return new Promise((_, reject) => setTimeout(() => reject(new Error('AADSTS7000215')), 10));
+    };
+    const results = await Promise.allSettled([cache.getOrFetch(key, fail), cache.getOrFetch(key, fail)]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.equal(calls, 1);
   });
 });
