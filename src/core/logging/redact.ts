@@ -17,7 +17,8 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\b(SharedAccessSignature=)(?:SharedAccessSignature\s+)?[^;\s"'<]+/gi, `$1${REDACTED}`],
   // A SAS token (it carries sr=/sig=/se=/skn=), not the word in a sentence.
   [/\b(SharedAccessSignature)\s+(?=[^\s"'<;]*\b(?:sr|sig|se|skn)=)[^\s"'<;]+/gi, `$1 ${REDACTED}`],
-  [/\b(SharedAccessKey=)[^;\s"'<]+/gi, `$1${REDACTED}`],
+  // Also quoted or spaced forms (`SharedAccessKey = "…"`), and storage-style AccountKey.
+  [/\b(SharedAccessKey|AccountKey)(\s*=\s*)("?)[^;\s"'<]+\3/gi, `$1$2$3${REDACTED}$3`],
   [/\b(client_secret|client_assertion|access_token|refresh_token|id_token|sig|password)=[^&\s"'<]+/gi, `$1=${REDACTED}`],
   // OAuth authorization codes; numeric codes (error?code=7000215, docs links) are not secrets.
   [/\b(code)=(?!\d+(?:[&\s"'<]|$))[^&\s"'<]+/gi, `$1=${REDACTED}`],
@@ -26,6 +27,8 @@ const PATTERNS: readonly [RegExp, string][] = [
     `$1"${REDACTED}"`,
   ],
   [/\b(Authorization:\s*)[^\r\n]+/gi, `$1${REDACTED}`],
+  // Object dumps (util.inspect, YAML-ish logs): client_secret: '…', password: "…".
+  [/(['"]?\b(?:client_secret|clientSecret|password|authorization)['"]?\s*:\s*)(['"])(?:(?!\2)[^\\]|\\.)*\2/gi, `$1$2${REDACTED}$2`],
 ];
 
 /** Values shorter than this are not redacted by value: "1" or "a" would shred every message. */
@@ -51,7 +54,11 @@ export function redact(text: string, knownSecrets: Iterable<string> = []): strin
  * (URLSearchParams encodes `~`, common in Entra client secrets, which encodeURIComponent keeps).
  */
 function encodedForms(secret: string): Set<string> {
-  return new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), new URLSearchParams([['', secret]]).toString().slice(1)]);
+  const uri = encodeURIComponent(secret);
+  const form = new URLSearchParams([['', secret]]).toString().slice(1);
+  // Some stacks (.NET) percent-encode in lowercase: %2b rather than %2B.
+  const lower = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+  return new Set([secret, uri, lower(uri), form, lower(form), JSON.stringify(secret).slice(1, -1)]);
 }
 
 /** Holds the secret values known to a run (or a session) and redacts with them. */

@@ -62,3 +62,23 @@ void describe('Redactor', () => {
     assert.equal(run.size, 2);
   });
 });
+
+void describe('redact: less common shapes', () => {
+  void it('removes quoted or spaced SAS keys, AccountKey, object-dump secrets and lowercase percent-encoding', () => {
+    const key = 'c2FzK2tleS92YWx1ZT0xMjM0NTY=';
+    const samples = [
+      `SharedAccessKey = "${key}"`,
+      `Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=${key}`,
+      `DefaultEndpointsProtocol=https;AccountName=a;AccountKey=${key};EndpointSuffix=core.windows.net`,
+      `{ client_secret: '${key}', grant_type: 'client_credentials' }`,
+      `password: "${key}"`,
+      `body=${encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())}`,
+    ];
+    for (const sample of samples) {
+      const out = redact(sample, [key]);
+      assert.ok(!out.includes(key) && !out.toLowerCase().includes(encodeURIComponent(key).toLowerCase()), `${sample} → ${out}`);
+      assert.ok(out.includes(REDACTED), out);
+    }
+    assert.equal(redact('SharedAccessKeyName=key_1;'), 'SharedAccessKeyName=key_1;', 'the key *name* is not a secret');
+  });
+});
