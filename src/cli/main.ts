@@ -5,6 +5,7 @@ import { runFlowCommand, type CliIo } from './commands/flow';
 import { runSandboxCommand } from './commands/sandbox';
 import { EXIT } from './exitCodes';
 import { HELP, parseCliArgs, type CliOptions } from './options';
+import { SECRET_ENV } from './profileSource';
 import { runWithSandboxTrust } from './sandboxTrust';
 
 /** The CLI entry point; returns the process exit code. */
@@ -49,10 +50,12 @@ function reportStartupError(error: unknown, io: CliIo): number {
     io.stderr(`error: ${error.field}: ${error.problem}\n  fix: ${error.fix}\n`);
     return EXIT.usage;
   }
+  // The secrets known this early are the ones handed in through the environment.
+  const redactor = new Redactor(Object.values(SECRET_ENV).map((name) => io.env[name]));
   const explained = explainError(error, {});
-  io.stderr(new Redactor().redact(`error: ${formatExplainedError(explained)}\n`));
-  if (process.env.EVENTSTREAM_FLOW_LOG === 'debug' && error instanceof Error && error.stack) {
-    io.stderr(new Redactor().redact(error.stack) + '\n');
+  io.stderr(redactor.redact(`error: ${formatExplainedError(explained)}\n`));
+  if (io.env.EVENTSTREAM_FLOW_LOG === 'debug' && error instanceof Error && error.stack) {
+    io.stderr(redactor.redact(error.stack) + '\n');
   }
   return EXIT.internal;
 }
