@@ -2,6 +2,7 @@ import { explainError } from '../errors/explain';
 import type { ExplainedError } from '../errors/errors';
 import { raceAbort } from '../util/abort';
 import type { ConnectionProfile } from '../model/profile';
+import { validateTrustedCa } from '../model/validate';
 import { dependenciesOf, PIPELINE_STAGES, planFor, skipReason, STAGE_ORDER } from './plan';
 import type { FlowRequest, StageImplementation } from './stage';
 import { STAGES } from './stages';
@@ -40,6 +41,11 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
   const started = services.now();
 
   registerProfileSecrets(profile, services);
+  // Defence in depth: a stored profile must not smuggle a CA in for remote hosts.
+  const caProblem = validateTrustedCa(profile)[0];
+  if (caProblem) {
+    throw caProblem;
+  }
   const emit = (event: FlowEvent): void => {
     try {
       options.onEvent?.(event);

@@ -733,6 +733,17 @@ export function validateProfile(profile: ConnectionProfile): ValidationError[] {
       found.push(new ValidationError('endpoint.auth.connectionString', error.problem, error.fix));
     }
   }
+  found.push(...validateTrustedCa(profile));
+  return found;
+}
+
+/**
+ * An extra CA is trusted by every client of a run, so it is only accepted when every host the
+ * profile reaches is loopback (the sandbox). Also checked by the engine before each run, so a
+ * profile stored before this rule cannot use one either.
+ */
+export function validateTrustedCa(profile: ConnectionProfile): ValidationError[] {
+  const found: ValidationError[] = [];
   if (profile.trustedCaPem !== undefined && profile.trustedCaPem.trim()) {
     if (!profile.trustedCaPem.includes('-----BEGIN CERTIFICATE-----')) {
       found.push(new ValidationError('trustedCaPem', 'is not a PEM certificate.', 'Paste the CA certificate including the -----BEGIN CERTIFICATE----- line (the sandbox prints its path).'));

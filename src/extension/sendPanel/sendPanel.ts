@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { isValidationError } from '../../core/errors/errors';
 import { SAMPLE_EVENT_TEMPLATE } from '../../core/events/template';
 import { STAGE_TITLES } from '../../core/flow/types';
 import type { FlowEvent, FlowResult } from '../../core/flow/types';
@@ -340,6 +341,11 @@ export class SendPanel implements vscode.Disposable {
         status = 'failed';
         message = error.refusal.message;
         fix = error.refusal.fix;
+      } else if (isValidationError(error)) {
+        // A profile the engine refuses to run (e.g. an extra CA on a profile that reaches Azure).
+        status = 'failed';
+        message = this.services.redactor.redact(`${error.field} ${error.problem}`);
+        fix = error.fix;
       } else {
         status = cts.token.isCancellationRequested ? 'cancelled' : 'failed';
         message = this.services.redactor.redact(error instanceof Error ? error.message : String(error)).slice(0, 500);

@@ -214,6 +214,17 @@ describe('flow engine', () => {
     assert.ok(!everything.includes(pipelineClientId), 'the client id read from Key Vault is redacted everywhere');
   });
 
+  it('refuses to run a profile whose extra CA would be trusted for Azure hosts', async () => {
+    const log: string[] = [];
+    const withCa = { ...profile(), trustedCaPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' };
+    await assert.rejects(runFlow(withCa, services(), { send, stages: timedStages(log) }), (error: unknown) => {
+      assert.equal((error as { field?: string }).field, 'trustedCaPem');
+      assert.match((error as Error).message, /contoso\.vault\.azure\.net/);
+      return true;
+    });
+    assert.deepEqual(log, [], 'no stage ran');
+  });
+
   it('keeps going when an event listener throws', async () => {
     const log: string[] = [];
     const svc = services();
