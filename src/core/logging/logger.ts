@@ -39,7 +39,9 @@ export function describeForLog(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
     if (current instanceof Error) {
-      parts.push(`${current.name}: ${current.message}`);
+      // core-amqp wraps exhausted retries in an AggregateError: each attempt's error is the story.
+      const attempts = current instanceof AggregateError ? ` [${current.errors.map((e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))).join('; ')}]` : '';
+      parts.push(`${current.name}: ${current.message}${attempts}`);
       current = current.cause;
     } else {
       parts.push(typeof current === 'string' ? current : JSON.stringify(current));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { describeForLog } from '../../../src/core/logging/logger';
 import { REDACTED, Redactor, redact } from '../../../src/core/logging/redact';
 
 const JWT = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2V2ZW50aHVicy5henVyZS5uZXQifQ.U2lnbmF0dXJlUGFydA';
@@ -80,5 +81,13 @@ void describe('redact: less common shapes', () => {
       assert.ok(out.includes(REDACTED), out);
     }
     assert.equal(redact('SharedAccessKeyName=key_1;'), 'SharedAccessKeyName=key_1;', 'the key *name* is not a secret');
+  });
+});
+
+void describe('describeForLog', () => {
+  void it('spells out the attempts of an AggregateError and the cause chain', () => {
+    const error = new Error('send failed', { cause: new AggregateError([new Error('attempt 1: ServerBusy'), new Error('attempt 2: ServerBusy')], 'retries exhausted') });
+    const text = describeForLog(error);
+    assert.match(text, /send failed ← caused by AggregateError: retries exhausted \[Error: attempt 1: ServerBusy; Error: attempt 2: ServerBusy\]/);
   });
 });
