@@ -4,11 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { normalizeResource } from './faults';
+import { KINDS_BY_PEER, normalizeResource } from './faults';
 import { headerValue, holdForever, LoopbackHttpsServer, readBody, resetConnection, sendJson } from './http';
 import type { AccessTokenClaims, FaultRegistry, TlsMaterial } from './internal';
 import type { TokenIssuer } from './jwt';
-import type { FaultKind } from './types';
 import type { World } from './world';
 
 export interface EntraPeerDeps {
@@ -52,17 +51,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 /** OIDC scopes MSAL may add; they are not resources. */
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access']);
-const TOKEN_FAULTS: readonly FaultKind[] = [
-  'invalidClientSecret',
-  'expiredClientSecret',
-  'unknownClient',
-  'unknownTenant',
-  'wrongAudience',
-  'throttled',
-  'serviceUnavailable',
-  'connectionReset',
-  'timeout',
-];
+/** What the token endpoint answers: every Entra fault (take() leaves connectionRefused to the listener). */
+const TOKEN_FAULTS = KINDS_BY_PEER.entra;
 
 /** Entra's timestamp form in error bodies: "2016-01-09 02:02:12Z". */
 function entraTimestamp(ms: number): string {

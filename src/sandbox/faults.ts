@@ -5,7 +5,7 @@ import type { ActiveFault, FaultProbe, FaultRegistry } from './internal';
 import type { FaultController, FaultKind, FaultSpec, Peer } from './types';
 
 /** Kinds each HTTPS peer knows how to answer; Event Hubs decides its own. */
-const KINDS_BY_PEER: Partial<Record<Peer, readonly FaultKind[]>> = {
+export const KINDS_BY_PEER: Readonly<Record<Exclude<Peer, 'eventHubs'>, readonly FaultKind[]>> = {
   entra: [
     'invalidClientSecret',
     'expiredClientSecret',
@@ -52,7 +52,7 @@ export class Faults implements FaultController, FaultRegistry {
   private nextId = 1;
 
   inject(spec: FaultSpec): string {
-    const allowed = KINDS_BY_PEER[spec.peer];
+    const allowed = spec.peer === 'eventHubs' ? undefined : KINDS_BY_PEER[spec.peer];
     if (allowed && !allowed.includes(spec.kind)) {
       throw new TypeError(`The ${spec.peer} peer has no '${spec.kind}' fault (it knows: ${allowed.join(', ')}).`);
     }
