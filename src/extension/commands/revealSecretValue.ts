@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
+import { CancelledError } from '../../core/errors/errors';
 import type { ExtensionServices } from '../services';
 import { SecretNode } from '../tree/vaultNode';
 import type { SecretReference } from '../../core/model/profile';
-import { UserCancelledError } from './runCommand';
 
 /** What the reader needs to read one secret's value; the runner has it (`readSecretValue`). */
 interface SecretReader {
@@ -38,7 +38,7 @@ export async function revealSecretValue(services: ExtensionServices, node?: unkn
     REVEAL,
   );
   if (answer !== REVEAL) {
-    throw new UserCancelledError('confirmation');
+    throw new CancelledError('Reveal declined');
   }
   const reader = services.flows;
   const secret = await vscode.window.withProgress(

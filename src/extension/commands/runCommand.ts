@@ -7,15 +7,6 @@ import type { ExtensionServices } from '../services';
 import type { CommandHandler } from './commandContext';
 import { notificationFor, OPEN_DOCS, RETRY, SHOW_LOG, SIGN_IN } from './notification';
 
-/** Thrown (or returned as a reason) when the user backs out of a prompt: never reported. */
-export class UserCancelledError extends Error {
-  readonly isCancelledError = true as const;
-  constructor(step = 'prompt') {
-    super(`Cancelled at ${step}`);
-    this.name = 'UserCancelledError';
-  }
-}
-
 /** VS Code's own "the user closed the sign-in" errors are cancellations too. */
 function isUserCancellation(error: unknown): boolean {
   if (isCancelledError(error)) {

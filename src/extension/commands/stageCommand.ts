@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { createStageError } from '../../core/errors/errors';
+import { CancelledError, createStageError } from '../../core/errors/errors';
 import type { FlowResult, SendRequest, StageId } from '../../core/flow/types';
 import { STAGE_TITLES } from '../../core/flow/types';
 import type { ExtensionServices } from '../services';
 import { formatDuration } from '../tree/presentation';
 import { resolveProfileId } from './commandContext';
-import { UserCancelledError } from './runCommand';
 
 /**
  * Runs the flow up to `target` for the node's (or a picked) profile with a cancellable progress
@@ -20,7 +19,7 @@ export async function runStageCommand(services: ExtensionServices, node: unknown
   }
   const result = await services.flows.run(profileId, { target, ...(send ? { send } : {}) });
   if (result.cancelled) {
-    throw new UserCancelledError('run');
+    throw new CancelledError('Run cancelled');
   }
   if (!result.ok) {
     const failed = result.outcomes.find((o) => o.status === 'failed');
