@@ -1,3 +1,4 @@
+import { parseConnectionString } from '../azure/connectionString';
 import { explainError } from '../errors/explain';
 import type { ExplainedError } from '../errors/errors';
 import { raceAbort } from '../util/abort';
@@ -164,7 +165,12 @@ export function registerProfileSecrets(profile: ConnectionProfile, services: Pic
     services.redactor.add(endpointAuth.key);
   } else if (endpointAuth.kind === 'connectionString') {
     services.redactor.add(endpointAuth.connectionString);
-    const key = /SharedAccessKey=([^;]+)/i.exec(endpointAuth.connectionString)?.[1];
-    services.redactor.add(key);
+    try {
+      const parsed = parseConnectionString(endpointAuth.connectionString);
+      services.redactor.add(parsed.key);
+      services.redactor.add(parsed.sharedAccessSignature);
+    } catch {
+      // A malformed string fails at the send stage; the whole string is registered above.
+    }
   }
 }
