@@ -1,8 +1,9 @@
 /**
  * The AMQP 1.0 face of the Event Hubs peer, on rhea's listen mode (local-peers §A): SASL
  * ANONYMOUS, `$cbs` put-token, sender links to `hub` / `hub/Partitions/N`, Microsoft batch
- * transfers (format 0x80013700) and `$management` READ. Everything `@azure/event-hubs` needs
- * to send; receiving is out of the sandbox's scope.
+ * transfers (format 0x80013700), `$management` READ, and receive links on
+ * `hub/ConsumerGroups/cg/Partitions/N` (selector filter, credit, epoch). Everything
+ * `@azure/event-hubs` needs to send and to read events back.
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
@@ -19,7 +20,7 @@ import {
   type Sender,
 } from 'rhea';
 import type { WebSocket } from 'ws';
-import { authFailure, authorize, INVALID_AUDIENCE_TEXT, type AuthContext, type AuthResult, type AuthSuccess } from './eventHubsAuth';
+import { authFailure, authorize, INVALID_AUDIENCE_TEXT, missingClaim, type AuthContext, type AuthResult, type AuthSuccess } from './eventHubsAuth';
 import {
   MAX_MESSAGE_SIZE,
   SERVICE_UNAVAILABLE_TEXT,
@@ -31,8 +32,10 @@ import {
   sendClaimText,
   serverBusyText,
   trackingSuffix,
+  type Claim,
   type PartitionChooser,
 } from './eventHubsCommon';
+import { firstSequenceNumber, parseStartPosition, toDeliveredMessage } from './eventHubsConsumer';
 import type { ActiveFault, EventRecorder, FaultRegistry } from './internal';
 import type { FaultKind } from './types';
 
@@ -68,7 +71,23 @@ interface ConnState {
   readonly claims: Map<string, AuthSuccess>;
   /** Reply links (server-side senders) by link name and by target address. */
   readonly replyLinks: Map<string, Sender>;
+  /** Receive links this connection opened (server-side senders delivering events). */
+  readonly consumers: Set<ConsumerLink>;
 }
+
+/** A consumer's receive link: where it reads and the sequence number it gets next. */
+interface ConsumerLink {
+  readonly sender: Sender;
+  readonly hub: string;
+  /** Lower-cased, as the service compares consumer groups. */
+  readonly consumerGroup: string;
+  readonly partitionId: string;
+  /** `com.microsoft:epoch` (owner level), when the client set one. */
+  readonly epoch?: number;
+  next: number;
+}
+
+const EPOCH_PROPERTY = 'com.microsoft:epoch';
 
 type LinkRole = { kind: 'cbs' } | { kind: 'management' } | { kind: 'hub'; hub: string; partitionId?: string; claimKey: string };
 
@@ -113,9 +132,27 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
 
   const register = (destroy: () => void): { id: string } => {
     const id = `esf-${randomUUID()}`;
-    states.set(id, { destroy, claims: new Map(), replyLinks: new Map() });
+    states.set(id, { destroy, claims: new Map(), replyLinks: new Map(), consumers: new Set() });
     return { id };
   };
+
+  /** Forgets a closed connection and its receive links. */
+  const unregister = (id: string): void => {
+    for (const link of states.get(id)?.consumers ?? []) {
+      consumers.delete(link);
+    }
+    states.delete(id);
+  };
+
+  // Every open receive link; new events are pushed to the links of their partition.
+  const consumers = new Set<ConsumerLink>();
+  ctx.recorder.onRecord((stored) => {
+    for (const link of consumers) {
+      if (link.partitionId === stored.event.partitionId && link.hub.toLowerCase() === stored.event.eventHubName.toLowerCase()) {
+        pump(link);
+      }
+    }
+  });
 
   for (const event of ['error', 'connection_error', 'protocol_error', 'session_error', 'sender_error', 'receiver_error']) {
     // Client-side detaches with errors and broken sockets are normal here; an unhandled 'error' would throw.
@@ -133,7 +170,7 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
     const source = sender.source as { address?: string } | undefined;
     const target = sender.target as { address?: string } | undefined;
     if (source?.address !== '$cbs' && source?.address !== '$management') {
-      sender.close({ condition: 'amqp:not-implemented', description: `The sandbox only accepts events; it cannot serve '${source?.address ?? ''}'.` });
+      openConsumerLink(sender, source?.address ?? '', state);
       return;
     }
     sender.set_source({ address: source.address });
@@ -142,6 +179,21 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
       state.replyLinks.set(target.address, sender);
     }
     state.replyLinks.set(sender.name, sender);
+  });
+
+  container.on('sendable', (context: EventContext) => {
+    const link = [...consumers].find((c) => c.sender === context.sender);
+    if (link) {
+      pump(link);
+    }
+  });
+
+  container.on('sender_close', (context: EventContext) => {
+    const state = stateOf(context.connection);
+    for (const link of [...consumers].filter((c) => c.sender === context.sender)) {
+      consumers.delete(link);
+      state?.consumers.delete(link);
+    }
   });
 
   container.on('receiver_open', (context: EventContext) => {
@@ -207,17 +259,107 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
     receiver.add_credit(1000);
   }
 
-  /** The put-token that covers an audience: its own, or one for an enclosing path (a hub token covers its partitions). */
-  function findClaim(state: ConnState, key: string): AuthResult {
+  /**
+   * The put-token that covers an audience: its own, or one for an enclosing path (a hub token
+   * covers its partitions and consumer groups), holding the claim the link needs.
+   */
+  function findClaim(state: ConnState, key: string, need: Claim = 'Send'): AuthResult {
     const parts = key.split('/');
     for (let n = parts.length; n > 0; n -= 1) {
       const claim = state.claims.get(parts.slice(0, n).join('/'));
       if (claim) {
+        if (!claim.rights.has(need)) {
+          return missingClaim(need, parts, ctx, claim.clientId);
+        }
         // The same 30 s of clock skew the token verifier allows.
         return claim.expiresAt + 30_000 > Date.now() ? claim : authFailure('ExpiredToken', `ExpiredToken: The token is expired. Expiration time: '${new Date(claim.expiresAt).toISOString()}'`);
       }
     }
-    return authFailure('MissingSendClaim', sendClaimText(ctx.ns, parts[0] ?? ''));
+    return need === 'Listen' ? missingClaim('Listen', parts, ctx) : authFailure('MissingSendClaim', sendClaimText(ctx.ns, parts[0] ?? ''));
+  }
+
+  /**
+   * A receive link on `hub/ConsumerGroups/cg/Partitions/N`: refused like the service refuses it
+   * (unknown hub or consumer group → amqp:not-found, no Listen → unauthorized), otherwise it
+   * delivers from the filter's start position as the client grants credit.
+   */
+  function openConsumerLink(sender: Sender, address: string, state: ConnState): void {
+    const segments = address.split('/').filter((s) => s.length > 0);
+    const [hub, groupsWord, group, partitionsWord, partitionId] = segments;
+    const refuse = (error: AmqpError): void => {
+      sender.close({ ...error, description: `${error.description ?? ''}${trackingSuffix(hub)}` });
+    };
+    if (segments.length !== 5 || groupsWord?.toLowerCase() !== 'consumergroups' || partitionsWord?.toLowerCase() !== 'partitions' || !entityExists(ctx.world, hub)) {
+      refuse({ condition: 'amqp:not-found', description: entityNotFoundText(ctx.ns, address) });
+      return;
+    }
+    const consumerGroup = (group ?? '').toLowerCase();
+    if (!ctx.world.consumerGroups.some((known) => known.toLowerCase() === consumerGroup)) {
+      refuse({ condition: 'amqp:not-found', description: entityNotFoundText(ctx.ns, `${hub}/ConsumerGroups/${group ?? ''}`) });
+      return;
+    }
+    if (partitionId === undefined || !ctx.world.partitionIds.includes(partitionId)) {
+      refuse({ condition: 'com.microsoft:argument-out-of-range', description: invalidPartitionText(ctx.world) });
+      return;
+    }
+    const claim = findClaim(state, audienceKey(segments), 'Listen');
+    if (!claim.ok) {
+      refuse({ condition: claim.condition, description: claim.text });
+      return;
+    }
+    const position = parseStartPosition((sender.source as { filter?: unknown } | undefined)?.filter);
+    if (typeof position === 'string') {
+      refuse({ condition: 'amqp:invalid-field', description: position });
+      return;
+    }
+    const properties = (sender as unknown as { remote?: { attach?: { properties?: Record<string, unknown> } } }).remote?.attach?.properties;
+    const rawEpoch = properties?.[EPOCH_PROPERTY];
+    const epoch = typeof rawEpoch === 'number' ? rawEpoch : undefined;
+    const rivals = [...consumers].filter((c) => c.consumerGroup === consumerGroup && c.partitionId === partitionId);
+    // Owner level: a higher epoch takes the partition over; a lower one (or none next to one) is refused.
+    const stronger = rivals.find((c) => c.epoch !== undefined && (epoch === undefined || c.epoch > epoch));
+    if (stronger) {
+      refuse({
+        condition: 'amqp:link:stolen',
+        description: `Receiver 'nil' with a higher epoch of '${stronger.epoch ?? 0}' already exists. Receiver 'nil' with epoch '${epoch ?? 'nil'}' cannot be created. Make sure you are creating receiver with increasing epoch value to ensure connectivity, or ensure all old epoch receivers are closed or disconnected.`,
+      });
+      return;
+    }
+    if (epoch !== undefined) {
+      for (const rival of rivals) {
+        consumers.delete(rival);
+        rival.sender.close({
+          condition: 'amqp:link:stolen',
+          description: `New receiver 'nil' with higher epoch of '${epoch}' is created hence current receiver 'nil' with epoch '${rival.epoch ?? 'nil'}' is getting disconnected. If you are recreating the receiver, make sure a higher epoch is used.${trackingSuffix(hub)}`,
+        });
+      }
+    }
+    const latest = ctx.recorder.partitionState(partitionId).lastSequenceNumber;
+    const link: ConsumerLink = {
+      sender,
+      hub: ctx.world.eventHubName,
+      consumerGroup,
+      partitionId,
+      ...(epoch !== undefined ? { epoch } : {}),
+      next: firstSequenceNumber(position, ctx.recorder.stream(partitionId), latest),
+    };
+    sender.set_source({ address, filter: (sender.source as { filter?: unknown } | undefined)?.filter } as never);
+    consumers.add(link);
+    state.consumers.add(link);
+    pump(link);
+  }
+
+  /** Sends the link's next events while it has credit. */
+  function pump(link: ConsumerLink): void {
+    const stream = ctx.recorder.stream(link.partitionId);
+    while (link.sender.sendable()) {
+      const next = stream.find((stored) => stored.event.sequenceNumber >= link.next);
+      if (!next) {
+        return;
+      }
+      link.sender.send(toDeliveredMessage(next));
+      link.next = next.event.sequenceNumber + 1;
+    }
   }
 
   function reply(state: ConnState, request: Message, status: number, description: string, extra: { condition?: string; body?: unknown } = {}): void {
@@ -302,7 +444,8 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
     const type = str(props['type']);
     const token = str(props['security_token']) ?? '';
     const tokenType = token.startsWith('SharedAccessSignature') ? 'sas' : 'jwt';
-    const auth = authorize(token, tokenType, `${ctx.ns.display()}/${name}`, ctx);
+    // Reading hub and partition properties needs either right: consumers ask for partition ids too.
+    const auth = authorize(token, tokenType, `${ctx.ns.display()}/${name}`, ctx, 'any');
     if (faultReply(state, request, auth.clientId, name)) {
       return;
     }
@@ -394,6 +537,7 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
         body: bodyBytes(event.body),
         ...(contentType ? { contentType } : {}),
         properties: { ...((event.application_properties ?? {}) as Record<string, unknown>) },
+        ...idFields(event),
         sender: claim.identity,
       });
     }
@@ -427,14 +571,14 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
       // rhea listens for 'error' and 'end', not 'close': destroying with an error is what tells it
       // the connection is gone (and stops its heartbeat timer).
       const { id } = register(() => socket.destroy(new Error('The sandbox dropped the connection.')));
-      socket.once('close', () => states.delete(id));
+      socket.once('close', () => unregister(id));
       // rhea's typings describe client connections only (host/port/transport); these are server-side options.
       const connection = container.create_connection({ ...connectionOptions, id } as never) as unknown as AcceptingConnection;
       connection.accept(socket);
     },
     acceptWebSocket(ws) {
       const { id } = register(() => ws.terminate());
-      ws.once('close', () => states.delete(id));
+      ws.once('close', () => unregister(id));
       // rhea wraps a `ws` WebSocket itself (its typings say Socket).
       container.websocket_accept(ws as unknown as Socket, { ...connectionOptions, id } as never);
     },
@@ -443,8 +587,17 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
         state.destroy();
       }
       states.clear();
+      consumers.clear();
     },
   };
+}
+
+/** message-id / correlation-id as strings (the SDK sends strings; numbers and UUIDs are shown as text). */
+function idFields(message: Message): { messageId?: string; correlationId?: string } {
+  const text = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : Buffer.isBuffer(value) ? value.toString('hex') : String(value));
+  const messageId = text(message.message_id);
+  const correlationId = text(message.correlation_id);
+  return { ...(messageId !== undefined ? { messageId } : {}), ...(correlationId !== undefined ? { correlationId } : {}) };
 }
 
 /** rhea's decoder types its result loosely; a decoded message has the fields of `Message`. */

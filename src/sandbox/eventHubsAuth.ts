@@ -7,12 +7,16 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
+  RECEIVE_ROLE,
   SEND_ROLE,
+  claimFor,
   entityExists,
+  listenClaimText,
   entityNotFoundText,
   isOwnNamespace,
   parseResource,
   sendClaimText,
+  type Claim,
   type Namespace,
 } from './eventHubsCommon';
 import type { TokenVerifier, WorldState } from './internal';
@@ -31,6 +35,8 @@ export interface AuthSuccess {
   readonly clientId?: string;
   /** Epoch ms after which the token no longer authorizes anything. */
   readonly expiresAt: number;
+  /** What the token allows; a link checks its own claim (a hub-wide token may cover a consumer path). */
+  readonly rights: ReadonlySet<Claim>;
 }
 
 export type AuthFailureReason =
@@ -40,6 +46,7 @@ export type AuthFailureReason =
   | 'InvalidIssuer'
   | 'ExpiredToken'
   | 'MissingSendClaim'
+  | 'MissingListenClaim'
   | 'EntityNotFound';
 
 export interface AuthFailure {
@@ -86,9 +93,29 @@ function expiredText(expiresAtMs: number | undefined): string {
   return `ExpiredToken: The token is expired. Expiration time: '${when}'`;
 }
 
-/** Checks a token of either type against the resource it is used for (an entity URI such as `sb://localhost:P/hub/Partitions/0`). */
-export function authorize(token: string, type: TokenType, resource: string, ctx: AuthContext): AuthResult {
-  return type === 'sas' ? authorizeSas(token, resource, ctx) : authorizeJwt(token, resource, ctx);
+/**
+ * Checks a token of either type against the resource it is used for (an entity URI such as
+ * `sb://localhost:P/hub/Partitions/0`). `need` defaults to the resource's claim (Listen under
+ * ConsumerGroups, Send otherwise); `any` takes either right ($management reads).
+ */
+export function authorize(token: string, type: TokenType, resource: string, ctx: AuthContext, need?: Claim | 'any'): AuthResult {
+  const result = type === 'sas' ? authorizeSas(token, resource, ctx) : authorizeJwt(token, resource, ctx);
+  if (!result.ok) {
+    return result;
+  }
+  const segments = parseResource(resource)?.segments ?? [];
+  const claim = need ?? claimFor(segments);
+  if (claim === 'any' ? result.rights.size > 0 : result.rights.has(claim)) {
+    return result;
+  }
+  return missingClaim(claim === 'Listen' ? 'Listen' : 'Send', segments, ctx, result.clientId);
+}
+
+/** The service's refusal for a token without the claim a path needs. */
+export function missingClaim(claim: Claim, segments: readonly string[], ctx: AuthContext, clientId?: string): AuthFailure {
+  return claim === 'Listen'
+    ? authFailure('MissingListenClaim', listenClaimText(ctx.ns, segments.join('/')), clientId)
+    : authFailure('MissingSendClaim', sendClaimText(ctx.ns, ctx.world.eventHubName), clientId);
 }
 
 /** Parses `SharedAccessSignature sr=…&sig=…&se=…&skn=…` without form-decoding (`+` in base64 must stay `+`). */
@@ -163,10 +190,10 @@ function authorizeSas(token: string, resource: string, ctx: AuthContext): AuthRe
   if (!entityExists(ctx.world, hub)) {
     return authFailure('EntityNotFound', entityNotFoundText(ctx.ns, hub ?? ''));
   }
-  if (!rule.rights.includes('Send') && !rule.rights.includes('Manage')) {
-    return authFailure('MissingSendClaim', sendClaimText(ctx.ns, ctx.world.eventHubName));
-  }
-  return { ok: true, type: 'sas', identity: skn, expiresAt };
+  // Manage implies Send and Listen (wire facts §5.1).
+  const manage = rule.rights.includes('Manage');
+  const rights = new Set<Claim>((['Send', 'Listen'] as const).filter((right) => manage || rule.rights.includes(right)));
+  return { ok: true, type: 'sas', identity: skn, expiresAt, rights };
 }
 
 function isPrefix(prefix: readonly string[], of: readonly string[]): boolean {
@@ -211,8 +238,13 @@ function authorizeJwt(token: string, resource: string, ctx: AuthContext): AuthRe
   if (!entityExists(ctx.world, hub)) {
     return authFailure('EntityNotFound', entityNotFoundText(ctx.ns, hub ?? ''), claims.appid);
   }
-  if (!ctx.world.roles.get(claims.appid)?.has(SEND_ROLE)) {
-    return authFailure('MissingSendClaim', sendClaimText(ctx.ns, ctx.world.eventHubName), claims.appid);
+  const roles = ctx.world.roles.get(claims.appid);
+  const rights = new Set<Claim>();
+  if (roles?.has(SEND_ROLE)) {
+    rights.add('Send');
   }
-  return { ok: true, type: 'jwt', identity: claims.appid, clientId: claims.appid, expiresAt: claims.exp * 1000 };
+  if (roles?.has(RECEIVE_ROLE)) {
+    rights.add('Listen');
+  }
+  return { ok: true, type: 'jwt', identity: claims.appid, clientId: claims.appid, expiresAt: claims.exp * 1000, rights };
 }

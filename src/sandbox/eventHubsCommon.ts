@@ -9,6 +9,15 @@ import type { WorldState } from './internal';
 export const MAX_MESSAGE_SIZE = 1048576;
 
 export const SEND_ROLE = 'Azure Event Hubs Data Sender';
+export const RECEIVE_ROLE = 'Azure Event Hubs Data Receiver';
+
+/** A right a token may carry: Send for publishers, Listen for consumers (SAS `Manage` implies both). */
+export type Claim = 'Send' | 'Listen';
+
+/** What a resource path asks for: consumer-group paths need Listen, everything else on the hub Send. */
+export function claimFor(segments: readonly string[]): Claim {
+  return segments[1]?.toLowerCase() === 'consumergroups' ? 'Listen' : 'Send';
+}
 
 /** The namespace as clients address it: `localhost:PORT` over TLS, `localhost:EMUPORT` over plain TCP. */
 export interface Namespace {
@@ -73,6 +82,10 @@ export function entityNotFoundText(ns: Namespace, hub: string): string {
 
 export function sendClaimText(ns: Namespace, hub: string): string {
   return `Unauthorized access. 'Send' claim(s) are required to perform this operation. Resource: '${ns.display()}/${hub}'.`;
+}
+
+export function listenClaimText(ns: Namespace, path: string): string {
+  return `Unauthorized access. 'Listen' claim(s) are required to perform this operation. Resource: '${ns.display()}/${path.toLowerCase()}'.`;
 }
 
 export function serverBusyText(retryAfterSeconds: number): string {

@@ -230,6 +230,7 @@ async function handle(ctx: RestContext, req: IncomingMessage, res: ServerRespons
   }
 
   let brokerKey: string | undefined;
+  let brokerIds: { messageId?: string; correlationId?: string } = {};
   const brokerHeader = req.headers['brokerproperties'];
   if (typeof brokerHeader === 'string' && brokerHeader.trim()) {
     const parsed = parseJson(brokerHeader);
@@ -238,6 +239,13 @@ async function handle(ctx: RestContext, req: IncomingMessage, res: ServerRespons
       return;
     }
     brokerKey = typeof parsed['PartitionKey'] === 'string' ? parsed['PartitionKey'] : undefined;
+    // The service maps these to the AMQP message-id and correlation-id consumers see.
+    const messageId = parsed['MessageId'];
+    const correlationId = parsed['CorrelationId'];
+    brokerIds = {
+      ...(typeof messageId === 'string' ? { messageId } : {}),
+      ...(typeof correlationId === 'string' ? { correlationId } : {}),
+    };
   }
   const contentType = req.headers['content-type'];
   const isBatch = contentType?.toLowerCase().startsWith(BATCH_CONTENT_TYPE) ?? false;
@@ -255,6 +263,7 @@ async function handle(ctx: RestContext, req: IncomingMessage, res: ServerRespons
       body,
       ...(contentType ? { contentType } : {}),
       properties: customProperties(req),
+      ...brokerIds,
     });
     res.writeHead(201, { 'Content-Length': '0', Server: 'Microsoft-HTTPAPI/2.0' });
     res.end();

@@ -54,7 +54,7 @@ export interface FaultRegistry {
 }
 
 /** Role names the world assigns, after the Azure built-in roles. */
-export type WorldRole = 'Key Vault Secrets User' | 'Key Vault Secrets Officer' | 'Azure Event Hubs Data Sender';
+export type WorldRole = 'Key Vault Secrets User' | 'Key Vault Secrets Officer' | 'Azure Event Hubs Data Sender' | 'Azure Event Hubs Data Receiver';
 
 export interface WorldSecretVersion {
   readonly version: string; // 32 hex
@@ -81,6 +81,8 @@ export interface WorldState {
   readonly partitionIds: readonly string[];
   /** SAS rules on the event hub: key name → { key, rights }. */
   readonly sasRules: Map<string, { key: string; rights: readonly ('Send' | 'Listen' | 'Manage')[] }>;
+  /** Consumer groups of the hub ($Default first); compared case-insensitively, as the service does. */
+  readonly consumerGroups: readonly string[];
   readonly createdAt: Date;
 }
 
@@ -89,6 +91,17 @@ export interface EventRecorder {
   record(event: Omit<ReceivedEvent, 'sequenceNumber' | 'receivedAt'>): ReceivedEvent;
   /** Per-partition sequence state for $management partition READ. */
   partitionState(partitionId: string): { beginSequenceNumber: number; lastSequenceNumber: number; lastEnqueuedAt?: Date; lastOffset: string };
+  /** The partition's retained events, oldest first, with their offsets (what consumers read). */
+  stream(partitionId: string): readonly StoredEvent[];
+  /** Called with every newly recorded event; returns the unsubscribe function. */
+  onRecord(listener: (stored: StoredEvent) => void): () => void;
+}
+
+/** An accepted event as a consumer sees it: the event and its stream offset. */
+export interface StoredEvent {
+  readonly event: ReceivedEvent;
+  /** Byte offset in the partition, a string as the service reports it. */
+  readonly offset: string;
 }
 
 export interface TlsMaterial {

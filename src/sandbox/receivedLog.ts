@@ -1,5 +1,5 @@
 /** What the Event Hubs peers accepted: the public ReceivedEventLog and the peers' EventRecorder. */
-import type { EventRecorder } from './internal';
+import type { EventRecorder, StoredEvent } from './internal';
 import type { ReceivedEvent, ReceivedEventLog } from './types';
 
 interface PartitionState {
@@ -9,22 +9,36 @@ interface PartitionState {
   nextOffset: number;
   lastOffset: string;
   lastEnqueuedAt?: Date;
+  /** What consumers can still read, oldest first (bounded, like a hub's retention). */
+  readonly retained: StoredEvent[];
 }
+
+/** Events kept per partition for consumers; older ones age out as retention would. */
+const RETAINED_PER_PARTITION = 5000;
 
 export class ReceivedLog implements ReceivedEventLog, EventRecorder {
   private readonly events: ReceivedEvent[] = [];
   private readonly partitions = new Map<string, PartitionState>();
   private waiters: { count: number; resolve: (events: readonly ReceivedEvent[]) => void }[] = [];
+  private readonly listeners = new Set<(stored: StoredEvent) => void>();
 
   record(event: Omit<ReceivedEvent, 'sequenceNumber' | 'receivedAt'>): ReceivedEvent {
     const state = this.stateOf(event.partitionId);
     const received: ReceivedEvent = { ...event, sequenceNumber: state.next, receivedAt: new Date() };
+    const stored: StoredEvent = { event: received, offset: String(state.nextOffset) };
     state.next++;
-    state.lastOffset = String(state.nextOffset);
+    state.lastOffset = stored.offset;
     state.nextOffset += Math.max(1, event.body.length);
     state.lastEnqueuedAt = received.receivedAt;
+    state.retained.push(stored);
+    if (state.retained.length > RETAINED_PER_PARTITION) {
+      state.retained.shift();
+    }
     this.events.push(received);
     this.wake();
+    for (const listener of [...this.listeners]) {
+      listener(stored);
+    }
     return received;
   }
 
@@ -39,11 +53,23 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
     };
   }
 
+  stream(partitionId: string): readonly StoredEvent[] {
+    return this.stateOf(partitionId).retained;
+  }
+
+  onRecord(listener: (stored: StoredEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   all(): readonly ReceivedEvent[] {
     return [...this.events];
   }
 
-  /** Forgets the events, not the partitions' sequence numbers: a real hub never reuses them. */
+  /**
+   * Forgets the events, not the partitions' sequence numbers (a real hub never reuses them) nor
+   * what consumers can read: a test's clear() is not a hub's retention.
+   */
   clear(): void {
     this.events.splice(0);
   }
@@ -71,7 +97,7 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
   private stateOf(partitionId: string): PartitionState {
     let state = this.partitions.get(partitionId);
     if (!state) {
-      state = { next: 0, nextOffset: 0, lastOffset: '-1' };
+      state = { next: 0, nextOffset: 0, lastOffset: '-1', retained: [] };
       this.partitions.set(partitionId, state);
     }
     return state;

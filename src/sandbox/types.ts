@@ -51,6 +51,8 @@ export interface DemoWorld {
   /** Entity-level SAS rule, as Fabric custom endpoints have (key_…). */
   readonly sas: { readonly keyName: string; readonly key: string };
   readonly partitionIds: readonly string[];
+  /** Consumer groups: $Default and a GUID-named one, like a Fabric custom-endpoint destination's. */
+  readonly consumerGroups: readonly string[];
 }
 
 export interface ReceivedEvent {
@@ -62,6 +64,9 @@ export interface ReceivedEvent {
   readonly body: Buffer;
   readonly contentType?: string;
   readonly properties: Readonly<Record<string, unknown>>;
+  /** AMQP message-id / correlation-id, or REST BrokerProperties MessageId / CorrelationId. */
+  readonly messageId?: string;
+  readonly correlationId?: string;
   /** Who sent it: the JWT appid, or the SAS key name. */
   readonly sender: string;
   readonly receivedAt: Date;

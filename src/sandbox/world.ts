@@ -59,6 +59,7 @@ export class World implements WorldState {
   readonly eventHubName = EVENT_HUB_NAME;
   readonly partitionIds: readonly string[] = ['0', '1'];
   readonly sasRules = new Map<string, { key: string; rights: readonly ('Send' | 'Listen' | 'Manage')[] }>();
+  readonly consumerGroups: readonly string[] = ['$Default', randomUUID()];
   readonly createdAt = new Date();
   readonly readerClientId: string = randomUUID();
   readonly pipelineClientId: string = randomUUID();
@@ -68,7 +69,8 @@ export class World implements WorldState {
     this.apps.set(this.readerClientId, { displayName: 'esf-vault-reader', secret: newClientSecretValue(), secretExpired: false, objectId: randomUUID() });
     this.apps.set(this.pipelineClientId, { displayName: 'esf-pipeline', secret: newClientSecretValue(), secretExpired: false, objectId: randomUUID() });
     this.roles.set(this.readerClientId, new Set<WorldRole>(['Key Vault Secrets User']));
-    this.roles.set(this.pipelineClientId, new Set<WorldRole>(['Azure Event Hubs Data Sender']));
+    // Like Contributor on a Fabric workspace: the pipeline principal may send and read back.
+    this.roles.set(this.pipelineClientId, new Set<WorldRole>(['Azure Event Hubs Data Sender', 'Azure Event Hubs Data Receiver']));
 
     const now = nowSeconds();
     const pipelineApp = this.app(this.pipelineClientId);
@@ -106,6 +108,7 @@ export class World implements WorldState {
         return { keyName: world.sasKeyName, key: rule?.key ?? '' };
       },
       partitionIds: world.partitionIds,
+      consumerGroups: world.consumerGroups,
     };
   }
 

@@ -117,7 +117,7 @@ void describe('Entra peer: official SDK (ClientSecretCredential)', () => {
     const token = await credential(pipeline().clientId, pipeline().clientSecret).getToken('https://eventhubs.azure.net//.default');
     const claims = decodeJwtPayload(token.token);
     assert.equal(claims['aud'], 'https://eventhubs.azure.net/');
-    assert.deepEqual(claims['roles'], ['Azure Event Hubs Data Sender']);
+    assert.deepEqual(claims['roles'], ['Azure Event Hubs Data Sender', 'Azure Event Hubs Data Receiver']);
   });
 
   void it('fails with the AADSTS7000215 text for a wrong secret', async () => {
