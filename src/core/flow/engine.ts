@@ -1,4 +1,5 @@
 import { parseConnectionString } from '../azure/connectionString';
+import { inspectToken, likelyCausesOf, summarizeInspection, tokenStageFor, type InspectedStage, type TokenInspection } from '../diagnostics/tokenInspector';
 import { explainError } from '../errors/explain';
 import type { ExplainedError } from '../errors/errors';
 import { raceAbort } from '../util/abort';
@@ -69,6 +70,25 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
   const outcomes = new Map<StageId, StageOutcome>();
   const running = new Map<StageId, Promise<boolean>>();
   const ctxFor = (signal: AbortSignal): StageContext => ({ profile, services, redactor: services.redactor, signal });
+  // What each token stage's token says, kept (redacted, without the token) to explain a later refusal.
+  const inspections = new Map<InspectedStage, TokenInspection>();
+  const inspect = (stage: StageId): TokenInspection | undefined => {
+    if (stage !== 'keyVaultToken' && stage !== 'eventHubsToken') {
+      return undefined;
+    }
+    const token = outputs[stage]?.token;
+    if (token === undefined) {
+      return undefined;
+    }
+    const clientId = stage === 'eventHubsToken' ? outputs.readClientId?.value.trim() : undefined;
+    // The token's appid is the client id in lower case; the redactor must know that spelling too.
+    services.redactor.add(clientId?.toLowerCase());
+    const inspection = inspectToken(token, { stage, profile, now: services.now(), ...(clientId !== undefined ? { expectedClientId: clientId } : {}) });
+    const safe = JSON.parse(services.redactor.redact(JSON.stringify(inspection))) as TokenInspection;
+    inspections.set(stage, safe);
+    log.info(`${STAGE_TITLES[stage]}: token inspected: ${summarizeInspection(safe)}`);
+    return safe;
+  };
 
   const runStage = async (stage: StageId): Promise<boolean> => {
     const stageStart = services.now();
@@ -84,8 +104,10 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
       const result = await raceAbort(implementation.run(ctxFor(signal), outputs, options), signal);
       (outputs as Record<StageId, unknown>)[stage] = result.output;
       const durationMs = elapsed();
-      outcomes.set(stage, { stage, status: 'succeeded', durationMs, summary: result.summary });
-      emit({ type: 'stageSucceeded', stage, durationMs, summary: result.summary, ...(result.cached ? { cached: true } : {}) });
+      const inspection = inspect(stage);
+      const inspected = inspection ? { inspection } : {};
+      outcomes.set(stage, { stage, status: 'succeeded', durationMs, summary: result.summary, ...inspected });
+      emit({ type: 'stageSucceeded', stage, durationMs, summary: result.summary, ...(result.cached ? { cached: true } : {}), ...inspected });
       log.info(`${STAGE_TITLES[stage]}: succeeded in ${durationMs} ms (${result.summary})`);
       return true;
     } catch (error) {
@@ -97,18 +119,23 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
         return false;
       }
       const cause: unknown = timeout.signal.aborted ? timeout.signal.reason : error;
-      const explained: ExplainedError = explainError(cause, { stage, secrets: [] });
+      const explained: ExplainedError = explainError(cause, { stage, secrets: [], endpointAuth: profile.endpoint.auth.kind });
       // The explanation quotes the service's message ("It said: …"), so every text is redacted with the run's secrets.
       const redact = (text: string): string => services.redactor.redact(text);
       const { explanation } = explained;
+      const tokenStage = tokenStageFor(stage);
+      const likelyCauses = tokenStage ? likelyCausesOf(explained, inspections.get(tokenStage)).map((c) => ({ tokenStage, claim: c.claim, reason: c.reason, fix: c.fix })) : [];
       const safe: ExplainedError = {
         ...explained,
         message: redact(explained.message),
+        ...(explained.details ? { details: Object.fromEntries(Object.entries(explained.details).map(([name, value]) => [name, redact(value)])) } : {}),
         explanation: { ...explanation, summary: redact(explanation.summary), cause: redact(explanation.cause), fix: redact(explanation.fix) },
+        ...(likelyCauses.length > 0 ? { likelyCauses } : {}),
       };
       outcomes.set(stage, { stage, status: 'failed', durationMs, error: safe });
       emit({ type: 'stageFailed', stage, durationMs, error: safe });
-      log.error(`${STAGE_TITLES[stage]}: failed in ${durationMs} ms [${safe.code}] ${safe.explanation.summary}`, cause);
+      const likely = likelyCauses.map((c) => ` Likely cause (${STAGE_TITLES[c.tokenStage]}, ${c.claim}): ${c.reason}`).join('');
+      log.error(`${STAGE_TITLES[stage]}: failed in ${durationMs} ms [${safe.code}] ${safe.explanation.summary}${likely}`, cause);
       return false;
     } finally {
       clearTimeout(timer);

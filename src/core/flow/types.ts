@@ -3,6 +3,8 @@ import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
 import type { ExplainedError } from '../errors/errors';
 import type { TokenCache } from './tokenCache';
+import type { ProxySettings } from '../azure/proxy';
+import type { TokenInspection } from '../diagnostics/tokenInspector';
 
 /** The pipeline's four Web activities (two Key Vault reads), plus a send-free probe of the endpoint. */
 export type StageId = 'keyVaultToken' | 'readClientId' | 'readClientSecret' | 'eventHubsToken' | 'send' | 'probe';
@@ -95,6 +97,13 @@ export interface FlowServices {
    * "7.0"); otherwise they read through @azure/keyvault-secrets (same route, the SDK's api-version).
    */
   readonly keyVaultApiVersion?: string;
+  /** Stages 2 and 3 warn when the secret read expires within this many days (default 30; 0 = only once expired). */
+  readonly secretExpiryWarningDays?: number;
+  /**
+   * HTTP proxy for every request of the flow (CONNECT tunnel; AMQP then goes over WebSockets).
+   * From HTTPS_PROXY in the CLI, VS Code's http.proxy in the extension. Its credentials are secrets.
+   */
+  readonly proxy?: ProxySettings;
   /** Per-stage timeout; a stage that exceeds it fails with code `StageTimeout`. */
   readonly stageTimeoutMs: number;
   /** Milliseconds since epoch; injectable for cache tests. */
@@ -129,6 +138,8 @@ export type FlowEvent =
       readonly summary: string;
       /** Served from the token cache rather than the network. */
       readonly cached?: boolean;
+      /** Token stages: the decoded claims and their checks against the next stage (never the token). */
+      readonly inspection?: TokenInspection;
     }
   | { readonly type: 'stageFailed'; readonly stage: StageId; readonly durationMs: number; readonly error: ExplainedError }
   | { readonly type: 'stageCancelled'; readonly stage: StageId; readonly durationMs: number }
@@ -142,6 +153,8 @@ export interface StageOutcome {
   readonly durationMs?: number;
   readonly summary?: string;
   readonly error?: ExplainedError;
+  /** Token stages: the decoded claims and their checks against the next stage (never the token). */
+  readonly inspection?: TokenInspection;
 }
 
 export interface FlowResult {
