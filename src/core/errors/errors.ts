@@ -39,6 +39,20 @@ export interface Explanation {
 export interface ExplainedError extends ParsedError {
   readonly stage?: StageId;
   readonly explanation: Explanation;
+  /**
+   * When a resource refused a token: what the token inspector found wrong with it when an earlier
+   * stage obtained it (claim, reason, fix). Never the token or a secret.
+   */
+  readonly likelyCauses?: readonly LikelyCause[];
+}
+
+/** A claim of an earlier stage's token that explains a later failure. */
+export interface LikelyCause {
+  /** The stage that obtained the token. */
+  readonly tokenStage: StageId;
+  readonly claim: string;
+  readonly reason: string;
+  readonly fix: string;
 }
 
 /**

@@ -652,6 +652,9 @@ export function formatExplainedError(e: ExplainedError): string {
     lines.push(`Stage: ${STAGE_TITLES[e.stage]}`);
   }
   lines.push(`Cause: ${e.explanation.cause}`, `Fix: ${e.explanation.fix}`);
+  for (const likely of e.likelyCauses ?? []) {
+    lines.push(`Likely cause (${STAGE_TITLES[likely.tokenStage]}, ${likely.claim}): ${likely.reason} Fix: ${likely.fix}`);
+  }
   if (e.explanation.docsUrl) {
     lines.push(`Docs: ${e.explanation.docsUrl}`);
   }
