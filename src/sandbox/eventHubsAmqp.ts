@@ -594,7 +594,8 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
 
 /** message-id / correlation-id as strings (the SDK sends strings; numbers and UUIDs are shown as text). */
 function idFields(message: Message): { messageId?: string; correlationId?: string } {
-  const text = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : Buffer.isBuffer(value) ? value.toString('hex') : String(value));
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' ? value : typeof value === 'number' ? String(value) : Buffer.isBuffer(value) ? value.toString('hex') : undefined;
   const messageId = text(message.message_id);
   const correlationId = text(message.correlation_id);
   return { ...(messageId !== undefined ? { messageId } : {}), ...(correlationId !== undefined ? { correlationId } : {}) };

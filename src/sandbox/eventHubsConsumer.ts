@@ -23,7 +23,7 @@ function selectorText(filter: unknown): string | undefined {
   }
   let value: unknown = (filter as Record<string, unknown>)[SELECTOR_FILTER];
   for (let depth = 0; depth < 3 && typeof value === 'object' && value !== null && 'value' in value; depth++) {
-    value = (value as { value: unknown }).value;
+    value = value.value;
   }
   return typeof value === 'string' ? value : undefined;
 }
@@ -85,8 +85,10 @@ export function firstSequenceNumber(position: StartPosition, stream: readonly St
 /** A stored event as the service delivers it: body as one Data section, properties, system annotations. */
 export function toDeliveredMessage(stored: StoredEvent): Message {
   const { event } = stored;
+  // rhea's typings return `any` for a section.
+  const body: unknown = amqpMessage.data_section(event.body);
   return {
-    body: amqpMessage.data_section(event.body),
+    body,
     ...(Object.keys(event.properties).length > 0 ? { application_properties: { ...event.properties } } : {}),
     ...(event.contentType ? { content_type: event.contentType } : {}),
     ...(event.messageId !== undefined ? { message_id: event.messageId } : {}),
@@ -97,5 +99,5 @@ export function toDeliveredMessage(stored: StoredEvent): Message {
       'x-opt-enqueued-time': event.receivedAt,
       ...(event.partitionKey !== undefined ? { 'x-opt-partition-key': event.partitionKey } : {}),
     },
-  } as Message;
+  };
 }
