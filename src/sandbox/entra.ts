@@ -268,7 +268,6 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
     const audience =
       fault?.kind === 'wrongAudience' ? (normalized === 'https://vault.azure.net' ? 'https://vault.azure.net/' : 'https://management.core.windows.net/') : requested;
     const iat = Math.floor(now() / 1000);
-    const roles = [...(world.roles.get(clientId.toLowerCase()) ?? [])];
     const claims: AccessTokenClaims & Record<string, unknown> = {
       aud: audience,
       iss: `https://sts.windows.net/${tenantId}/`,
@@ -284,7 +283,9 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
       oid: app.objectId,
       sub: app.objectId,
       tid: tenantId,
-      ...(roles.length > 0 ? { roles } : {}),
+      // No `roles`: Azure RBAC assignments (Key Vault Secrets User, Event Hubs Data Sender) are never
+      // in the token; Key Vault and Event Hubs look them up. Entra adds `roles` only for app roles
+      // granted on the resource's own app registration, which this flow does not use.
       // Azure resources' tokens are v1 whichever endpoint issued them (accessTokenAcceptedVersion).
       ver: '1.0',
     };
