@@ -7,6 +7,8 @@ export const EXIT = {
   internal: 1,
   /** Bad arguments, or a profile that fails validation: nothing was sent. */
   usage: 2,
+  /** inspect-token: the token was obtained, but a claim does not fit the stage that uses it. */
+  tokenMismatch: 3,
   cancelled: 130,
 } as const;
 

@@ -9,6 +9,9 @@ Usage:
   eventstream-flow test <stage> [options]     run one stage (and the stages it needs)
   eventstream-flow send  [options]            send events through the whole flow
   eventstream-flow sandbox [options]          start the local sandbox and print a ready profile
+  eventstream-flow inspect-token kv-token|eh-token [options]
+                                              obtain a token (running the stages it needs) and check
+                                              its claims against the next stage; never prints it
 
 Stages: kv-token, client-id, client-secret, eh-token, send, probe
 
@@ -20,6 +23,9 @@ Options:
   --kv-api-version V     read the secrets with the pipeline's own request and this api-version
                          (e.g. 7.0, as Data Factory documents); default: @azure/keyvault-secrets
   --protocol rest|amqp   how to send (default: the profile's)
+  --expiry-warning-days N
+                         warn when a secret read expires within N days (default 30; 0: only
+                         once expired)
   -h, --help             show this help
 
 Send options (run, send):
@@ -48,10 +54,11 @@ Secrets never go on the command line. They come from environment variables, or a
 Logging: EVENTSTREAM_FLOW_LOG=debug (or info, warn, error) writes the engine's redacted log to stderr.
 
 Exit codes: 0 ok, 2 bad input, 11 Key Vault token, 12 read client id, 13 read client secret,
-            14 Event Hubs token, 15 send, 16 probe, 130 cancelled, 1 internal error.
+            14 Event Hubs token, 15 send, 16 probe, 130 cancelled, 1 internal error;
+            inspect-token: 3 when a claim does not fit the next stage.
 `;
 
-export type CliCommand = 'run' | 'test' | 'send' | 'sandbox' | 'help';
+export type CliCommand = 'run' | 'test' | 'send' | 'sandbox' | 'inspect-token' | 'help';
 
 export interface CliOptions {
   readonly command: CliCommand;
@@ -61,6 +68,8 @@ export interface CliOptions {
   readonly json: boolean;
   readonly timeoutMs: number;
   readonly keyVaultApiVersion?: string;
+  /** Stages 2 and 3 warn when the secret read expires within this many days. */
+  readonly expiryWarningDays: number;
   readonly protocol?: 'rest' | 'amqp';
   readonly body?: string;
   readonly file?: string;
@@ -120,6 +129,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       json: { type: 'boolean', default: false },
       timeout: { type: 'string' },
       'kv-api-version': { type: 'string' },
+      'expiry-warning-days': { type: 'string' },
       protocol: { type: 'string' },
       body: { type: 'string' },
       file: { type: 'string' },
@@ -138,14 +148,18 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (values.help || first === undefined || first === 'help') {
     return { ...defaults(), command: 'help' };
   }
-  if (!['run', 'test', 'send', 'sandbox'].includes(first)) {
-    throw new ValidationError('command', `'${first}' is not a command.`, 'Use run, test <stage>, send or sandbox (see --help).');
+  if (!['run', 'test', 'send', 'sandbox', 'inspect-token'].includes(first)) {
+    throw new ValidationError('command', `'${first}' is not a command.`, 'Use run, test <stage>, send, sandbox or inspect-token (see --help).');
   }
   const command = first as CliCommand;
   if (command === 'test' && second === undefined) {
     throw new ValidationError('stage', 'test needs a stage.', 'Write e.g. `eventstream-flow test kv-token`.');
   }
-  const extra = command === 'test' ? rest : [second, ...rest].filter((p) => p !== undefined);
+  if (command === 'inspect-token') {
+    checkTokenStage(second);
+  }
+  const withStage = command === 'test' || command === 'inspect-token';
+  const extra = withStage ? rest : [second, ...rest].filter((p) => p !== undefined);
   if (extra.length > 0) {
     throw new ValidationError('arguments', `Unexpected argument '${extra[0]}'.`, 'See --help for the options each command takes.');
   }
@@ -161,12 +175,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   }
   return {
     command,
-    ...(command === 'test' && second !== undefined ? { stage: parseStage(second) } : {}),
+    ...(withStage && second !== undefined ? { stage: parseStage(second) } : {}),
     ...(values.profile !== undefined ? { profilePath: values.profile } : {}),
     sandbox: values.sandbox || (values.profile === undefined && command !== 'sandbox') || command === 'sandbox',
     json: values.json,
     timeoutMs: positiveNumber('--timeout', values.timeout, 30) * 1000,
     ...(values['kv-api-version'] !== undefined ? { keyVaultApiVersion: apiVersion(values['kv-api-version']) } : {}),
+    expiryWarningDays: wholeDays('--expiry-warning-days', values['expiry-warning-days'], 30),
     ...(protocol !== undefined ? { protocol } : {}),
     ...(values.body !== undefined ? { body: values.body } : {}),
     ...(values.file !== undefined ? { file: values.file } : {}),
@@ -180,8 +195,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   };
 }
 
+/** inspect-token takes only the two stages that obtain a token. */
+function checkTokenStage(text: string | undefined): void {
+  const stage = text === undefined ? undefined : STAGE_ALIASES[text.toLowerCase()];
+  if (stage !== 'keyVaultToken' && stage !== 'eventHubsToken') {
+    const what = text === undefined ? 'inspect-token needs a token stage.' : `'${text}' is not a stage that obtains a token.`;
+    throw new ValidationError('stage', what, 'Write `eventstream-flow inspect-token kv-token` (stage 1) or `inspect-token eh-token` (stage 4).');
+  }
+}
+
 function defaults(): CliOptions {
-  return { command: 'help', sandbox: false, json: false, timeoutMs: 30_000, params: {}, count: 1, properties: {}, faults: [] };
+  return { command: 'help', sandbox: false, json: false, timeoutMs: 30_000, expiryWarningDays: 30, params: {}, count: 1, properties: {}, faults: [] };
 }
 
 function positiveNumber(flag: string, text: string | undefined, fallback: number): number {
@@ -191,6 +215,17 @@ function positiveNumber(flag: string, text: string | undefined, fallback: number
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0) {
     throw new ValidationError(flag, `'${text}' is not a positive number.`, `Write e.g. ${flag} ${fallback}.`);
+  }
+  return value;
+}
+
+function wholeDays(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) {
+    return fallback;
+  }
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < 0) {
+    throw new ValidationError(flag, `'${text}' is not a whole number of days (0 or more).`, `Write e.g. ${flag} ${fallback}.`);
   }
   return value;
 }

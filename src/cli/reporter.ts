@@ -61,6 +61,10 @@ function writeExplanation(write: Write, error: ExplainedError): void {
   const { explanation } = error;
   write(`      Cause: ${explanation.cause}`);
   write(`      Fix:   ${explanation.fix}`);
+  for (const likely of error.likelyCauses ?? []) {
+    write(`      Likely cause (${STAGE_TITLES[likely.tokenStage]}, ${likely.claim}): ${likely.reason}`);
+    write(`             Fix: ${likely.fix}`);
+  }
   if (explanation.docsUrl) {
     write(`      Docs:  ${explanation.docsUrl}`);
   }

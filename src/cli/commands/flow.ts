@@ -1,3 +1,4 @@
+import { endpointAuthAdvisory, formatAdvisory } from '../../core/diagnostics/leastPrivilege';
 import { runFlow } from '../../core/flow/engine';
 import { TokenCache } from '../../core/flow/tokenCache';
 import type { FlowResult, FlowServices, StageId } from '../../core/flow/types';
@@ -10,6 +11,7 @@ import { EXIT, STAGE_EXIT_CODES } from '../exitCodes';
 import type { CliOptions } from '../options';
 import { loadProfileFile } from '../profileSource';
 import { createHumanReporter, createJsonReporter, type Reporter } from '../reporter';
+import { reportInspection } from './inspectToken';
 import { startCliSandbox } from './sandboxSession';
 
 export interface CliIo {
@@ -30,7 +32,7 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
   const minimum = requested && LOG_LEVELS.includes(requested) ? LOG_LEVELS.indexOf(requested) : LOG_LEVELS.length;
   const logger = createLogger({ log: (level, message) => LOG_LEVELS.indexOf(level) >= minimum && io.stderr(`${level}: ${message}\n`) }, redactor);
 
-  const target: StageId = options.command === 'test' ? (options.stage ?? 'keyVaultToken') : 'send';
+  const target: StageId = options.command === 'test' || options.command === 'inspect-token' ? (options.stage ?? 'keyVaultToken') : 'send';
   const send = target === 'send' ? await buildSendRequest(options) : undefined;
 
   let sandbox: Sandbox | undefined;
@@ -48,17 +50,24 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
       const protocol = (send?.protocol ?? profile.endpoint.protocol).toUpperCase();
       reporter.note(`Eventstream Flow — profile "${profile.name}"${sandbox ? ' (local sandbox)' : ''} → ${where} over ${protocol}`);
     }
+    // Said before the run: a key broader than sending needs works, so nothing else would say it.
+    const advisory = endpointAuthAdvisory(profile.endpoint.auth);
+    if (advisory) {
+      io.stderr(redactor.redact(`warning: ${formatAdvisory(advisory)}\n`));
+    }
     const services: FlowServices = {
       redactor,
       logger,
       tokenCache: new TokenCache(),
       stageTimeoutMs: options.timeoutMs,
+      secretExpiryWarningDays: options.expiryWarningDays,
       now: Date.now,
       ...(options.keyVaultApiVersion ? { keyVaultApiVersion: options.keyVaultApiVersion } : {}),
     };
     const result = await runFlow(profile, services, { target, signal, onEvent: (e) => reporter.event(e), ...(send ? { send } : {}) });
-    const exitCode = exitCodeOf(result);
-    reporter.result(result, exitCode);
+    const runExitCode = exitCodeOf(result);
+    reporter.result(result, runExitCode);
+    const exitCode = options.command === 'inspect-token' ? reportInspection(result, target, runExitCode, options.json, io.stdout, redactor) : runExitCode;
     if (sandbox && result.send && !options.json) {
       reporter.note(describeArrivals(sandbox));
     }
