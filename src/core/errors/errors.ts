@@ -23,6 +23,17 @@ export interface ParsedError {
   readonly innerCode?: string;
   readonly message: string;
   readonly retryAfterSeconds?: number;
+  /**
+   * Specifics read from the service's answer that the explanation quotes, e.g. `clientAddress`
+   * (the IP a vault firewall saw), `scope` (the resource a role is missing on), `resource` (what a
+   * v1 token request asked for). Redacted like `message`.
+   */
+  readonly details?: Readonly<Record<string, string>>;
+  /**
+   * Network stages: the endpoints tried, each with its transport, port and outcome, e.g.
+   * "amqps://ns.servicebus.windows.net:5671 failed (ECONNRESET)" (read from an error's `endpointsTried`).
+   */
+  readonly tried?: readonly string[];
 }
 
 /** What the user reads: cause and remedy for a code. */

@@ -3,16 +3,33 @@ import { STAGE_TITLES } from '../flow/types';
 import { redact } from '../logging/redact';
 import type { ErrorSource, ExplainedError, Explanation, ParsedError } from './errors';
 import { isValidationError } from './errors';
-import type { ParseContext } from './parseError';
+import type { EndpointAuthKind, ParseContext } from './parseError';
 import { isTlsCode, parseError } from './parseError';
 
-/** What the table holds for a code. `byStage` overrides fields where the same code means different things per stage. */
-export interface ExplanationEntry {
+/** The texts of an entry; `{name}` in a `byDetail` variant's text is replaced by that detail of the parsed error. */
+export interface ExplanationTexts {
   readonly summary: string;
   readonly cause: string;
   readonly fix: string;
   readonly docsUrl: string;
-  readonly byStage?: Partial<Record<StageId, Partial<Omit<ExplanationEntry, 'byStage'>>>>;
+}
+
+/** A variant that applies when the parsed error carries `detail` (and it matches `matches`, if given). */
+export interface DetailVariant extends Partial<ExplanationTexts> {
+  readonly detail: string;
+  readonly matches?: RegExp;
+}
+
+/**
+ * What the table holds for a code. Overrides apply in this order, each over the last:
+ * `byStage` (the same code means different things per stage), `byEndpointAuth` (Entra ID and SAS
+ * endpoints are fixed differently), then every matching `byDetail` variant (the service's answer
+ * names the specifics, e.g. the IP a firewall saw).
+ */
+export interface ExplanationEntry extends ExplanationTexts {
+  readonly byStage?: Partial<Record<StageId, Partial<ExplanationTexts>>>;
+  readonly byEndpointAuth?: Partial<Record<EndpointAuthKind, Partial<ExplanationTexts>>>;
+  readonly byDetail?: readonly DetailVariant[];
 }
 
 const aadsts = (n: number): string => `https://login.microsoftonline.com/error?code=${n}`;
@@ -39,9 +56,26 @@ const DOCS = {
   ehTroubleshoot: 'https://learn.microsoft.com/azure/event-hubs/troubleshooting-guide',
   fabricCustomApp: 'https://learn.microsoft.com/fabric/real-time-intelligence/event-streams/add-source-custom-app',
   fabricEntra: 'https://learn.microsoft.com/fabric/real-time-intelligence/event-streams/custom-endpoint-entra-id-auth',
+  fabricSpSetting: 'https://learn.microsoft.com/fabric/admin/service-admin-portal-developer',
   nodeErrors: 'https://nodejs.org/api/errors.html#common-system-errors',
   nodeExtraCa: 'https://nodejs.org/api/cli.html#node_extra_ca_certsfile',
 } as const;
+
+/** What Fabric needs before a service principal may send to a custom endpoint with Entra ID (wire facts §6). */
+const FABRIC_ENTRA_FIX =
+  'Fabric Eventstream custom endpoint: (1) a Fabric admin enables the tenant setting "Service principals can call Fabric public APIs" (Admin portal → Tenant settings → Developer settings) for this principal or a group it is in; (2) in the workspace, Manage access → add the pipeline service principal as Contributor (or higher). Azure Event Hubs namespace instead: assign "Azure Event Hubs Data Sender" on the event hub or namespace. Either change can take a few minutes to apply.';
+const SAS_SEND_FIX =
+  'Use a SAS policy that has the Send right: in Fabric, the custom endpoint\'s SAS Key Authentication keys; in Event Hubs, add a policy with only Send on the event hub (Shared access policies → Add → Send). A send-only policy is enough: the namespace root key (RootManageSharedAccessKey, Manage) is not needed and should not be used.';
+
+/** DNS: the host of the stage that failed, and where to correct it (ENOTFOUND and EAI_AGAIN alike). */
+const DNS_FIX_BY_STAGE: ExplanationEntry['byStage'] = {
+  keyVaultToken: { fix: "Check the profile's cloud and authority host: the login host could not be resolved." },
+  readClientId: { fix: 'Check the vault URL (https://<vault>.vault.azure.net for public Azure) and the profile cloud.' },
+  readClientSecret: { fix: 'Check the vault URL (https://<vault>.vault.azure.net for public Azure) and the profile cloud.' },
+  eventHubsToken: { fix: "Check the profile's cloud and authority host: the login host could not be resolved." },
+  send: { fix: 'Check the namespace (eventstream-xxxxxxxx.servicebus.windows.net for Fabric) and the profile cloud.' },
+  probe: { fix: 'Check the namespace (eventstream-xxxxxxxx.servicebus.windows.net for Fabric) and the profile cloud.' },
+};
 
 /** Where the secret behind each token request comes from, for stage-aware wording. */
 const KV_READER = 'the Key Vault reader in this profile (the tenant, client id and client secret stage 1 uses)';
@@ -144,6 +178,16 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
         fix: 'Request the Event Hubs token for resource https://eventhubs.azure.net (v1) or scope https://eventhubs.azure.net/.default (v2). The error "https://eventhubs.azure.net/.default was not found" means /.default was sent to the v1 endpoint: switch the profile to v2 or drop /.default.',
       },
     },
+    byDetail: [
+      {
+        detail: 'resource',
+        matches: /\/\.default$/i,
+        summary: 'A v2 scope (…/.default) was sent as a v1 resource (AADSTS500011).',
+        cause:
+          'The token request sent resource={resource} to the v1 endpoint (/oauth2/token). /.default belongs to v2 scopes only; as a v1 resource Entra ID looks for a service principal literally named {resource} and finds none.',
+        fix: 'Drop /.default for the v1 endpoint: resource={resourceWithoutDefault}. Or use the v2 endpoint (/oauth2/v2.0/token) with scope={resourceWithoutDefault}/.default.',
+      },
+    ],
   },
   AADSTS70011: {
     summary: 'The requested scope is invalid (AADSTS70011).',
@@ -192,6 +236,24 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     cause: 'A Conditional Access policy denies this user, device or location (policies can also target workload identities).',
     fix: 'Ask the tenant admin which policy applies (Sign-in logs → Conditional Access) or use a compliant device/network.',
     docsUrl: aadsts(53003),
+  },
+  AADSTS700027: {
+    summary: 'Entra ID rejected the client assertion (AADSTS700027).',
+    cause: 'A certificate credential was used and the signed assertion does not match a certificate registered on the app (wrong certificate, expired, or wrong thumbprint).',
+    fix: "Upload the certificate's public key to the app registration (Certificates & secrets → Certificates), or use a client secret value instead.",
+    docsUrl: aadsts(700027),
+  },
+  AADSTS70003: {
+    summary: 'Entra ID does not support this grant type here (AADSTS70003).',
+    cause: 'The token request used a grant_type other than client_credentials.',
+    fix: 'Send grant_type=client_credentials in the form body, as the pipeline Web activity does.',
+    docsUrl: aadsts(70003),
+  },
+  EntraUnavailable: {
+    summary: 'Entra ID is temporarily unavailable.',
+    cause: 'Entra ID answered temporarily_unavailable (a transient service problem).',
+    fix: 'Retry in a moment; if it persists, check the Azure status page.',
+    docsUrl: DOCS.entraCodes,
   },
   AADSTS50196: {
     summary: 'Entra ID detected a request loop (AADSTS50196).',
@@ -260,18 +322,45 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     cause: 'The stage-1 token was issued for another resource: https://vault.azure.net/ with a trailing slash, the vault-specific host (https://<vault>.vault.azure.net), or the management API.',
     fix: 'Request the token for exactly resource=https://vault.azure.net (v1, no trailing slash) or scope=https://vault.azure.net/.default (v2); in sovereign clouds use that cloud\'s vault resource.',
     docsUrl: DOCS.kvErrors,
+    byDetail: [
+      { detail: 'foundAudience', cause: "The stage-1 token's audience is {foundAudience}; Key Vault accepts only tokens for its own resource, compared exactly." },
+      {
+        detail: 'foundAudience',
+        matches: /^https:\/\/vault\.[a-z.]+\/$/i,
+        summary: 'The Key Vault token audience has a trailing slash (AKV10022).',
+        cause: "The stage-1 token's audience is {foundAudience}: the vault resource with a trailing slash, which Key Vault rejects (it compares the audience exactly).",
+        fix: 'Request the Key Vault token with resource={expectedAudience} (v1, no trailing slash) or scope={expectedAudience}/.default (v2).',
+      },
+    ],
   },
   AKV10032: {
     summary: "The token comes from a different tenant than the vault's (AKV10032).",
     cause: "Key Vault only accepts tokens issued by the tenant that owns the vault's subscription.",
     fix: "Put the vault's tenant id in the profile (Key Vault's 401 WWW-Authenticate header names it), and make sure the reader app exists in that tenant.",
     docsUrl: DOCS.kvErrors,
+    byDetail: [
+      {
+        detail: 'tokenTenant',
+        cause: "The stage-1 token was issued by tenant {tokenTenant}, but Key Vault only accepts tokens issued by the tenant that owns the vault's subscription.",
+      },
+      {
+        detail: 'vaultTenant',
+        fix: "Set the Key Vault tenant in the profile to {vaultTenant} (the vault's tenant), and make sure the reader app has a service principal there (a multi-tenant app needs consent in that tenant).",
+      },
+    ],
   },
   ForbiddenByRbac: {
-    summary: 'The caller has no Key Vault RBAC role for secrets (ForbiddenByRbac).',
-    cause: "The vault uses Azure RBAC and the identity from stage 1 has no role that allows 'secrets/getSecret/action' on this vault or secret.",
-    fix: 'Assign the role "Key Vault Secrets User" to the reader (app or user) on the vault, then wait a few minutes: role assignments take time to propagate.',
+    summary: 'The Key Vault reader lacks the role "Key Vault Secrets User" (ForbiddenByRbac).',
+    cause: "The vault uses Azure RBAC and the identity from stage 1 has no role that allows 'Microsoft.KeyVault/vaults/secrets/getSecret/action' on this vault or secret.",
+    fix: 'Assign the role "Key Vault Secrets User" to the reader (app or user) on the vault (Access control (IAM) → Add role assignment), then retry after a few minutes: role assignments take minutes to apply.',
     docsUrl: DOCS.kvRbac,
+    byDetail: [
+      { detail: 'scope', cause: "The vault uses Azure RBAC and the identity from stage 1 has no role assignment allowing '{action}' on {scope}." },
+      {
+        detail: 'vaultScope',
+        fix: 'Assign the role "Key Vault Secrets User" to the reader on the scope {vaultScope} (the vault; or only the secret), e.g. az role assignment create --role "Key Vault Secrets User" --assignee <reader client id> --scope {vaultScope}. Role assignments take minutes to apply: retry after a few minutes.',
+      },
+    ],
   },
   AccessDenied: {
     summary: 'The vault access policy does not allow reading secrets (AccessDenied).',
@@ -284,6 +373,26 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     cause: "Key Vault networking allows only selected networks, and this client's public IP is not one of them.",
     fix: "Add this machine's IP (shown in the message as Client address) to the vault's firewall, use a private endpoint, or test from an allowed network. Fabric Key Vault references need public access.",
     docsUrl: DOCS.kvNetwork,
+    byDetail: [
+      {
+        detail: 'clientAddress',
+        summary: "The vault's firewall blocked this machine's address {clientAddress} (ForbiddenByFirewall).",
+        cause: 'Key Vault networking allows only selected networks, and the vault saw this client at {clientAddress}, which is not one of them (the caller is not a trusted service either).',
+        fix: "Add {clientAddress} to the vault's firewall (Networking → Firewalls and virtual networks → IP address or CIDR), use a private endpoint, or run from an allowed network. Behind a proxy or NAT the vault sees that public address, not this machine's. Fabric Key Vault references need public access.",
+      },
+    ],
+  },
+  AKV10046: {
+    summary: 'Key Vault could not verify the token signature (AKV10046).',
+    cause: 'The token was not signed by a key of the Entra ID instance Key Vault trusts: it comes from another cloud or authority, or it was altered.',
+    fix: "Request the token from the authority of the vault's cloud (the profile's cloud), and pass it unchanged.",
+    docsUrl: DOCS.kvErrors,
+  },
+  BadParameter: {
+    summary: 'Key Vault rejected a parameter of the request (BadParameter).',
+    cause: 'The request URL or body is not valid for Key Vault, e.g. a missing or unknown api-version or an invalid secret name.',
+    fix: 'Read the secret with GET {vault}/secrets/{name}[/{version}]?api-version=7.0, as the pipeline does; secret names use letters, digits and - only.',
+    docsUrl: DOCS.kvGetSecret,
   },
   ForbiddenByPolicy: {
     summary: 'A vault policy forbids this caller (ForbiddenByPolicy).',
@@ -353,6 +462,27 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
   MissingSendClaim: {
     summary: "The identity may not send to this event hub ('Send' claim missing).",
     cause: 'The token is valid but carries no Send permission for this entity.',
+    byEndpointAuth: {
+      entra: {
+        summary: "The pipeline service principal may not send to this endpoint ('Send' claim missing).",
+        cause: 'The Entra ID token is valid, but the service principal has no Send permission on the event hub: for a Fabric custom endpoint it is not Contributor on the workspace, or service principals may not use Fabric APIs in this tenant.',
+        fix: FABRIC_ENTRA_FIX,
+        docsUrl: DOCS.fabricEntra,
+      },
+      sas: {
+        summary: "The SAS policy has no Send right ('Send' claim missing).",
+        cause: 'The SAS key is valid, but its policy does not include Send (e.g. a Listen-only policy).',
+        fix: SAS_SEND_FIX,
+        docsUrl: DOCS.ehSas,
+      },
+      connectionString: {
+        summary: "The connection string's SAS policy has no Send right ('Send' claim missing).",
+        cause: "The connection string's key is valid, but its policy (SharedAccessKeyName) does not include Send (e.g. a Listen-only policy).",
+        fix: SAS_SEND_FIX,
+        docsUrl: DOCS.ehSas,
+      },
+    },
+    byDetail: [{ detail: 'entity', cause: "The token is valid but carries no Send permission for {entity}." }],
     fix: 'Fabric Eventstream: add the pipeline service principal as Contributor (or higher) on the workspace (Manage access), and have a tenant admin enable "Service principals can call Fabric public APIs". Azure Event Hubs: assign "Azure Event Hubs Data Sender" on the hub or namespace (propagation takes up to 5 minutes). SAS: use a policy with Send.',
     docsUrl: DOCS.fabricEntra,
   },
@@ -361,12 +491,22 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     cause: 'The token or SAS was not accepted; the response gave no more detail.',
     fix: 'With Entra, check the token resource is https://eventhubs.azure.net and the principal has send rights; with SAS, recopy the key name and key.',
     docsUrl: DOCS.ehSend,
+    byEndpointAuth: {
+      entra: { fix: `Check the Event Hubs token was requested for https://eventhubs.azure.net, then the send rights. ${FABRIC_ENTRA_FIX}`, docsUrl: DOCS.fabricEntra },
+      sas: { fix: `Recopy the SAS key name and key; check the policy has Send. ${SAS_SEND_FIX}`, docsUrl: DOCS.ehSas },
+      connectionString: { fix: `Recopy the connection string; check its policy has Send. ${SAS_SEND_FIX}`, docsUrl: DOCS.ehSas },
+    },
   },
   EventHubsForbidden: {
     summary: 'The endpoint refused the send (403).',
     cause: 'The gateway answers 403 for quota exceeded or a message too large, and for principals without send rights.',
     fix: 'Check the event is under 1 MB and the namespace is not over quota; then check the Send permission (Fabric workspace Contributor, or "Azure Event Hubs Data Sender").',
     docsUrl: DOCS.ehQuotas,
+    byEndpointAuth: {
+      entra: { fix: `Check the event is under 1 MB and the namespace is not over quota; then the send rights. ${FABRIC_ENTRA_FIX}` },
+      sas: { fix: `Check the event is under 1 MB and the namespace is not over quota; then the policy's rights. ${SAS_SEND_FIX}` },
+      connectionString: { fix: `Check the event is under 1 MB and the namespace is not over quota; then the policy's rights. ${SAS_SEND_FIX}` },
+    },
   },
   EntityNotFound: {
     summary: 'The event hub does not exist on this namespace (404/410).',
@@ -404,6 +544,11 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     cause: 'The CBS put-token was refused: wrong SAS key or name, a token for another audience, or no Send right.',
     fix: "Recheck the SAS key name and key (or the connection string) from the custom endpoint's Keys page; with Entra, give the principal send rights (Fabric workspace Contributor, or \"Azure Event Hubs Data Sender\").",
     docsUrl: DOCS.ehExceptions,
+    byEndpointAuth: {
+      entra: { fix: `Check the Event Hubs token was requested for https://eventhubs.azure.net, then the send rights. ${FABRIC_ENTRA_FIX}`, docsUrl: DOCS.fabricEntra },
+      sas: { fix: `Recopy the SAS key name and key from the endpoint's Keys page. ${SAS_SEND_FIX}` },
+      connectionString: { fix: `Recopy the connection string from the endpoint's Keys page. ${SAS_SEND_FIX}` },
+    },
   },
   MessagingEntityNotFoundError: {
     summary: 'The event hub was not found (MessagingEntityNotFoundError).',
@@ -459,6 +604,12 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     fix: 'Check the namespace host (eventstream-….servicebus.windows.net) and that ports 5671/443 are open.',
     docsUrl: DOCS.ehTroubleshoot,
   },
+  ArgumentError: {
+    summary: 'The endpoint rejected an argument (ArgumentError).',
+    cause: 'Event Hubs refused a value of the request, e.g. a partition id that does not exist or a partition key that is too long.',
+    fix: "Check the partition id against the hub's partitions (probe the endpoint) and keep partition keys to 128 characters.",
+    docsUrl: DOCS.ehExceptions,
+  },
   MessagingError: {
     summary: 'The AMQP client reported an error.',
     cause: 'The Event Hubs AMQP client failed with an error this extension has no specific advice for.',
@@ -477,20 +628,15 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     cause: 'DNS has no record for the host: a typo in the vault or namespace name, or the wrong cloud suffix (e.g. .vault.azure.net vs .vault.azure.cn).',
     fix: 'Check the host name and the profile cloud.',
     docsUrl: DOCS.nodeErrors,
-    byStage: {
-      keyVaultToken: { fix: "Check the profile's cloud and authority host: the login host could not be resolved." },
-      readClientId: { fix: 'Check the vault URL (https://<vault>.vault.azure.net for public Azure) and the profile cloud.' },
-      readClientSecret: { fix: 'Check the vault URL (https://<vault>.vault.azure.net for public Azure) and the profile cloud.' },
-      eventHubsToken: { fix: "Check the profile's cloud and authority host: the login host could not be resolved." },
-      send: { fix: 'Check the namespace (eventstream-xxxxxxxx.servicebus.windows.net for Fabric) and the profile cloud.' },
-      probe: { fix: 'Check the namespace (eventstream-xxxxxxxx.servicebus.windows.net for Fabric) and the profile cloud.' },
-    },
+    byStage: DNS_FIX_BY_STAGE,
   },
   EAI_AGAIN: {
-    summary: 'DNS lookup failed temporarily.',
-    cause: 'The DNS server did not answer (offline, VPN or proxy issue).',
-    fix: 'Check the network connection and DNS, then retry.',
+    summary: 'The host name could not be resolved (DNS).',
+    cause:
+      'No DNS answer for the host: the DNS server was unreachable (offline, VPN or proxy), or it could not resolve the name, which also happens for a typo in the vault or namespace name or the wrong cloud suffix.',
+    fix: 'Check the host name and the profile cloud, then the network connection and DNS, and retry.',
     docsUrl: DOCS.nodeErrors,
+    byStage: DNS_FIX_BY_STAGE,
   },
   ECONNRESET: {
     summary: 'The connection was reset.',
@@ -515,6 +661,25 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     cause: 'The host you connect to is not among the names in its certificate: a wrong host, an IP address, or a proxy.',
     fix: 'Connect with the host name the certificate was issued for (e.g. localhost for the sandbox, not 127.0.0.1).',
     docsUrl: DOCS.nodeErrors,
+  },
+  // --- HTTP proxy (the core's CONNECT tunnel, src/core/azure/proxy.ts) ----------------------------
+  ProxyAuthenticationRequired: {
+    summary: 'The HTTP proxy asked for credentials (407 Proxy Authentication Required).',
+    cause: 'The proxy in use (HTTPS_PROXY, or VS Code\'s http.proxy) requires authentication, and none or wrong credentials were given.',
+    fix: 'Put the proxy credentials in the proxy URL (http://user:password@proxy:port), or ask your administrator which proxy and account to use.',
+    docsUrl: 'https://code.visualstudio.com/docs/setup/network#_proxy-server-support',
+  },
+  ProxyConnectFailed: {
+    summary: 'The HTTP proxy could not open a tunnel to the host (CONNECT refused).',
+    cause: 'The proxy answered CONNECT with an error (502 Bad Gateway: it cannot reach or resolve the host; 403: its policy blocks the host or port).',
+    fix: 'Check the host name, and ask your administrator to allow it through the proxy on port 443; or exclude the host with NO_PROXY / http.noProxy if it is reachable directly.',
+    docsUrl: 'https://code.visualstudio.com/docs/setup/network#_proxy-server-support',
+  },
+  ProxyUnreachable: {
+    summary: 'The HTTP proxy could not be reached.',
+    cause: 'Nothing answered at the proxy address (refused, reset or timed out): a wrong proxy URL or port, or a proxy that is down.',
+    fix: 'Check the proxy URL in HTTPS_PROXY (CLI) or http.proxy (VS Code settings), or remove it if this network needs no proxy.',
+    docsUrl: 'https://code.visualstudio.com/docs/setup/network#_proxy-server-support',
   },
   NetworkError: {
     summary: 'A network error occurred.',
@@ -558,6 +723,9 @@ const ALIASES: Readonly<Record<string, string>> = {
   AADSTS90124: 'AADSTS9001023',
   AADSTS90130: 'AADSTS9001023',
   AADSTS50079: 'AADSTS50076',
+  AADSTS50012: 'AADSTS700027',
+  AADSTS90055: 'EntraThrottled',
+  AADSTS90033: 'EntraUnavailable',
   '40103': 'InvalidSignature',
   '40104': 'InvalidAudience',
   '40105': 'InvalidSignature',
@@ -605,13 +773,49 @@ export function explanationKeyFor(code: string): string | undefined {
   return undefined;
 }
 
-/** Cause and remedy for a parsed error, specific to the stage where that matters. */
-export function explain(parsed: ParsedError, stage?: StageId): Explanation {
+/** What explain needs beyond the error: facts of the run that decide between fixes. */
+export interface ExplainContext {
+  readonly endpointAuth?: EndpointAuthKind;
+}
+
+/** The `byDetail` variants that apply, in table order, with their `{name}` placeholders filled in. */
+function detailVariants(entry: ExplanationEntry, details: Readonly<Record<string, string>>): Partial<ExplanationTexts>[] {
+  return (entry.byDetail ?? [])
+    .filter((variant) => {
+      const value = details[variant.detail];
+      return value !== undefined && (variant.matches === undefined || variant.matches.test(value));
+    })
+    .map(({ summary, cause, fix, docsUrl }) => ({
+      ...(summary !== undefined ? { summary: interpolate(summary, details) } : {}),
+      ...(cause !== undefined ? { cause: interpolate(cause, details) } : {}),
+      ...(fix !== undefined ? { fix: interpolate(fix, details) } : {}),
+      ...(docsUrl !== undefined ? { docsUrl } : {}),
+    }));
+}
+
+/** `{name}` → the detail's value (only in `byDetail` variants: other texts may show `{tenant}` literally). */
+function interpolate(text: string, details: Readonly<Record<string, string>>): string {
+  return text.replace(/(?<!\{)\{([A-Za-z]+)\}(?!\})/g, (whole, name: string) => details[name] ?? whole);
+}
+
+/** Cause and remedy for a parsed error, specific to the stage, the endpoint's auth and the service's own specifics. */
+export function explain(parsed: ParsedError, stage?: StageId, context: ExplainContext = {}): Explanation {
   const key = explanationKeyFor(parsed.code);
   const fallbackKey = FALLBACK_BY_SOURCE[parsed.source];
   const entry = EXPLANATIONS[key ?? fallbackKey] ?? UNKNOWN_ENTRY;
-  const override = stage ? entry.byStage?.[stage] : undefined;
-  let { summary, cause, fix, docsUrl } = { ...entry, ...override };
+  const details = parsed.details ?? {};
+  const overrides: Partial<ExplanationTexts>[] = [
+    (stage ? entry.byStage?.[stage] : undefined) ?? {},
+    (context.endpointAuth ? entry.byEndpointAuth?.[context.endpointAuth] : undefined) ?? {},
+    ...detailVariants(entry, details),
+  ];
+  const merged = overrides.reduce<ExplanationTexts>((texts, override) => ({ ...texts, ...override }), {
+    summary: entry.summary,
+    cause: entry.cause,
+    fix: entry.fix,
+    docsUrl: entry.docsUrl,
+  });
+  let { summary, cause, fix, docsUrl } = merged;
   if (!key) {
     // Generic advice: let the service's own words carry the specifics.
     cause = parsed.message && parsed.message !== parsed.code ? `${cause} It said: ${parsed.message}` : cause;
@@ -630,7 +834,7 @@ export function explain(parsed: ParsedError, stage?: StageId): Explanation {
 /** parse + explain: the single entry point the flow, the CLI and the extension use. */
 export function explainError(error: unknown, context: ParseContext = {}): ExplainedError {
   const parsed = parseError(error, context);
-  let explanation = explain(parsed, context.stage);
+  let explanation = explain(parsed, context.stage, context.endpointAuth ? { endpointAuth: context.endpointAuth } : {});
   if (isValidationError(error)) {
     // A ValidationError already says what is wrong and how to fix it.
     const secrets = context.secrets ?? [];
@@ -654,6 +858,9 @@ export function formatExplainedError(e: ExplainedError): string {
   lines.push(`Cause: ${e.explanation.cause}`, `Fix: ${e.explanation.fix}`);
   for (const likely of e.likelyCauses ?? []) {
     lines.push(`Likely cause (${STAGE_TITLES[likely.tokenStage]}, ${likely.claim}): ${likely.reason} Fix: ${likely.fix}`);
+  }
+  if (e.tried && e.tried.length > 0) {
+    lines.push(`Tried: ${e.tried.join('; ')}`);
   }
   if (e.explanation.docsUrl) {
     lines.push(`Docs: ${e.explanation.docsUrl}`);

@@ -7,7 +7,11 @@ export interface ParseContext {
   readonly stage?: StageId;
   /** Secret values known to the run; removed from the message along with the built-in patterns. */
   readonly secrets?: Iterable<string>;
+  /** How the endpoint authenticates: the same refusal (no 'Send' claim, 401) has different fixes for Entra ID and SAS. */
+  readonly endpointAuth?: EndpointAuthKind;
 }
+
+export type EndpointAuthKind = 'entra' | 'sas' | 'connectionString';
 
 /** Fields before redaction; `finish` redacts the message and drops empty fields. */
 interface Draft {
@@ -17,6 +21,7 @@ interface Draft {
   innerCode?: string | undefined;
   message: string;
   retryAfterSeconds?: number | undefined;
+  details?: Record<string, string> | undefined;
 }
 
 type Bag = Record<string, unknown>;
@@ -42,6 +47,10 @@ const NETWORK_CODES = new Set([
   'EPROTO',
   'EADDRNOTAVAIL',
   'ERR_SSL_WRONG_VERSION_NUMBER',
+  // The core's HTTP proxy tunnel (src/core/azure/proxy.ts): 407, any other CONNECT answer, proxy down.
+  'ProxyAuthenticationRequired',
+  'ProxyConnectFailed',
+  'ProxyUnreachable',
 ]);
 
 const TLS_CODES = new Set([
@@ -71,11 +80,14 @@ const EVENT_HUBS_DETAIL_CODES = new Set(['InvalidAudience', 'InvalidSignature', 
  * shape (name, fields), never `instanceof`, so no SDK is loaded. The message is always redacted.
  */
 export function parseError(error: unknown, context: ParseContext = {}): ParsedError {
-  return finish(read(error, 0), context.secrets);
+  return withEndpointsTried(finish(read(error, 0), context.secrets), error, context.secrets);
 }
 
 function finish(draft: Draft, secrets: Iterable<string> | undefined): ParsedError {
-  const message = redact(draft.message.trim() || draft.code, secrets ?? []);
+  const known = [...(secrets ?? [])];
+  const message = redact(draft.message.trim() || draft.code, known);
+  const found = { ...detailsFor(draft.code, draft.message), ...draft.details };
+  const details = Object.fromEntries(Object.entries(found).map(([name, value]) => [name, redact(value, known)]));
   return {
     source: draft.source,
     code: draft.code,
@@ -83,7 +95,76 @@ function finish(draft: Draft, secrets: Iterable<string> | undefined): ParsedErro
     ...(draft.innerCode !== undefined && draft.innerCode !== draft.code ? { innerCode: draft.innerCode } : {}),
     message,
     ...(draft.retryAfterSeconds !== undefined ? { retryAfterSeconds: draft.retryAfterSeconds } : {}),
+    ...(Object.keys(details).length > 0 ? { details } : {}),
   };
+}
+
+/**
+ * The specifics an explanation quotes, read from the service's own text (wire facts §1.4, §1.5,
+ * §2.3, §4.4): what the user must act on is in there, e.g. the IP a vault firewall saw.
+ */
+export function detailsFor(code: string, message: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  const take = (name: string, pattern: RegExp): string | undefined => {
+    const value = pattern.exec(message)?.[1]?.trim();
+    if (value) {
+      found[name] = value;
+    }
+    return value;
+  };
+  switch (code) {
+    case 'AADSTS500011': {
+      // "The resource principal named https://eventhubs.azure.net/.default was not found in the tenant named …"
+      const resource = take('resource', /resource principal named (\S+) was not found/i);
+      if (resource) {
+        found.resourceWithoutDefault = resource.replace(/\/\.default$/i, '');
+      }
+      break;
+    }
+    case 'AKV10022':
+      // "AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://vault.azure.net/."
+      take('expectedAudience', /Expected (\S+?),/);
+      take('foundAudience', /found:\s*(\S+?)\.?(?:\s|$)/);
+      break;
+    case 'AKV10032': {
+      // "AKV10032: Invalid issuer. Expected one of https://sts.windows.net/<vault tid>/, … found https://sts.windows.net/<tid>/."
+      const expected = take('expectedIssuer', /Expected one of (\S+?),/);
+      const foundIssuer = take('tokenIssuer', /found (\S+?)\.?(?:\s|$)/);
+      const tenant = (issuer: string | undefined): string | undefined => (issuer ? /\/([0-9a-f-]{36})\/?/i.exec(issuer)?.[1] : undefined);
+      const vaultTenant = tenant(expected);
+      const tokenTenant = tenant(foundIssuer);
+      if (vaultTenant) {
+        found.vaultTenant = vaultTenant;
+      }
+      if (tokenTenant) {
+        found.tokenTenant = tokenTenant;
+      }
+      break;
+    }
+    case 'ForbiddenByRbac': {
+      // "…Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'\r\nResource: '/subscriptions/…/vaults/kv/secrets/x'…"
+      take('action', /Action:\s*'([^']+)'/);
+      const scope = take('scope', /Resource:\s*'([^']+)'/);
+      const vaultScope = scope ? /^(.*\/providers\/microsoft\.keyvault\/vaults\/[^/]+)/i.exec(scope)?.[1] : undefined;
+      if (vaultScope) {
+        found.vaultScope = vaultScope;
+      }
+      take('vault', /Vault:\s*([^;\s]+)/);
+      break;
+    }
+    case 'ForbiddenByFirewall':
+      // "Client address is not authorized and caller is not a trusted service.\r\nClient address: 203.0.113.7\r\n…"
+      take('clientAddress', /Client address:\s*(\S+)/i);
+      take('vault', /Vault:\s*([^;\s]+)/);
+      break;
+    case 'MissingSendClaim':
+      // "Unauthorized access. 'Send' claim(s) are required to perform this operation. Resource: 'sb://ns/hub'."
+      take('entity', /Resource:\s*'([^']+)'/);
+      break;
+    default:
+      break;
+  }
+  return found;
 }
 
 function read(error: unknown, depth: number): Draft {
@@ -172,7 +253,7 @@ function readHttpResponse(
   const retryAfterSeconds = retryAfter(headerValue(headers, 'retry-after'));
   const parsed = readBody(bodyText, status, service);
   const draft: Draft = parsed ?? byStatus(service, status, bodyText);
-  return { ...draft, status, retryAfterSeconds: draft.retryAfterSeconds ?? retryAfterSeconds };
+  return { ...withNetworkInfo(draft, headers), status, retryAfterSeconds: draft.retryAfterSeconds ?? retryAfterSeconds };
 }
 
 /** A response body (text or already-parsed JSON) → Draft, or undefined if it is no known shape. */
@@ -319,6 +400,18 @@ function byStatus(service: 'entra' | 'keyVault' | 'eventHubsRest', status: numbe
   return { source: 'entra', code: aadsts ? `AADSTS${aadsts}` : status === 429 ? 'EntraThrottled' : 'EntraError', message };
 }
 
+/**
+ * Key Vault reports the address its firewall saw in `x-ms-keyvault-network-info`
+ * (`conn_type=Ipv4;addr=<ip>;…`, wire facts §2.3): the fallback when the message lacks it.
+ */
+function withNetworkInfo(draft: Draft, headers: unknown): Draft {
+  const address = /(?:^|;)\s*addr=([^;\s]+)/.exec(headerValue(headers, 'x-ms-keyvault-network-info') ?? '')?.[1];
+  if (draft.code !== 'ForbiddenByFirewall' || !address || /Client address:/i.test(draft.message)) {
+    return draft;
+  }
+  return { ...draft, details: { ...draft.details, clientAddress: address } };
+}
+
 // ---------------------------------------------------------------------------------------------
 // SDK errors, by shape.
 
@@ -395,7 +488,7 @@ function readRestError(e: Bag, message: string, depth: number): Draft {
   // The generated Key Vault client leaves bodyAsText unset and puts the parsed body in `details`.
   const fromBody = (bodyText ? readBody(bodyText, status, undefined) : undefined) ?? readBody(e.details, status, undefined);
   if (fromBody) {
-    return { ...fromBody, status: fromBody.status ?? status, retryAfterSeconds };
+    return { ...withNetworkInfo(fromBody, response?.headers), status: fromBody.status ?? status, retryAfterSeconds };
   }
   if (code === 'REQUEST_SEND_ERROR' && e.cause !== undefined && depth < 4) {
     const inner = read(e.cause, depth + 1);
@@ -515,4 +608,16 @@ function safeStringify(value: unknown): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints tried (network stages attach `endpointsTried` to the error they throw).
+
+function withEndpointsTried(parsed: ParsedError, error: unknown, secrets: Iterable<string> | undefined): ParsedError {
+  const tried = error !== null && typeof error === 'object' ? (error as Bag).endpointsTried : undefined;
+  if (!Array.isArray(tried) || tried.length === 0) {
+    return parsed;
+  }
+  const known = [...(secrets ?? [])];
+  return { ...parsed, tried: tried.filter((entry): entry is string => typeof entry === 'string').map((entry) => redact(entry, known)) };
 }

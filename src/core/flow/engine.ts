@@ -18,6 +18,11 @@ export interface RunFlowOptions extends FlowRequest {
   readonly onEvent?: (event: FlowEvent) => void;
   /** Replace stage implementations (tests). */
   readonly stages?: Partial<{ [S in StageId]: StageImplementation<S> }>;
+  /**
+   * Awaited before a stage starts, outside its timing and timeout, with the outputs so far: the
+   * round trip (roundTrip.ts) opens its consumer here before `send`. Failures are its own business.
+   */
+  readonly beforeStage?: (stage: StageId, ctx: StageContext, outputs: Partial<StageOutputs>) => Promise<void>;
 }
 
 /** Thrown into a stage's signal when it overruns `stageTimeoutMs`; parseError reads `code`. */
@@ -156,6 +161,7 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
           outcomes.set(stage, { stage, status: 'notRun' });
           return false;
         }
+        await options.beforeStage?.(stage, ctxFor(runSignal), outputs).catch((error: unknown) => log.error(`Before ${STAGE_TITLES[stage]}: a hook failed`, error));
         return runStage(stage);
       })();
       running.set(stage, pending);

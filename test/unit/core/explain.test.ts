@@ -13,6 +13,8 @@ const kv = (status: number, code: string, inner?: string, message = 'x'): HttpRe
 const eh = (status: number, detail = ''): HttpResponseError =>
   new HttpResponseError('eventHubsRest', status, {}, detail ? `<Error><Code>${status}</Code><Detail>${detail}</Detail></Error>` : '');
 const named = (name: string, message: string): Error => Object.assign(new Error(message), { name });
+const entraText = (code: number, error: string, text: string): HttpResponseError =>
+  new HttpResponseError('entra', 400, {}, JSON.stringify({ error, error_description: `AADSTS${code}: ${text}`, error_codes: [code] }));
 
 /** One realistic input per table entry: proves every entry is reachable through parseError. */
 const SAMPLES: Record<string, unknown> = {
@@ -32,6 +34,9 @@ const SAMPLES: Record<string, unknown> = {
   AADSTS50034: named('AuthenticationRequiredError', 'AADSTS50034: The user account does not exist in the tenant.'),
   AADSTS50076: named('AuthenticationRequiredError', 'AADSTS50076: Due to a configuration change, you must use multi-factor authentication.'),
   AADSTS53003: named('AuthenticationRequiredError', 'AADSTS53003: Access has been blocked by Conditional Access policies.'),
+  AADSTS700027: entra(700027, 'invalid_client'),
+  AADSTS70003: entra(70003, 'unsupported_grant_type'),
+  EntraUnavailable: entra(90033, 'temporarily_unavailable'),
   AADSTS50196: entra(50196),
   AADSTS65001: entra(65001, 'invalid_grant'),
   EntraThrottled: new HttpResponseError('entra', 429, {}, ''),
@@ -53,7 +58,9 @@ const SAMPLES: Record<string, unknown> = {
   SecretDisabled: new HttpResponseError('keyVault', 403, {}, fixture('kv-secret-disabled.json')),
   SecretExpired: kv(403, 'Forbidden', undefined, 'Operation get is not allowed on an expired secret.'),
   Throttled: new HttpResponseError('keyVault', 429, { 'Retry-After': '5' }, ''),
-  KeyVaultError: kv(400, 'BadParameter'),
+  AKV10046: kv(401, 'Unauthorized', undefined, 'AKV10046: Unable to resolve the key used for signature validation.'),
+  BadParameter: kv(400, 'BadParameter', undefined, 'The api-version query parameter is missing.'),
+  KeyVaultError: kv(500, 'InternalServerError'),
   InvalidAudience: new HttpResponseError('eventHubsRest', 401, {}, fixture('eh-invalid-audience.xml')),
   InvalidSignature: new HttpResponseError('eventHubsRest', 401, {}, fixture('eh-40103.xml')),
   ExpiredToken: eh(401, "ExpiredToken: The token is expired. Expiration time: '2020-07-01'"),
@@ -75,6 +82,7 @@ const SAMPLES: Record<string, unknown> = {
   ConnectionForcedError: messagingError('ConnectionForcedError', 'forced'),
   OperationTimeoutError: messagingError('OperationTimeoutError', 'timeout'),
   ServiceCommunicationError: messagingError('ServiceCommunicationError', 'Websocket connection failed.', false),
+  ArgumentError: messagingError('ArgumentError', 'The specified partition is invalid for an EventHub partition sender or receiver.', false),
   MessagingError: messagingError('SenderBusyError', 'busy'),
   ECONNREFUSED: systemError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:8443'),
   ENOTFOUND: systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND kv.vault.azure.net'),
@@ -92,9 +100,10 @@ const SAMPLES: Record<string, unknown> = {
   Unknown: { weird: true },
 };
 
-/** Which table entry `explain` used for an input (by comparing the explanation to the entry). */
+/** Which table entry `explain` used for an input (by comparing the explanation to the entry; details left out, they pick variants). */
 function entryUsed(input: unknown, stage?: StageId): string | undefined {
-  const e = explain(parseError(input), stage);
+  const { details: _details, ...parsed } = parseError(input);
+  const e = explain(parsed, stage);
   return Object.entries(EXPLANATIONS).find(([, entry]) => entry.fix === e.fix.replace(/ The service asked to wait \d+ s\.$/, '') || entry.summary === e.summary)?.[0];
 }
 
@@ -103,7 +112,7 @@ void describe('explain table', () => {
     const entries = Object.entries(EXPLANATIONS);
     assert.ok(entries.length >= 30, `only ${entries.length} codes`);
     for (const [code, entry] of entries) {
-      for (const value of [entry, ...Object.values(entry.byStage ?? {})]) {
+      for (const value of [entry, ...Object.values(entry.byStage ?? {}), ...Object.values(entry.byEndpointAuth ?? {}), ...(entry.byDetail ?? [])]) {
         for (const key of ['summary', 'cause', 'fix'] as const) {
           const text = value[key];
           if (text !== undefined) {
@@ -126,6 +135,19 @@ void describe('explain table', () => {
     }
   });
 
+  void it('fills {placeholders} of byDetail variants only with details the parser reads for that code', () => {
+    const placeholders = (text: string | undefined): string[] => [...(text ?? '').matchAll(/(?<!\{)\{([A-Za-z]+)\}(?!\})/g)].map((m) => m[1] ?? '');
+    for (const [code, entry] of Object.entries(EXPLANATIONS)) {
+      for (const variant of entry.byDetail ?? []) {
+        for (const key of ['summary', 'cause', 'fix'] as const) {
+          for (const name of placeholders(variant[key])) {
+            assert.ok(DETAIL_NAMES[code]?.includes(name), `${code}: {${name}} is not a detail parseError reads for it`);
+          }
+        }
+      }
+    }
+  });
+
   void it('links unknown AADSTS codes to the Entra lookup page', () => {
     const e = explainError(entra(12345678));
     assert.equal(e.explanation.docsUrl, 'https://login.microsoftonline.com/error?code=12345678');
@@ -139,6 +161,93 @@ void describe('explain table', () => {
     assert.equal(explanationKeyFor('Unauthorized'), 'AKV10000');
     assert.equal(explanationKeyFor('CERT_HAS_EXPIRED'), 'TlsCertificateError');
     assert.equal(explanationKeyFor('UND_ERR_CONNECT_TIMEOUT'), 'ETIMEDOUT');
+  });
+});
+
+/** The details parseError reads per code (parseError.detailsFor), as the table may quote them. */
+const DETAIL_NAMES: Record<string, readonly string[]> = {
+  AADSTS500011: ['resource', 'resourceWithoutDefault'],
+  AKV10022: ['expectedAudience', 'foundAudience'],
+  AKV10032: ['expectedIssuer', 'tokenIssuer', 'vaultTenant', 'tokenTenant'],
+  ForbiddenByRbac: ['action', 'scope', 'vaultScope', 'vault'],
+  ForbiddenByFirewall: ['clientAddress', 'vault'],
+  MissingSendClaim: ['entity'],
+};
+
+void describe('details the service names, quoted by the explanation', () => {
+  void it('ForbiddenByFirewall shows the client address the vault saw, from the message or else the network-info header', () => {
+    const fromMessage = explainError(SAMPLES.ForbiddenByFirewall, { stage: 'readClientId' });
+    assert.equal(fromMessage.details?.clientAddress, '203.0.113.7');
+    assert.match(fromMessage.explanation.summary, /203\.0\.113\.7/);
+    assert.match(fromMessage.explanation.cause, /saw this client at 203\.0\.113\.7/);
+    assert.match(fromMessage.explanation.fix, /Add 203\.0\.113\.7 to the vault's firewall/);
+    const headerOnly = new HttpResponseError(
+      'keyVault',
+      403,
+      { 'x-ms-keyvault-network-info': 'conn_type=Ipv4;addr=198.51.100.23;act_addr_fam=InterNetwork;' },
+      JSON.stringify({ error: { code: 'Forbidden', message: 'Client address is not authorized and caller is not a trusted service.', innererror: { code: 'ForbiddenByFirewall' } } }),
+    );
+    assert.match(explainError(headerOnly).explanation.fix, /Add 198\.51\.100\.23/);
+    // Without any address, the generic advice stays and no placeholder shows.
+    const bare = explainError(kv(403, 'Forbidden', 'ForbiddenByFirewall', 'Client address is not authorized.'));
+    assert.doesNotMatch(JSON.stringify(bare.explanation), /\{clientAddress\}/);
+  });
+
+  void it('ForbiddenByRbac names the role, the action, the scope and that assignments take minutes', () => {
+    const e = explainError(SAMPLES.ForbiddenByRbac, { stage: 'readClientSecret' });
+    assert.ok(e.details?.scope && e.details.action, JSON.stringify(e.details));
+    assert.match(e.explanation.fix, /Key Vault Secrets User/);
+    assert.match(e.explanation.fix, /minutes/);
+    assert.ok(e.explanation.fix.includes(e.details.vaultScope ?? '?'), e.explanation.fix);
+    assert.ok(e.explanation.cause.includes(e.details.action), e.explanation.cause);
+  });
+
+  void it('500011 spots /.default in the v1 resource and says to drop it or use a v2 scope', () => {
+    const e = explainError(SAMPLES.AADSTS500011, { stage: 'eventHubsToken' });
+    assert.equal(e.details?.resource, 'https://eventhubs.azure.net/.default');
+    assert.match(e.explanation.cause, /resource=https:\/\/eventhubs\.azure\.net\/\.default/);
+    assert.match(e.explanation.fix, /Drop \/\.default for the v1 endpoint: resource=https:\/\/eventhubs\.azure\.net\. /);
+    assert.match(e.explanation.fix, /scope=https:\/\/eventhubs\.azure\.net\/\.default/);
+    // A plain typo (no /.default) keeps the general advice.
+    const typo = explainError(entraText(500011, 'invalid_resource', 'The resource principal named https://eventhub.azure.net was not found in the tenant named x.'));
+    assert.doesNotMatch(typo.explanation.summary, /v2 scope/);
+  });
+
+  void it('AKV10022 calls out the trailing slash; AKV10032 names both tenants', () => {
+    const audience = explainError(SAMPLES.AKV10022, { stage: 'readClientId' }).explanation;
+    assert.match(audience.cause, /https:\/\/vault\.azure\.net\/: the vault resource with a trailing slash/);
+    assert.match(audience.fix, /resource=https:\/\/vault\.azure\.net \(v1, no trailing slash\)/);
+    const vaultTid = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    const tokenTid = '0d4f3c1e-1111-2222-3333-444455556666';
+    const issuer = explainError(
+      kv(401, 'Unauthorized', undefined, `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${vaultTid}/, https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/, found https://sts.windows.net/${tokenTid}/.`),
+    ).explanation;
+    assert.ok(issuer.cause.includes(tokenTid), issuer.cause);
+    assert.ok(issuer.fix.includes(vaultTid), issuer.fix);
+  });
+
+  void it("the missing 'Send' claim: Fabric's requirements with Entra ID, a send-only policy with SAS", () => {
+    const entraFix = explainError(SAMPLES.MissingSendClaim, { stage: 'send', endpointAuth: 'entra' }).explanation;
+    assert.match(entraFix.fix, /Service principals can call Fabric public APIs/);
+    assert.match(entraFix.fix, /Contributor/);
+    for (const auth of ['sas', 'connectionString'] as const) {
+      const sas = explainError(SAMPLES.MissingSendClaim, { stage: 'send', endpointAuth: auth }).explanation;
+      assert.match(sas.cause, /Send/);
+      assert.match(sas.fix, /send-only policy is enough/);
+      assert.match(sas.fix, /root key .* not needed/);
+      assert.doesNotMatch(sas.fix, /Fabric public APIs/);
+    }
+    assert.match(explainError(eh(401), { stage: 'send', endpointAuth: 'entra' }).explanation.fix, /Contributor/);
+    assert.match(explainError(SAMPLES.UnauthorizedError, { stage: 'send', endpointAuth: 'sas' }).explanation.fix, /send-only policy/);
+  });
+
+  void it('DNS: ENOTFOUND and EAI_AGAIN both point at the host of the failed stage', () => {
+    for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+      const e = explainError(SAMPLES[code], { stage: 'send' }).explanation;
+      assert.match(e.summary, /DNS/);
+      assert.match(e.fix, /namespace/);
+      assert.match(e.cause, /typo/);
+    }
   });
 });
 
