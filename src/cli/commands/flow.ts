@@ -1,4 +1,5 @@
 import { endpointAuthAdvisory, formatAdvisory } from '../../core/diagnostics/leastPrivilege';
+import { endpointAuthAdvisory, formatAdvisory } from '../../core/diagnostics/leastPrivilege';
 import { runFlow } from '../../core/flow/engine';
 import { TokenCache } from '../../core/flow/tokenCache';
 import type { FlowResult, FlowServices, StageId } from '../../core/flow/types';
@@ -55,11 +56,17 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
     if (advisory) {
       io.stderr(redactor.redact(`warning: ${formatAdvisory(advisory)}\n`));
     }
+    // Said before the run: a key broader than sending needs works, so nothing else would say it.
+    const advisory = endpointAuthAdvisory(profile.endpoint.auth);
+    if (advisory) {
+      io.stderr(redactor.redact(`warning: ${formatAdvisory(advisory)}\n`));
+    }
     const services: FlowServices = {
       redactor,
       logger,
       tokenCache: new TokenCache(),
       stageTimeoutMs: options.timeoutMs,
+      secretExpiryWarningDays: options.expiryWarningDays,
       secretExpiryWarningDays: options.expiryWarningDays,
       now: Date.now,
       ...(options.keyVaultApiVersion ? { keyVaultApiVersion: options.keyVaultApiVersion } : {}),

@@ -2,6 +2,7 @@
 // `eventstream-flow sandbox` + `run --profile`: exit codes per stage, explanations, --json, no leaks.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,10 +139,71 @@ describe('eventstream-flow CLI', () => {
     assert.ok(!err.includes('Xy7~Q8'), err);
   });
 
+  it('warns when a secret read expires within --expiry-warning-days, and not with the default window', async () => {
+    // The sandbox's pipeline client secret expires in 150 days.
+    const warned = await cli(['test', 'client-secret', '--expiry-warning-days', '200']);
+    assert.equal(warned.code, 0, warned.out);
+    assert.match(warned.out, /✔ Read client secret .* — warning: expires in 150 days \(\d{4}-\d{2}-\d{2}\); rotate: create a new client secret for the app/);
+    assert.match(warned.out, /Key Vault cannot know when the app registration's client secret expires/);
+    assertNothingSecret(warned.out + warned.err);
+    const quiet = await cli(['test', 'client-secret']);
+    assert.equal(quiet.code, 0, quiet.out);
+    assert.doesNotMatch(quiet.out, /expires in \d+ days/);
+    const json = await cli(['test', 'client-secret', '--json', '--expiry-warning-days', '200']);
+    const stage = json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { stage?: string; summary?: string })
+      .find((o) => o.stage === 'readClientSecret');
+    assert.match(stage?.summary ?? '', /warning: expires in 150 days/);
+  });
+
+  it('refuses a negative or fractional --expiry-warning-days', async () => {
+    for (const value of ['-1', '2.5', 'soon']) {
+      const { code, err } = await cli(['run', `--expiry-warning-days=${value}`]);
+      assert.equal(code, 2, err);
+      assert.match(err, /not a whole number of days/);
+      assert.match(err, /fix: \S/);
+    }
+  });
+
   it('prints help', async () => {
     const { code, out } = await cli(['--help']);
     assert.equal(code, 0);
     assert.match(out, /Exit codes/);
+  });
+});
+
+describe('eventstream-flow least-privilege advisory', () => {
+  it('warns before the run that the namespace root key is more than sending needs, without printing the key', async () => {
+    const { startTestSandbox } = await import('../azure/sandboxFixture');
+    const { sandboxInternals } = await import('../../../src/sandbox/index');
+    const sandbox = await startTestSandbox();
+    try {
+      const rootKey = randomBytes(32).toString('base64');
+      sandboxInternals(sandbox).world.sasRules.set('RootManageSharedAccessKey', { key: rootKey, rights: ['Manage', 'Send', 'Listen'] });
+      const base = sandbox.profile({ name: 'root key' });
+      const dir = await mkdtemp(join(tmpdir(), 'esf-cli-'));
+      const path = join(dir, 'root.profile.json');
+      const { clientSecret: _dropped, ...auth } = base.keyVault.auth as { clientSecret: string };
+      await writeFile(path, JSON.stringify({ ...base, keyVault: { ...base.keyVault, auth }, endpoint: { ...base.endpoint, auth: { kind: 'connectionString' } } }));
+      const connectionString = `Endpoint=sb://${sandbox.urls.namespace}/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${rootKey}`;
+      const env = { ...process.env, EVENTSTREAM_FLOW_CLIENT_SECRET: sandbox.world.reader.clientSecret, EVENTSTREAM_FLOW_CONNECTION_STRING: connectionString };
+      const run = await cli(['run', '--profile', path], env);
+      assert.equal(run.code, 0, run.out + run.err);
+      assert.match(run.err, /^warning: RootManageSharedAccessKey is the namespace's root key/m);
+      assert.match(run.err, /A send-only policy on the event hub is enough: create one with only Send \(Azure: Event Hub → Shared access policies/);
+      assert.ok(!(run.out + run.err).includes(rootKey), 'the root key is never printed');
+      assertNothingSecret(run.out + run.err);
+
+      // An entity-level key (Fabric's key_… form) gets no advisory.
+      const entity = `Endpoint=sb://${sandbox.urls.namespace}/;SharedAccessKeyName=${sandbox.world.sas.keyName};SharedAccessKey=${sandbox.world.sas.key};EntityPath=${sandbox.world.eventHubName}`;
+      const quiet = await cli(['run', '--profile', path], { ...env, EVENTSTREAM_FLOW_CONNECTION_STRING: entity });
+      assert.equal(quiet.code, 0, quiet.out + quiet.err);
+      assert.doesNotMatch(quiet.err, /send-only policy/);
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { readSecret } from '../../azure/keyVault';
+import { APP_SECRET_EXPIRY_NOTE, assessSecret, DEFAULT_EXPIRY_WARNING_DAYS } from '../../diagnostics/secretHygiene';
 import type { SecretReference } from '../../model/profile';
 import { need, type StageRun } from '../stage';
 import type { SecretValue, StageContext, StageOutputs } from '../types';
@@ -29,11 +30,34 @@ export async function readPipelineSecret(
   });
   ctx.redactor.add(secret.value);
   ctx.redactor.add(secret.value.trim());
-  const warning = warningFor(secret, purpose);
+  const warnings = [warningFor(secret, purpose), expiryWarning(ctx, secret, reference, purpose)].filter((w): w is string => w !== undefined);
   const version = reference.version ? `version ${short(secret.version)}` : `latest version ${short(secret.version)}`;
   const expiry = secret.expiresOn ? `, expires ${secret.expiresOn.toISOString().slice(0, 10)}` : '';
   const via = ctx.services.keyVaultApiVersion ? ` (api-version ${ctx.services.keyVaultApiVersion})` : '';
-  return { output: secret, summary: `secret ${secret.name}, ${version}${expiry}${via}${warning ? ` — warning: ${warning}` : ''}` };
+  return { output: secret, summary: `secret ${secret.name}, ${version}${expiry}${via}${warnings.map((w) => ` — warning: ${w}`).join('')}` };
+}
+
+/**
+ * The read succeeded, but the secret is due: expired (the sandbox refuses those; Key Vault may still
+ * serve them) or expiring within the warning window. The client secret gets the note that the app
+ * registration's own expiry is a separate date.
+ */
+function expiryWarning(ctx: StageContext, secret: SecretValue, reference: SecretReference, purpose: 'clientId' | 'clientSecret'): string | undefined {
+  const verdict = assessSecret(
+    { enabled: secret.enabled, ...(secret.expiresOn ? { expiresOn: secret.expiresOn } : {}) },
+    {
+      now: ctx.services.now(),
+      warningDays: ctx.services.secretExpiryWarningDays ?? DEFAULT_EXPIRY_WARNING_DAYS,
+      role: purpose,
+      name: secret.name,
+      ...(reference.version ? { pinnedVersion: reference.version } : {}),
+    },
+  );
+  if (verdict.severity === 'ok') {
+    return undefined;
+  }
+  const note = purpose === 'clientSecret' ? ` (${APP_SECRET_EXPIRY_NOTE})` : '';
+  return `${verdict.message.charAt(0).toLowerCase()}${verdict.message.slice(1)}; ${verdict.fix ?? ''}${note}`;
 }
 
 /**
