@@ -616,6 +616,19 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     fix: 'Read the message and the log; try the REST protocol to compare.',
     docsUrl: DOCS.ehExceptions,
   },
+  // --- Round trip: reading the sent event back from a consumer group (roundTrip.ts) --------------
+  MissingListenClaim: {
+    summary: "The identity may not read events from this consumer group ('Listen' claim missing).",
+    cause: 'The read-back consumer authenticated, but its token or SAS policy carries no Listen right for this event hub.',
+    fix: 'Fabric Eventstream: read from a destination custom endpoint with its own key or Entra, and give the principal Contributor on the workspace. Azure Event Hubs: assign "Azure Event Hubs Data Receiver" on the hub or namespace (takes up to 5 minutes), or use a SAS policy with Listen; the send-only policy is right for sending, not for reading back.',
+    docsUrl: DOCS.ehEntra,
+  },
+  ReadBackTimeout: {
+    summary: 'The sent event did not come back from the consumer group in time.',
+    cause: 'The send was accepted, but no event with this correlation id reached the consumer: the consumer group reads another hub or destination, the eventstream routes or filters the event elsewhere (or is paused), or delivery is slower than the timeout.',
+    fix: 'Check that the consumer endpoint is fed by the endpoint you send to (Fabric: the eventstream connects this source to the destination custom endpoint and is running), then retry with a longer --read-back-timeout.',
+    docsUrl: DOCS.fabricCustomApp,
+  },
   // --- Network and TLS (any stage) -------------------------------------------------------------
   ECONNREFUSED: {
     summary: 'The connection was refused.',
@@ -680,6 +693,12 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     cause: 'Nothing answered at the proxy address (refused, reset or timed out): a wrong proxy URL or port, or a proxy that is down.',
     fix: 'Check the proxy URL in HTTPS_PROXY (CLI) or http.proxy (VS Code settings), or remove it if this network needs no proxy.',
     docsUrl: 'https://code.visualstudio.com/docs/setup/network#_proxy-server-support',
+  },
+  AmqpTcpUnreachable: {
+    summary: 'AMQP over TCP (port 5671) could not connect.',
+    cause: 'The connection to port 5671 was refused, reset or timed out: firewalls and proxies often block outbound 5671. The profile pins the TCP transport, so WebSockets on 443 was not tried.',
+    fix: "Set the profile's AMQP transport to WebSockets (port 443), or leave it unset to fall back automatically; or ask for outbound TCP 5671 to *.servicebus.windows.net to be opened.",
+    docsUrl: DOCS.ehTroubleshoot,
   },
   NetworkError: {
     summary: 'A network error occurred.',

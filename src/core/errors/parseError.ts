@@ -51,6 +51,8 @@ const NETWORK_CODES = new Set([
   'ProxyAuthenticationRequired',
   'ProxyConnectFailed',
   'ProxyUnreachable',
+  // AMQP over TCP pinned by the profile could not connect (src/core/azure/amqpClient.ts).
+  'AmqpTcpUnreachable',
 ]);
 
 const TLS_CODES = new Set([
@@ -335,6 +337,10 @@ function readEventHubsXml(text: string, status: number | undefined): Draft | und
 
 /** The code an Event Hubs detail text (REST XML or AMQP description) names, if any. */
 function eventHubsDetailCode(detail: string): string | undefined {
+  // Read-back (round trip): a consumer without the Listen right.
+  if (/'Listen'\s+claim\(s\)\s+are\s+required/i.test(detail)) {
+    return 'MissingListenClaim';
+  }
   if (/'Send'\s+claim\(s\)\s+are\s+required|claim\(s\) are required/i.test(detail)) {
     return 'MissingSendClaim';
   }

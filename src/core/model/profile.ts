@@ -20,6 +20,25 @@ export interface ConnectionProfile {
   readonly endpoint: EndpointSettings;
   /** Extra certificate authorities (PEM) to trust: the local sandbox's CA. Public data. */
   readonly trustedCaPem?: string;
+  /** Where the optional round trip reads the sent event back; absent fields default to the send endpoint. */
+  readonly readBack?: ReadBackSettings;
+}
+
+/**
+ * A consumer endpoint: an Event Hubs consumer group, or a Fabric Eventstream custom-endpoint
+ * *destination* (its own namespace, es_… hub, GUID-named consumer group and key, or Entra).
+ */
+export interface ReadBackSettings {
+  /** Default: the send endpoint's namespace. */
+  readonly namespace?: string;
+  /** Default: the send endpoint's event hub. */
+  readonly eventHubName?: string;
+  /** Default `$Default`. */
+  readonly consumerGroup?: string;
+  /** Default: the send endpoint's auth (with Entra, the stage-4 token, which then needs Listen too). */
+  readonly auth?: EndpointAuth;
+  /** How long to wait for the event, seconds (default 30). */
+  readonly timeoutSeconds?: number;
 }
 
 export interface KeyVaultSettings {

@@ -2,7 +2,7 @@ import { parseConnectionString } from '../azure/connectionString';
 import { isValidationError, ValidationError } from '../errors/errors';
 import type { Cloud, CloudName } from './cloud';
 import { CLOUDS } from './cloud';
-import type { ConnectionProfile, SecretReference } from './profile';
+import type { ConnectionProfile, ReadBackSettings, SecretReference } from './profile';
 
 /**
  * Validators return a result instead of throwing: input boxes show `error.message`, `validateProfile`
@@ -733,7 +733,66 @@ export function validateProfile(profile: ConnectionProfile): ValidationError[] {
       found.push(new ValidationError('endpoint.auth.connectionString', error.problem, error.fix));
     }
   }
+  if (profile.readBack !== undefined) {
+    found.push(...validateReadBack(profile.readBack, cloudName));
+  }
   found.push(...validateTrustedCa(profile));
+  return found;
+}
+
+/** Event Hubs consumer group names: 1–50 letters, digits, `.`, `-`, `_`, `$` (Fabric's are GUIDs). */
+const CONSUMER_GROUP = /^[A-Za-z0-9$][A-Za-z0-9._$-]{0,49}$/;
+
+export function validateConsumerGroup(input: string, field = 'readBack.consumerGroup'): Validated<string> {
+  const value = input.trim();
+  if (!CONSUMER_GROUP.test(value)) {
+    return fail(
+      field,
+      value ? `"${value}" is not a consumer group name.` : 'is empty.',
+      'Use $Default, or the consumer group shown on the consumer endpoint (Fabric: the destination custom endpoint\'s Event hub tab).',
+    );
+  }
+  return ok(value);
+}
+
+/** Read-back seconds: whole or fractional, 1 to 600. */
+export function validateReadBackTimeout(seconds: number, field = 'readBack.timeoutSeconds'): Validated<number> {
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) {
+    return fail(field, `is ${String(seconds)}.`, 'Give a number of seconds from 1 to 600 (default 30).');
+  }
+  return ok(seconds);
+}
+
+/** The consumer endpoint of the round trip; fields left out default to the send endpoint. */
+export function validateReadBack(readBack: ReadBackSettings, cloud: CloudName = 'public'): ValidationError[] {
+  const found: ValidationError[] = [];
+  if (readBack.namespace !== undefined) {
+    found.push(...problems([validateNamespace(readBack.namespace, cloud, 'readBack.namespace')]));
+  }
+  if (readBack.eventHubName !== undefined) {
+    found.push(...problems([validateEventHubName(readBack.eventHubName, 'readBack.eventHubName')]));
+  }
+  if (readBack.consumerGroup !== undefined) {
+    found.push(...problems([validateConsumerGroup(readBack.consumerGroup)]));
+  }
+  if (readBack.timeoutSeconds !== undefined) {
+    found.push(...problems([validateReadBackTimeout(readBack.timeoutSeconds)]));
+  }
+  const auth = readBack.auth;
+  if (auth?.kind === 'sas') {
+    found.push(...problems([validateSasKeyName(auth.keyName, 'readBack.auth.keyName'), validateSasKey(auth.key, 'readBack.auth.key')]));
+  } else if (auth?.kind === 'connectionString') {
+    try {
+      found.push(...problems([validateNamespace(parseConnectionString(auth.connectionString).namespace, cloud, 'readBack.auth.connectionString')]));
+    } catch (error) {
+      if (!isValidationError(error)) {
+        throw error;
+      }
+      found.push(new ValidationError('readBack.auth.connectionString', error.problem, error.fix));
+    }
+  } else if (auth !== undefined && auth.kind !== 'entra') {
+    found.push(new ValidationError('readBack.auth.kind', `is "${String((auth as { kind?: unknown }).kind)}".`, 'Use entra, sas or connectionString.'));
+  }
   return found;
 }
 
@@ -779,6 +838,18 @@ function remoteHostsOf(profile: ConnectionProfile): string[] {
       hosts.push(hostOf(`https://${parseConnectionString(profile.endpoint.auth.connectionString).namespace}`));
     } catch {
       // Reported above as a connection-string problem.
+    }
+  }
+  // The round trip's consumer endpoint is reached by the same run.
+  const readBack = profile.readBack;
+  if (readBack?.namespace !== undefined) {
+    hosts.push(hostOf(`https://${readBack.namespace.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')}`));
+  }
+  if (readBack?.auth?.kind === 'connectionString') {
+    try {
+      hosts.push(hostOf(`https://${parseConnectionString(readBack.auth.connectionString).namespace}`));
+    } catch {
+      // Reported as a read-back problem.
     }
   }
   if (profile.keyVault.auth.kind === 'servicePrincipal' || profile.endpoint.auth.kind === 'entra') {

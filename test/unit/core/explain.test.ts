@@ -73,6 +73,11 @@ const SAMPLES: Record<string, unknown> = {
   EventHubsInternalError: eh(500),
   EventHubsRestError: eh(418),
   UnauthorizedError: messagingError('UnauthorizedError', 'Unauthorized'),
+  MissingListenClaim: messagingError(
+    'UnauthorizedError',
+    "Unauthorized access. 'Listen' claim(s) are required to perform this operation. Resource: 'sb://ns.servicebus.windows.net/es_1/consumergroups/$default/partitions/0'. TrackingId:1_G0",
+  ),
+  ReadBackTimeout: Object.assign(new Error('No event with correlation-id 1 arrived in consumer group $Default within 30 s.'), { name: 'ReadBackTimeoutError', code: 'ReadBackTimeout' }),
   MessagingEntityNotFoundError: messagingError('MessagingEntityNotFoundError', "The messaging entity 'sb://ns/es_x' could not be found.", false),
   MessagingEntityDisabledError: messagingError('MessagingEntityDisabledError', 'disabled', false),
   MessageTooLargeError: messagingError('MessageTooLargeError', 'too large', false),

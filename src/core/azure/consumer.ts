@@ -1,0 +1,201 @@
+import type { NamedKeyCredential } from '@azure/core-auth';
+import type { EventHubClientOptions, EventHubConsumerClient, ReceivedEventData, Subscription, SubscriptionEventHandlers } from '@azure/event-hubs';
+import type { Logger } from '../logging/logger';
+import { INTERACTIVE_AMQP_RETRY, unwrapRetryError, type AmqpAuth, type AmqpTransport } from './amqpClient';
+import { parseConnectionString } from './connectionString';
+import { caListFor } from './trust';
+
+/**
+ * Reads events back from a consumer group through `EventHubConsumerClient` (loaded on first use),
+ * to prove a sent event arrived: an Event Hubs consumer group, or a Fabric Eventstream
+ * custom-endpoint destination (its own namespace, hub and consumer group).
+ */
+
+export interface ConsumerOptions {
+  /** host[:port]; ignored for connection strings (their Endpoint wins). */
+  readonly namespace: string;
+  readonly eventHubName: string;
+  readonly consumerGroup: string;
+  readonly auth: AmqpAuth;
+  /** Only these partitions (the send's target partition); all when absent. */
+  readonly partitionId?: string;
+  /** Events enqueued after this time (epoch ms) are read. */
+  readonly enqueuedAfter: number;
+  readonly trustedCaPem?: string;
+  readonly transport?: AmqpTransport;
+  readonly logger?: Logger;
+}
+
+/** An event as the consumer saw it, with the time it arrived here. */
+export interface ConsumedEvent {
+  readonly partitionId: string;
+  readonly sequenceNumber: number;
+  readonly offset: string;
+  readonly enqueuedOn: Date;
+  /** Epoch ms when this process got it. */
+  readonly receivedAt: number;
+  readonly messageId?: string;
+  readonly correlationId?: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export interface EventWatch {
+  /** Resolves once a receive link of every watched partition is open; rejects with the first error. */
+  readonly ready: Promise<void>;
+  /** The first event `matches` accepts (earlier ones included); rejects on a consumer error. */
+  next(matches: (event: ConsumedEvent) => boolean): Promise<ConsumedEvent>;
+  /** Events seen that did not match, so far. */
+  seen(): number;
+  close(): Promise<void>;
+}
+
+/** How long a receive call waits before handing over an empty batch: the first one marks a link as open. */
+const RECEIVE_WAIT_SECONDS = 0.25;
+
+async function clientOptions(options: ConsumerOptions): Promise<EventHubClientOptions> {
+  const base: EventHubClientOptions = { retryOptions: { ...INTERACTIVE_AMQP_RETRY } };
+  if (options.transport !== 'websockets') {
+    return base;
+  }
+  const ws = await import('ws');
+  const ca = caListFor(options.trustedCaPem);
+  return {
+    ...base,
+    webSocketOptions: {
+      webSocket: ws.WebSocket as unknown as NonNullable<EventHubClientOptions['webSocketOptions']>['webSocket'],
+      ...(ca ? { webSocketConstructorOptions: { ca } } : {}),
+    },
+  };
+}
+
+async function openConsumer(options: ConsumerOptions): Promise<EventHubConsumerClient> {
+  const [{ EventHubConsumerClient }, clientOpts] = await Promise.all([import('@azure/event-hubs'), clientOptions(options)]);
+  const { auth, consumerGroup } = options;
+  switch (auth.kind) {
+    case 'token':
+      return new EventHubConsumerClient(consumerGroup, options.namespace, options.eventHubName, auth.credential, clientOpts);
+    case 'sas': {
+      const credential: NamedKeyCredential = { name: auth.keyName, key: auth.key };
+      return new EventHubConsumerClient(consumerGroup, options.namespace, options.eventHubName, credential, clientOpts);
+    }
+    case 'connectionString': {
+      const parsed = parseConnectionString(auth.connectionString);
+      return parsed.eventHubName
+        ? new EventHubConsumerClient(consumerGroup, auth.connectionString, clientOpts)
+        : new EventHubConsumerClient(consumerGroup, auth.connectionString, options.eventHubName, clientOpts);
+    }
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function toConsumed(event: ReceivedEventData, partitionId: string, receivedAt: number): ConsumedEvent {
+  const messageId = text(event.messageId);
+  const correlationId = text(event.correlationId);
+  return {
+    partitionId,
+    sequenceNumber: event.sequenceNumber,
+    offset: String(event.offset),
+    enqueuedOn: event.enqueuedTimeUtc,
+    receivedAt,
+    ...(messageId !== undefined ? { messageId } : {}),
+    ...(correlationId !== undefined ? { correlationId } : {}),
+    properties: { ...(event.properties ?? {}) },
+  };
+}
+
+/**
+ * Subscribes to the consumer group from `enqueuedAfter` and keeps what arrives until closed. The
+ * SDK reports errors through processError and keeps reconnecting; the first one ends the watch,
+ * as a person testing wants the service's answer, not retries.
+ */
+export async function watchEvents(options: ConsumerOptions): Promise<EventWatch> {
+  const client = await openConsumer(options);
+  const events: ConsumedEvent[] = [];
+  const openPartitions = new Set<string>();
+  let expected: number | undefined = options.partitionId !== undefined ? 1 : undefined;
+  let failure: unknown;
+  let wake = (): void => undefined;
+  let markReady = (): void => undefined;
+  let failReady: (error: unknown) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failReady = reject;
+  });
+  // Callers may close before awaiting; an unobserved rejection must not crash the process.
+  ready.catch(() => undefined);
+
+  const fail = (error: unknown): void => {
+    if (failure === undefined) {
+      failure = unwrapRetryError(error);
+      const code = (failure as { code?: unknown }).code;
+      options.logger?.debug(`read-back consumer failed${typeof code === 'string' ? ` (${code})` : ''}`);
+      failReady(failure);
+      wake();
+    }
+  };
+  const handlers: SubscriptionEventHandlers = {
+    processInitialize: () => Promise.resolve(),
+    processEvents: (batch, context) => {
+      const now = Date.now();
+      openPartitions.add(context.partitionId);
+      if (expected !== undefined && openPartitions.size >= expected) {
+        markReady();
+      }
+      events.push(...batch.map((event) => toConsumed(event, context.partitionId, now)));
+      wake();
+      return Promise.resolve();
+    },
+    processError: (error) => {
+      fail(error);
+      return Promise.resolve();
+    },
+  };
+  const subscribeOptions = { startPosition: { enqueuedOn: new Date(options.enqueuedAfter) }, maxWaitTimeInSeconds: RECEIVE_WAIT_SECONDS, maxBatchSize: 100 };
+  let subscription: Subscription;
+  if (options.partitionId !== undefined) {
+    subscription = client.subscribe(options.partitionId, handlers, subscribeOptions);
+  } else {
+    subscription = client.subscribe(handlers, subscribeOptions);
+    // The client reads the partition ids itself; we need their number to know when all links are open.
+    client
+      .getPartitionIds()
+      .then((ids) => {
+        expected = ids.length;
+        if (openPartitions.size >= expected) {
+          markReady();
+        }
+      })
+      .catch(fail);
+  }
+
+  let closed: Promise<void> | undefined;
+  const matched: ConsumedEvent[] = [];
+  return {
+    ready,
+    next(matches) {
+      return new Promise((resolve, reject) => {
+        wake = () => {
+          const found = events.find(matches);
+          if (found) {
+            matched.push(found);
+            resolve(found);
+          } else if (failure !== undefined) {
+            reject(failure instanceof Error ? failure : new Error('The read-back consumer failed.'));
+          }
+        };
+        wake();
+      });
+    },
+    seen: () => events.length - matched.length,
+    close() {
+      closed ??= (async () => {
+        await subscription.close().catch((error: unknown) => options.logger?.debug(`closing the read-back subscription failed: ${String(error)}`));
+        await client.close().catch((error: unknown) => options.logger?.debug(`closing the read-back consumer failed: ${String(error)}`));
+      })();
+      return closed;
+    },
+  };
+}

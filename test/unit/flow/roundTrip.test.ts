@@ -1,0 +1,175 @@
+// The round trip against the sandbox: listen on a consumer group, send over REST or AMQP, and
+// find the sent event again by its correlation id, among other traffic; and when it cannot.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { AzureNamedKeyCredential } from '@azure/core-auth';
+import { CORRELATION_PROPERTY, runFlowWithReadBack, type RoundTripResult } from '../../../src/core/flow/roundTrip';
+import { TokenCache } from '../../../src/core/flow/tokenCache';
+import type { FlowServices, SendRequest } from '../../../src/core/flow/types';
+import { createLogger } from '../../../src/core/logging/logger';
+import { Redactor } from '../../../src/core/logging/redact';
+import type { ConnectionProfile } from '../../../src/core/model/profile';
+import { validateProfile } from '../../../src/core/model/validate';
+import { sandboxInternals, startSandbox } from '../../../src/sandbox/index';
+import type { Sandbox } from '../../../src/sandbox/types';
+
+let sandbox: Sandbox;
+let lines: string[];
+
+function services(): FlowServices {
+  const redactor = new Redactor();
+  return {
+    redactor,
+    logger: createLogger({ log: (level, m) => lines.push(`${level} ${m}`) }, redactor),
+    tokenCache: new TokenCache(),
+    stageTimeoutMs: 10_000,
+    now: Date.now,
+  };
+}
+
+const send: SendRequest = { events: [{ body: '{"hello":"round trip"}', contentType: 'application/json', properties: { source: 'round-trip-test' } }] };
+
+function assertNoSecrets(result: RoundTripResult, extra: string[] = []): void {
+  const text = JSON.stringify(result) + lines.join('\n');
+  for (const secret of [sandbox.world.reader.clientSecret, sandbox.world.pipeline.clientSecret, sandbox.world.sas.key, ...extra]) {
+    assert.ok(!text.includes(secret), 'a secret leaked');
+  }
+  assert.doesNotMatch(text, /eyJ[A-Za-z0-9_-]{10,}\.eyJ/, 'a JWT leaked');
+}
+
+/** Other traffic on the hub while the round trip waits. */
+async function noise(count: number): Promise<void> {
+  const producer = new EventHubProducerClient(sandbox.urls.namespace, sandbox.world.eventHubName, new AzureNamedKeyCredential(sandbox.world.sas.keyName, sandbox.world.sas.key));
+  try {
+    await producer.sendBatch(
+      Array.from({ length: count }, (_, i) => ({ body: { noise: i }, properties: { [CORRELATION_PROPERTY]: `someone-else-${i}` } })),
+    );
+  } finally {
+    await producer.close();
+  }
+}
+
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(async () => {
+  await sandbox.stop();
+});
+beforeEach(() => {
+  lines = [];
+  sandbox.faults.clear();
+});
+
+describe('round trip: read the sent event back', () => {
+  for (const protocol of ['rest', 'amqp'] as const) {
+    it(`matches the event sent over ${protocol.toUpperCase()} by its correlation id, among other traffic`, async () => {
+      await noise(3);
+      const result = await runFlowWithReadBack(sandbox.profile({ protocol }), services(), { send, readBack: { timeoutSeconds: 10 } });
+      assert.equal(result.ok, true, JSON.stringify(result.outcomes));
+      const readBack = result.readBack;
+      assert.equal(readBack?.status, 'matched', JSON.stringify(readBack));
+      assert.ok(readBack.status === 'matched');
+      const arrived = sandbox.received.all().find((e) => e.properties[CORRELATION_PROPERTY] === readBack.correlationId);
+      assert.ok(arrived, 'the event on the hub carries the correlation id');
+      assert.equal(arrived.protocol, protocol);
+      assert.equal(readBack.partitionId, arrived.partitionId);
+      assert.equal(readBack.sequenceNumber, arrived.sequenceNumber);
+      assert.equal(readBack.consumerGroup, '$Default');
+      assert.ok(readBack.otherEvents >= 3, `the noise was read and skipped (${readBack.otherEvents})`);
+      assert.ok(readBack.latencyMs >= 0 && readBack.latencyMs < 10_000);
+      assert.ok(Math.abs(readBack.enqueueLatencyMs) < 10_000);
+      assertNoSecrets(result);
+    });
+  }
+
+  it('reads back from a Fabric-style destination: its own consumer group and SAS key', async () => {
+    const group = sandbox.world.consumerGroups[1] ?? '';
+    const profile: ConnectionProfile = {
+      ...sandbox.profile({ protocol: 'amqp' }),
+      readBack: { consumerGroup: group, auth: { kind: 'sas', keyName: sandbox.world.sas.keyName, key: sandbox.world.sas.key } },
+    };
+    assert.deepEqual(validateProfile(profile), []);
+    const result = await runFlowWithReadBack(profile, services(), { send: { ...send, partitionId: '1' }, readBack: { timeoutSeconds: 10 } });
+    assert.equal(result.readBack?.status, 'matched', JSON.stringify(result.readBack));
+    assert.equal(result.readBack.consumerGroup, group);
+    assert.ok(result.readBack.status === 'matched' && result.readBack.partitionId === '1');
+    assertNoSecrets(result);
+  });
+
+  it('times out with an explanation when the consumer never sees the event', async () => {
+    const lost = await runFlowWithReadBack(sandbox.profile({ protocol: 'rest' }), services(), {
+      send,
+      readBack: { timeoutSeconds: 1 },
+      stages: {
+        // The real send stage, but the event that leaves carries no correlation id (as an eventstream transform that drops properties would).
+        send: {
+          id: 'send',
+          async run(ctx, inputs, request) {
+            const { STAGES } = await import('../../../src/core/flow/stages/index');
+            return STAGES.send.run(ctx, inputs, { ...request, send });
+          },
+        },
+      },
+    });
+    assert.equal(lost.ok, true, 'the send itself succeeded');
+    assert.equal(lost.readBack?.status, 'failed');
+    assert.ok(lost.readBack.status === 'failed');
+    assert.equal(lost.readBack.error.code, 'ReadBackTimeout');
+    assert.match(lost.readBack.error.explanation.summary, /did not come back/);
+    assert.match(lost.readBack.error.explanation.fix, /read-back-timeout/);
+    assert.match(lost.readBack.error.message, new RegExp(lost.readBack.correlationId));
+  });
+
+  it('explains a consumer without Listen (SAS policy that may only send) and still sends', async () => {
+    sandboxInternals(sandbox).world.sasRules.set('send-only', { key: 'c2VuZC1vbmx5LXJ1bGUta2V5LWZvci10ZXN0cw==', rights: ['Send'] });
+    const profile: ConnectionProfile = {
+      ...sandbox.profile({ protocol: 'amqp' }),
+      readBack: { auth: { kind: 'sas', keyName: 'send-only', key: 'c2VuZC1vbmx5LXJ1bGUta2V5LWZvci10ZXN0cw==' } },
+    };
+    const result = await runFlowWithReadBack(profile, services(), { send, readBack: { timeoutSeconds: 10 } });
+    assert.equal(result.ok, true, 'the send is not held back by the consumer');
+    assert.equal(result.readBack?.status, 'failed');
+    assert.ok(result.readBack.status === 'failed');
+    assert.equal(result.readBack.error.code, 'MissingListenClaim');
+    assert.match(result.readBack.error.explanation.fix, /Azure Event Hubs Data Receiver/);
+    assertNoSecrets(result, ['c2VuZC1vbmx5LXJ1bGUta2V5LWZvci10ZXN0cw==']);
+  });
+
+  it('explains an Entra principal without the receiver role', async () => {
+    const internals = sandboxInternals(sandbox);
+    internals.world.removeRole(sandbox.world.pipeline.clientId, 'Azure Event Hubs Data Receiver');
+    try {
+      const result = await runFlowWithReadBack(sandbox.profile({ protocol: 'rest' }), services(), { send, readBack: { timeoutSeconds: 10 } });
+      assert.equal(result.ok, true);
+      assert.ok(result.readBack?.status === 'failed', JSON.stringify(result.readBack));
+      assert.equal(result.readBack.error.code, 'MissingListenClaim');
+    } finally {
+      internals.world.addRole(sandbox.world.pipeline.clientId, 'Azure Event Hubs Data Receiver');
+    }
+  });
+
+  it('explains an unknown consumer group', async () => {
+    const result = await runFlowWithReadBack(sandbox.profile({ protocol: 'amqp' }), services(), { send, readBack: { consumerGroup: 'nobody-reads-this', timeoutSeconds: 10 } });
+    assert.ok(result.readBack?.status === 'failed', JSON.stringify(result.readBack));
+    assert.equal(result.readBack.error.code, 'MessagingEntityNotFoundError');
+  });
+
+  it('does not wait when the send fails', async () => {
+    sandbox.faults.inject({ peer: 'eventHubs', kind: 'missingRole', match: { protocol: 'rest' } });
+    const result = await runFlowWithReadBack(sandbox.profile({ protocol: 'rest' }), services(), { send, readBack: { timeoutSeconds: 10 } });
+    assert.equal(result.ok, false);
+    assert.equal(result.readBack?.status, 'notRun');
+  });
+
+  it('validates read-back settings with clear messages', () => {
+    const profile: ConnectionProfile = {
+      ...sandbox.profile(),
+      readBack: { consumerGroup: 'bad group!', timeoutSeconds: 0, auth: { kind: 'sas', keyName: '', key: 'x' } },
+    };
+    const problems = validateProfile(profile).map((p) => p.message);
+    assert.ok(problems.some((m) => /readBack\.consumerGroup: "bad group!" is not a consumer group name/.test(m)), problems.join('\n'));
+    assert.ok(problems.some((m) => /readBack\.timeoutSeconds: is 0\. Give a number of seconds from 1 to 600/.test(m)), problems.join('\n'));
+    assert.ok(problems.some((m) => /^readBack\.auth\.keyName/.test(m)), problems.join('\n'));
+  });
+});
