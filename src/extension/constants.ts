@@ -16,6 +16,7 @@ export const COMMANDS = {
   readClientId: 'eventstreamFlow.readClientId',
   readClientSecret: 'eventstreamFlow.readClientSecret',
   getEventHubsToken: 'eventstreamFlow.getEventHubsToken',
+  inspectToken: 'eventstreamFlow.inspectToken',
   probeEndpoint: 'eventstreamFlow.probeEndpoint',
   sendTestEvent: 'eventstreamFlow.sendTestEvent',
   runFlow: 'eventstreamFlow.runFlow',

@@ -290,6 +290,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
           status: 'succeeded',
           durationMs: event.durationMs,
           summary: event.summary,
+          ...(event.inspection ? { inspection: event.inspection } : {}),
         });
         return;
       case 'stageFailed':

@@ -136,6 +136,39 @@ export function formatInspection(inspection: TokenInspection): string {
 
 const MARKS: Readonly<Record<CheckStatus, string>> = { ok: '✔', mismatch: '✘', unknown: '?' };
 
+/** A read-only Markdown report (the extension's "Inspect Token" view). Redact it like everything shown. */
+export function formatInspectionMarkdown(inspection: TokenInspection, heading: string): string {
+  const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/[\r\n]+/g, ' ');
+  const stageNumber = inspection.stage === 'keyVaultToken' ? 1 : 4;
+  const lines = [
+    `# ${cell(heading)}`,
+    '',
+    `Token of stage ${stageNumber}, checked against what ${inspection.nextService} needs. The token itself is not shown. ${SIGNATURE_NOTE}`,
+    '',
+  ];
+  const mismatches = mismatchesOf(inspection);
+  lines.push(
+    mismatches.length === 0
+      ? `**No mismatch:** the token fits ${inspection.nextService}.`
+      : `**${mismatches.length} mismatch${mismatches.length === 1 ? '' : 'es'}:** ${inspection.nextService} will likely refuse this token.`,
+    '',
+    '## Checks',
+    '',
+    '| | Claim | Status | Reason | Fix |',
+    '|---|---|---|---|---|',
+  );
+  for (const check of inspection.checks) {
+    lines.push(`| ${MARKS[check.status]} | \`${check.claim}\` | ${check.status} | ${cell(check.reason)} | ${cell(check.fix)} |`);
+  }
+  if (inspection.decoded) {
+    lines.push('', '## Claims', '', '| Claim | Value |', '|---|---|');
+    for (const [name, value] of Object.entries(inspection.claims) as [keyof SafeClaims, SafeClaims[keyof SafeClaims]][]) {
+      lines.push(`| \`${name}\` | ${cell(describeClaim(name, value))} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
 function describeClaim(name: keyof SafeClaims, value: SafeClaims[keyof SafeClaims]): string {
   if ((name === 'exp' || name === 'nbf' || name === 'iat') && typeof value === 'number') {
     return `${value} (${isoOf(value)})`;

@@ -12,6 +12,7 @@ import { exportProfile } from './exportProfile';
 import { getEventHubsToken } from './getEventHubsToken';
 import { importConnectionString } from './importConnectionString';
 import { importProfiles } from './importProfiles';
+import { inspectToken } from './inspectToken';
 import { openSendPanel } from './openSendPanel';
 import { probeEndpoint } from './probeEndpoint';
 import { readClientId } from './readClientId';
@@ -47,6 +48,7 @@ export const COMMAND_HANDLERS: { readonly [K in keyof typeof COMMANDS]: CommandH
   readClientId,
   readClientSecret,
   getEventHubsToken,
+  inspectToken,
   probeEndpoint,
   sendTestEvent,
   runFlow,

@@ -1,3 +1,4 @@
+import { summarizeInspection } from '../../core/diagnostics/tokenInspector';
 import type { ExplainedError } from '../../core/errors/errors';
 import type { StageId, StageOutcome } from '../../core/flow/types';
 import { STAGE_TITLES } from '../../core/flow/types';
@@ -43,6 +44,9 @@ export function explainedErrorMarkdown(original: ExplainedError, redact: (text: 
   const e = (text: string): string => escapeMarkdown(redact(text));
   const status = error.status !== undefined ? ` · HTTP ${error.status}` : '';
   const lines = [`**${e(error.explanation.summary)}**`, '', `\`${redact(error.code).replace(/`/g, "'")}\`${status}`, '', `**Cause:** ${e(error.explanation.cause)}`, '', `**Fix:** ${e(error.explanation.fix)}`];
+  for (const likely of error.likelyCauses ?? []) {
+    lines.push('', `**Likely cause** (${STAGE_TITLES[likely.tokenStage]}, \`${likely.claim}\`): ${e(likely.reason)} ${e(likely.fix)}`);
+  }
   if (error.message && error.message !== error.code && !error.explanation.cause.includes(error.message)) {
     lines.push('', `**Details:** ${e(error.message)}`);
   }
@@ -95,7 +99,9 @@ export function stagePresentation(
         icon: 'pass',
         color: 'testing.iconPassed',
         description: duration,
-        tooltipMarkdown: `${title} — succeeded${duration ? ` in ${duration}` : ''}${outcome.summary ? `\n\n${escapeMarkdown(redact(outcome.summary))}` : ''}`,
+        tooltipMarkdown: `${title} — succeeded${duration ? ` in ${duration}` : ''}${outcome.summary ? `\n\n${escapeMarkdown(redact(outcome.summary))}` : ''}${
+          outcome.inspection ? `\n\nToken: ${escapeMarkdown(redact(summarizeInspection(outcome.inspection)))} (Inspect Token for the claims)` : ''
+        }`,
         status: 'succeeded',
       };
     case 'failed':

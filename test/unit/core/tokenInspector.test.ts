@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   formatInspection,
+  formatInspectionMarkdown,
   inspectToken,
   likelyCausesOf,
   mismatchesOf,
@@ -252,5 +253,28 @@ describe('likely cause of a later failure', () => {
       likelyCauses: [{ tokenStage: 'keyVaultToken', claim: 'aud', reason: 'aud has a trailing slash.', fix: 'Drop it.' }],
     });
     assert.match(text, /^Likely cause \(Key Vault token, aud\): aud has a trailing slash\. Fix: Drop it\.$/m);
+  });
+});
+
+describe('the Markdown report', () => {
+  it('has a checks table and a claims table, escapes table breakers, and never holds the token', () => {
+    const raw = token(EH_TENANT, { aud: 'https://management.core.windows.net/', scp: 'a|b <script>' });
+    const inspection = inspectToken(raw, { stage: 'eventHubsToken', profile: profile(), now: NOW, expectedClientId: PIPELINE_CLIENT_ID });
+    const markdown = formatInspectionMarkdown(inspection, 'Demo: Event Hubs token');
+    assert.match(markdown, /^# Demo: Event Hubs token$/m);
+    assert.match(markdown, /\*\*2 mismatches:\*\* Event Hubs will likely refuse this token\./);
+    assert.match(markdown, /^\| ✘ \| `aud` \| mismatch \| aud is https:\/\/management\.core\.windows\.net\/ .*\| Request the token with resource=/m);
+    assert.match(markdown, /^\| `scp` \| a\\\|b &lt;script> \|$/m);
+    assert.match(markdown, /signature is not verified/);
+    for (const part of [raw, ...raw.split('.')]) {
+      assert.ok(!markdown.includes(part));
+    }
+  });
+
+  it('an opaque token gets the checks table only', () => {
+    const markdown = formatInspectionMarkdown(inspectToken('opaque-token-value', { stage: 'keyVaultToken', profile: profile(), now: NOW }), 'x');
+    assert.match(markdown, /`format` \| unknown \| The token is not a JWT/);
+    assert.doesNotMatch(markdown, /## Claims/);
+    assert.ok(!markdown.includes('opaque-token-value'));
   });
 });
