@@ -25,6 +25,7 @@ export const COMMANDS = {
   stopSandbox: 'eventstreamFlow.stopSandbox',
   copySecretReference: 'eventstreamFlow.copySecretReference',
   revealSecretValue: 'eventstreamFlow.revealSecretValue',
+  openSecretInPortal: 'eventstreamFlow.openSecretInPortal',
   showLog: 'eventstreamFlow.showLog',
   signIn: 'eventstreamFlow.signIn',
 } as const;
@@ -51,6 +52,7 @@ export const SETTINGS = {
   defaultProtocol: 'eventstreamFlow.defaultProtocol',
   amqpTransport: 'eventstreamFlow.amqpTransport',
   historySize: 'eventstreamFlow.historySize',
+  secretsExpiryWarningDays: 'eventstreamFlow.secrets.expiryWarningDays',
 } as const;
 
 /** SecretStorage keys: every profile field lives here, never in settings or global state. */

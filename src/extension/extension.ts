@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { normalizeWarningDays } from '../core/diagnostics/secretHygiene';
 import { explainError } from '../core/errors/explain';
 import { Redactor } from '../core/logging/redact';
 import { createSignedInAccount } from './auth/signedInAccount';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       redactor,
       logger,
       timeoutMs: () => vscode.workspace.getConfiguration().get<number>(SETTINGS.stageTimeoutSeconds, 30) * 1000,
+      expiryWarningDays: () => normalizeWarningDays(vscode.workspace.getConfiguration().get<number>(SETTINGS.secretsExpiryWarningDays)),
     });
     const view = vscode.window.createTreeView(VIEWS.profiles, { treeDataProvider: tree, showCollapseAll: true });
     const statusBar = new FlowStatusBar(runner, redactor);

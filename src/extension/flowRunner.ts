@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError, createStageError } from '../core/errors/errors';
+import { normalizeWarningDays } from '../core/diagnostics/secretHygiene';
 import type { StageImplementation } from '../core/flow/stage';
 import { TokenCache } from '../core/flow/tokenCache';
 import type { AccessToken, EndpointInfo, FlowEvent, FlowResult, FlowServices, SecretValue, StageId, StageOutcome } from '../core/flow/types';
@@ -227,6 +228,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       stageTimeoutMs: settings.stageTimeoutMs,
       now: Date.now,
       ...(settings.keyVaultApiVersion ? { keyVaultApiVersion: settings.keyVaultApiVersion } : {}),
+      secretExpiryWarningDays: normalizeWarningDays(vscode.workspace.getConfiguration().get<number>(SETTINGS.secretsExpiryWarningDays)),
     };
     const started = new Set<StageId>();
     const onEvent = (event: FlowEvent): void => {

@@ -146,6 +146,8 @@ export interface SecretInfo {
   readonly createdOn?: Date;
   readonly updatedOn?: Date;
   readonly expiresOn?: Date;
+  /** Activation date (`nbf`), if set. */
+  readonly notBefore?: Date;
   readonly contentType?: string;
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -275,6 +277,7 @@ function fromProperties(properties: SecretProperties): SecretInfo {
     ...(properties.createdOn ? { createdOn: properties.createdOn } : {}),
     ...(properties.updatedOn ? { updatedOn: properties.updatedOn } : {}),
     ...(properties.expiresOn ? { expiresOn: properties.expiresOn } : {}),
+    ...(properties.notBefore ? { notBefore: properties.notBefore } : {}),
     ...(properties.contentType ? { contentType: properties.contentType } : {}),
     ...(properties.tags ? { tags: { ...properties.tags } } : {}),
   };

@@ -1,5 +1,6 @@
 import { isLoopbackHost } from '../azure/trust';
 import type { CloudName } from '../model/cloud';
+import type { ConnectionProfile } from '../model/profile';
 
 /**
  * Azure portal deep links to a Key Vault secret: `https://{portal}/#@{tenant}/asset/Microsoft_Azure_KeyVault/Secret/{secret id}`,
@@ -40,4 +41,22 @@ export function secretPortalLink(input: {
   const tenant = input.tenant?.trim();
   const directory = tenant && /^[A-Za-z0-9.-]+$/.test(tenant) ? `@${tenant}/` : '';
   return { ok: true, url: `${PORTAL_HOSTS[input.cloud]}/#${directory}asset/Microsoft_Azure_KeyVault/Secret/${secretId}` };
+}
+
+/**
+ * The link for a secret of a profile: the profile's cloud, and the directory of the tenant its
+ * Key Vault token comes from (the vault's tenant) when the profile names one.
+ */
+export function secretPortalLinkForProfile(
+  profile: Pick<ConnectionProfile, 'cloud' | 'keyVault'>,
+  secret: { readonly vaultUrl?: string; readonly name: string; readonly version?: string },
+): PortalLink {
+  const tenant = profile.keyVault.auth.tenantId;
+  return secretPortalLink({
+    cloud: profile.cloud,
+    vaultUrl: secret.vaultUrl ?? profile.keyVault.vaultUrl,
+    name: secret.name,
+    ...(secret.version ? { version: secret.version } : {}),
+    ...(tenant ? { tenant } : {}),
+  });
 }

@@ -13,6 +13,7 @@ import { getEventHubsToken } from './getEventHubsToken';
 import { importConnectionString } from './importConnectionString';
 import { importProfiles } from './importProfiles';
 import { inspectToken } from './inspectToken';
+import { openSecretInPortal } from './openSecretInPortal';
 import { openSendPanel } from './openSendPanel';
 import { probeEndpoint } from './probeEndpoint';
 import { readClientId } from './readClientId';
@@ -57,6 +58,7 @@ export const COMMAND_HANDLERS: { readonly [K in keyof typeof COMMANDS]: CommandH
   stopSandbox,
   copySecretReference,
   revealSecretValue,
+  openSecretInPortal,
   showLog,
   signIn,
 };

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { explainError } from '../../core/errors/explain';
-import { VIEWS } from '../constants';
+import { SETTINGS, VIEWS } from '../constants';
 import { setContext } from '../contextKeys';
 import { MessageNode } from './messageNode';
 import { nodeIds } from './nodeIds';
 import { ProfileNode } from './profileNode';
 import type { TreeContext, TreeNode } from './treeNode';
 
-type ProviderDeps = Omit<TreeContext, 'register' | 'withViewProgress'>;
+type ProviderDeps = Omit<TreeContext, 'register' | 'withViewProgress' | 'changed'>;
 
 /**
  * The Profiles view. It only delegates to nodes, remembers them by id (so one stage's result
@@ -25,6 +25,8 @@ export class FlowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.ctx = {
       ...deps,
       timeoutMs: () => deps.timeoutMs(),
+      expiryWarningDays: () => deps.expiryWarningDays(),
+      changed: (node) => this.changed.fire(node),
       register: (node) => {
         this.nodes.set(node.id, node);
         return node;
@@ -46,6 +48,12 @@ export class FlowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       }),
       deps.profiles.onDidChange(() => this.refresh()),
       deps.sandbox.onDidChange(() => this.refresh()),
+      // A new warning window only changes how known secrets look: re-render, do not list again.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SETTINGS.secretsExpiryWarningDays)) {
+          this.changed.fire(undefined);
+        }
+      }),
     );
   }
 

@@ -17,6 +17,8 @@ export const nodeIds = {
   vault: (profileId: string): string => `${nodeIds.profile(profileId)}/vault`,
   /** Key Vault names are case-insensitive: one node per secret whatever the casing in the profile. */
   secret: (profileId: string, secretName: string): string => `${nodeIds.vault(profileId)}/secret/${seg(secretName.toLowerCase())}`,
+  /** Version ids are hex; lower-cased like the name so the id never depends on how it was typed. */
+  secretVersion: (profileId: string, secretName: string, version: string): string => `${nodeIds.secret(profileId, secretName)}/version/${seg(version.toLowerCase())}`,
   endpoint: (profileId: string): string => `${nodeIds.profile(profileId)}/endpoint`,
   partition: (profileId: string, partitionId: string): string => `${nodeIds.endpoint(profileId)}/partition/${seg(partitionId)}`,
   /** Error, sign-in and hint nodes under a parent (or at the root when parentId is undefined). */
@@ -44,6 +46,13 @@ export const CONTEXT = {
   enabled: 'enabled',
   disabled: 'disabled',
   expired: 'expired',
+  expiringSoon: 'expiringSoon',
+  notYetValid: 'notYetValid',
+  /** A secret (or, on the vault, any of its secrets) is disabled, expired, not yet valid, expiring soon or missing. */
+  attention: 'attention',
+  secretVersion: 'secretVersion',
+  pinned: 'pinned',
+  latest: 'latest',
   clientIdSecret: 'clientIdSecret',
   clientSecretSecret: 'clientSecretSecret',
   endpoint: 'endpoint',

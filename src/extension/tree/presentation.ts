@@ -1,3 +1,4 @@
+import type { HygieneStatus, HygieneVerdict } from '../../core/diagnostics/secretHygiene';
 import { summarizeInspection } from '../../core/diagnostics/tokenInspector';
 import type { ExplainedError } from '../../core/errors/errors';
 import type { StageId, StageOutcome } from '../../core/flow/types';
@@ -127,21 +128,80 @@ export function stagePresentation(
   }
 }
 
-/** The secret's state in one line: "enabled · v 3f2a9c1e… · expires 2027-01-31". */
-export function secretDescription(info: { enabled: boolean; version?: string; expiresOn?: Date; role?: 'clientId' | 'clientSecret' }, now: number): string {
+/**
+ * The secret's state in one line: "enabled · v 3f2a9c1e… · expires 2027-01-31"; with its hygiene
+ * status, an expiry inside the warning window reads "expires in 12 days (2027-01-31)" and a future
+ * activation date "not valid until 2027-01-01".
+ */
+export function secretDescription(
+  info: { enabled: boolean; version?: string; expiresOn?: Date; notBefore?: Date; role?: 'clientId' | 'clientSecret'; status?: HygieneStatus },
+  now: number,
+): string {
   const parts: string[] = [];
   if (info.role) {
     parts.push(info.role === 'clientId' ? 'pipeline client id' : 'pipeline client secret');
   }
   parts.push(info.enabled ? 'enabled' : 'disabled');
   if (info.version) {
-    parts.push(`v ${info.version.length > 8 ? `${info.version.slice(0, 8)}…` : info.version}`);
+    parts.push(`v ${shortVersion(info.version)}`);
+  }
+  if (info.status?.kind === 'notYetValid' && info.notBefore) {
+    parts.push(`not valid until ${isoDay(info.notBefore)}`);
   }
   if (info.expiresOn) {
-    const day = info.expiresOn.toISOString().slice(0, 10);
-    parts.push(info.expiresOn.getTime() <= now ? `expired ${day}` : `expires ${day}`);
+    const day = isoDay(info.expiresOn);
+    const status = info.status;
+    parts.push(
+      info.expiresOn.getTime() <= now
+        ? `expired ${day}`
+        : status?.kind === 'expiringSoon'
+          ? `expires in ${status.days} day${status.days === 1 ? '' : 's'} (${day})`
+          : `expires ${day}`,
+    );
   }
   return parts.join(' · ');
+}
+
+/** One version in one line: "latest · pinned · enabled · created 2026-10-01 · expires 2027-01-31". */
+export function secretVersionDescription(
+  info: { enabled: boolean; createdOn?: Date; expiresOn?: Date; notBefore?: Date; latest: boolean; pinned: boolean },
+  now: number,
+): string {
+  const parts: string[] = [];
+  if (info.pinned) {
+    parts.push('pinned in the profile');
+  }
+  if (info.latest) {
+    parts.push('latest');
+  }
+  parts.push(info.enabled ? 'enabled' : 'disabled');
+  if (info.createdOn) {
+    parts.push(`created ${isoDay(info.createdOn)}`);
+  }
+  if (info.notBefore && info.notBefore.getTime() > now) {
+    parts.push(`not valid until ${isoDay(info.notBefore)}`);
+  }
+  if (info.expiresOn) {
+    parts.push(`${info.expiresOn.getTime() <= now ? 'expired' : 'expires'} ${isoDay(info.expiresOn)}`);
+  }
+  return parts.join(' · ');
+}
+
+/** A hygiene verdict as tooltip Markdown: the message in bold, then the fix. Empty when all is well. */
+export function hygieneMarkdown(verdict: HygieneVerdict | undefined): string {
+  if (!verdict || verdict.severity === 'ok') {
+    return '';
+  }
+  const mark = verdict.severity === 'error' ? '$(error)' : '$(warning)';
+  return [`${mark} **${escapeMarkdown(verdict.message)}**`, ...(verdict.fix ? ['', `**Fix:** ${escapeMarkdown(verdict.fix)}`] : [])].join('\n');
+}
+
+export function shortVersion(version: string): string {
+  return version.length > 8 ? `${version.slice(0, 8)}…` : version;
+}
+
+function isoDay(date: Date): string {
+  return Number.isNaN(date.getTime()) ? 'an invalid date' : date.toISOString().slice(0, 10);
 }
 
 /** The reference a pipeline (or Fabric) uses: the secret identifier URI, never the value. */

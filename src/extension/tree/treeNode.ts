@@ -29,6 +29,10 @@ export interface TreeContext {
   readonly logger: Logger;
   /** Per-request time limit for listings the tree starts by itself (no Cancel button there). */
   timeoutMs(): number;
+  /** `eventstreamFlow.secrets.expiryWarningDays`, read when an item is rendered. */
+  expiryWarningDays(): number;
+  /** Re-renders one node's item (e.g. the vault once its secrets are known); its children stay cached. */
+  changed(node: TreeNode): void;
   /** Makes a node findable by id, so result changes refresh just that node. */
   register<T extends TreeNode>(node: T): T;
   /** Progress in the view itself (the tree's own loads never raise a notification). */

@@ -70,7 +70,7 @@ describe('sandbox and tree', () => {
     assert.ok(disabled, `${DISABLED_SECRET_NAME} is listed`);
     assert.ok(flags(disabled).includes('disabled'), disabled.contextValue);
     assert.match(String(disabled.description), /disabled/);
-    assert.equal(iconId(disabled), 'lock');
+    assert.equal(iconId(disabled), 'warning', 'a disabled secret needs attention (12-secret-hygiene tests the rest)');
     const expired = byName.get(EXPIRED_SECRET_NAME);
     assert.ok(expired, `${EXPIRED_SECRET_NAME} is listed`);
     assert.ok(flags(expired).includes('expired'), expired.contextValue);

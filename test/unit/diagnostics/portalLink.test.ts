@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { secretPortalLink } from '../../../src/core/diagnostics/portalLink';
+import { secretPortalLink, secretPortalLinkForProfile } from '../../../src/core/diagnostics/portalLink';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const VERSION = '4387e9f3d6e14c459867679a90fd0f79';
@@ -34,5 +34,23 @@ describe('secret portal link', () => {
     assert.equal(secretPortalLink({ cloud: 'public', vaultUrl: 'nonsense', name: 's' }).ok, false);
     const odd = secretPortalLink({ cloud: 'public', vaultUrl: 'https://kv.vault.azure.net', name: 's', tenant: 'a/b#c' });
     assert.equal(odd.ok && odd.url, 'https://portal.azure.com/#asset/Microsoft_Azure_KeyVault/Secret/https://kv.vault.azure.net/secrets/s');
+  });
+
+  it('for a profile: its cloud and the tenant its Key Vault token comes from', () => {
+    const keyVault = {
+      vaultUrl: 'https://kv-cn.vault.azure.cn/',
+      auth: { kind: 'servicePrincipal' as const, tenantId: TENANT, clientId: 'c', clientSecret: 's' },
+      clientIdSecret: { name: 'pipeline-client-id' },
+      clientSecretSecret: { name: 'pipeline-client-secret', version: VERSION },
+    };
+    assert.deepEqual(secretPortalLinkForProfile({ cloud: 'china', keyVault }, { name: 'pipeline-client-secret', version: VERSION }), {
+      ok: true,
+      url: `https://portal.azure.cn/#@${TENANT}/asset/Microsoft_Azure_KeyVault/Secret/https://kv-cn.vault.azure.cn/secrets/pipeline-client-secret/${VERSION}`,
+    });
+    const signedIn = { ...keyVault, vaultUrl: 'https://kv.vault.usgovcloudapi.net', auth: { kind: 'signedInUser' as const } };
+    assert.deepEqual(secretPortalLinkForProfile({ cloud: 'usgov', keyVault: signedIn }, { name: 'x' }), {
+      ok: true,
+      url: 'https://portal.azure.us/#asset/Microsoft_Azure_KeyVault/Secret/https://kv.vault.usgovcloudapi.net/secrets/x',
+    });
   });
 });

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExplainedError } from '../../../src/core/errors/errors';
+import { assessSecret } from '../../../src/core/diagnostics/secretHygiene';
 import { Redactor } from '../../../src/core/logging/redact';
 import {
   escapeMarkdown,
   explainedErrorMarkdown,
   formatDuration,
   safeDocsUrl,
+  hygieneMarkdown,
   secretDescription,
   secretReferenceUri,
+  secretVersionDescription,
   stagePresentation,
 } from '../../../src/extension/tree/presentation';
 
@@ -82,6 +85,43 @@ void describe('small formatters', () => {
       'pipeline client id · enabled · v 01234567… · expires 2027-01-31',
     );
     assert.equal(secretDescription({ enabled: false, expiresOn: new Date('2026-01-01T00:00:00Z') }, now), 'disabled · expired 2026-01-01');
+  });
+
+  void it('describe a secret by its hygiene: expiring within the window, not yet valid', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const expiresOn = new Date('2026-06-13T00:00:00Z');
+    const soon = assessSecret({ enabled: true, expiresOn }, { now, warningDays: 30 });
+    assert.equal(
+      secretDescription({ enabled: true, expiresOn, role: 'clientSecret', status: soon.status }, now),
+      'pipeline client secret · enabled · expires in 12 days (2026-06-13)',
+    );
+    const relaxed = assessSecret({ enabled: true, expiresOn }, { now, warningDays: 7 });
+    assert.equal(secretDescription({ enabled: true, expiresOn, status: relaxed.status }, now), 'enabled · expires 2026-06-13', 'outside a 7-day window: just the date');
+    const notBefore = new Date('2026-07-01T00:00:00Z');
+    const later = assessSecret({ enabled: true, notBefore }, { now, warningDays: 30 });
+    assert.equal(secretDescription({ enabled: true, notBefore, status: later.status }, now), 'enabled · not valid until 2026-07-01');
+  });
+
+  void it('describe versions: pinned, latest, created, expiry', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    assert.equal(
+      secretVersionDescription({ enabled: true, latest: true, pinned: false, createdOn: new Date('2026-05-01T00:00:00Z'), expiresOn: new Date('2026-11-01T00:00:00Z') }, now),
+      'latest · enabled · created 2026-05-01 · expires 2026-11-01',
+    );
+    assert.equal(
+      secretVersionDescription({ enabled: false, latest: false, pinned: true, createdOn: new Date('2025-05-01T00:00:00Z'), expiresOn: new Date('2026-01-01T00:00:00Z') }, now),
+      'pinned in the profile · disabled · created 2025-05-01 · expired 2026-01-01',
+    );
+  });
+
+  void it('hygiene tooltip: the message and the fix, escaped; nothing when all is well', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const expired = assessSecret({ enabled: true, expiresOn: new Date('2026-05-01T00:00:00Z') }, { now, warningDays: 30, role: 'clientSecret', name: 'pipeline-client-secret' });
+    const md = hygieneMarkdown(expired);
+    assert.match(md, /^\$\(error\) \*\*Expired 31 days ago \\\(2026\\-05\\-01\\\)\*\*/);
+    assert.match(md, /\*\*Fix:\*\* rotate: create a new client secret/);
+    assert.equal(hygieneMarkdown(assessSecret({ enabled: true }, { now, warningDays: 30 })), '');
+    assert.equal(hygieneMarkdown(undefined), '');
   });
 
   void it('build secret references', () => {

@@ -31,6 +31,7 @@ void describe('tree node ids', () => {
     assert.equal(nodeIds.stage('p1', 'keyVaultToken'), 'profile/p1/stage/keyVaultToken');
     assert.equal(nodeIds.vault('p1'), 'profile/p1/vault');
     assert.equal(nodeIds.secret('p1', 'Pipeline-Client-Id'), 'profile/p1/vault/secret/pipeline-client-id');
+    assert.equal(nodeIds.secretVersion('p1', 'Pipeline-Client-Id', 'ABCDEF0123'), 'profile/p1/vault/secret/pipeline-client-id/version/abcdef0123');
     assert.equal(nodeIds.endpoint('p1'), 'profile/p1/endpoint');
     assert.equal(nodeIds.partition('p1', '0'), 'profile/p1/endpoint/partition/0');
     assert.equal(nodeIds.message(nodeIds.vault('p1'), 'signIn'), 'profile/p1/vault/signIn');
@@ -74,6 +75,15 @@ void describe('context values', () => {
     assert.ok(menuMatches(COMMANDS.revealSecretValue, enabledSecret));
     assert.ok(!menuMatches(COMMANDS.revealSecretValue, disabledSecret), 'reveal is offered on enabled secrets only');
     assert.ok(menuMatches(COMMANDS.refresh, composeContextValue(CONTEXT.vault)));
+
+    const expiringSecret = composeContextValue(CONTEXT.secret, CONTEXT.enabled, CONTEXT.expiringSoon, CONTEXT.attention, CONTEXT.clientSecretSecret);
+    const version = composeContextValue(CONTEXT.secretVersion, CONTEXT.disabled, CONTEXT.expired, CONTEXT.pinned);
+    for (const value of [enabledSecret, disabledSecret, expiringSecret, version]) {
+      assert.ok(menuMatches(COMMANDS.openSecretInPortal, value), `portal on ${value}`);
+      assert.ok(menuMatches(COMMANDS.copySecretReference, value), `copy reference on ${value}`);
+    }
+    assert.ok(!menuMatches(COMMANDS.revealSecretValue, version), 'reveal is offered on secrets, not on single versions');
+    assert.ok(!menuMatches(COMMANDS.openSecretInPortal, composeContextValue(CONTEXT.vault, CONTEXT.attention)));
     assert.ok(menuMatches(COMMANDS.refresh, composeContextValue(CONTEXT.endpoint, CONTEXT.stage('probe'))));
   });
 
@@ -99,5 +109,6 @@ void describe('manifest and constants', () => {
     const hidden = new Set(manifest.contributes.menus.commandPalette!.filter((m) => m.when === 'never').map((m) => m.command));
     assert.ok(hidden.has(COMMANDS.copySecretReference));
     assert.ok(hidden.has(COMMANDS.revealSecretValue));
+    assert.ok(hidden.has(COMMANDS.openSecretInPortal));
   });
 });
