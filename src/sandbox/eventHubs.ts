@@ -75,6 +75,11 @@ export async function startEventHubsPeer(deps: EventHubsPeerDeps): Promise<Event
       socket.pause();
       socket.unshift(chunk);
       if (chunk[0] === AMQP_FIRST_BYTE) {
+        // A firewall blocking 5671: AMQP over TLS is cut, while WebSockets and REST (HTTP on 443) pass.
+        if (deps.faults.take('eventHubs', { protocol: 'amqp' }, ['amqpPortBlocked'])) {
+          socket.destroy();
+          return;
+        }
         amqp.acceptSocket(socket);
       } else {
         http.emit('connection', socket);

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorldState } from './internal';
+import { routeOfHost } from './routes';
 
 /** Standard tier's maximum publication size, single event or batch (wire facts §4.5). */
 export const MAX_MESSAGE_SIZE = 1048576;
@@ -60,8 +61,15 @@ export function parseResource(uri: string): ResourceRef | undefined {
   return { host: match[1].toLowerCase(), ...(match[2] ? { port: Number(match[2]) } : {}), segments };
 }
 
-/** Whether a resource names this namespace (any of its hosts; a missing port means "the namespace"). */
+/**
+ * Whether a resource names this namespace (any of its hosts; a missing port means "the namespace").
+ * A real namespace host ({ns}.servicebus.windows.net, other clouds too) is the sandbox's as well:
+ * the sandbox proxy routes those names here, so clients sign for them (SAS `sr`, AMQP audiences).
+ */
 export function isOwnNamespace(ns: Namespace, ref: ResourceRef): boolean {
+  if (routeOfHost(ref.host)?.peer === 'eventHubs') {
+    return ref.port === undefined || ref.port === 443 || ref.port === 5671;
+  }
   return ns.hosts.has(ref.host) && (ref.port === undefined || ns.ports.has(ref.port));
 }
 

@@ -4,19 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectionProfile } from '../core/model/profile';
-import type { CertificateAuthority } from './ca';
+import { createCertificateAuthority, issueServerCertificate, type CertificateAuthority } from './ca';
 import { startEntraPeer } from './entra';
 import { startEventHubsPeer } from './eventHubs';
 import { Faults } from './faults';
 import type { TlsMaterial } from './internal';
 import { TokenIssuer } from './jwt';
 import { startKeyVaultPeer } from './keyVault';
+import { startProxy, type ProxyPeer } from './proxy';
 import { ReceivedLog } from './receivedLog';
 import { resolveCa, tlsMaterialFor } from './tls';
 import type { Peer, Sandbox, SandboxOptions } from './types';
 import { World } from './world';
 
-export type { Sandbox, SandboxOptions, SandboxUrls, DemoWorld, FaultSpec, FaultKind, FaultController, ReceivedEvent, ReceivedEventLog, Peer } from './types';
+export type { Sandbox, SandboxOptions, SandboxUrls, DemoWorld, FaultSpec, FaultKind, FaultController, ReceivedEvent, ReceivedEventLog, Peer, ProxyTunnel, SandboxProxy } from './types';
 export { createCertificateAuthority, issueServerCertificate, loadCaFromEnv } from './ca';
 
 /** What tests (and the other peers' tests) may reach behind the public API. */
@@ -65,12 +66,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return peer;
   };
   let entra, keyVault, eventHubs;
+  let proxy: ProxyPeer;
   try {
     entra = track(await startEntraPeer({ tls, world, faults, issuer, tokenLifetimeSeconds: options.tokenLifetimeSeconds, port: options.ports?.entra, latencyMs: options.latencyMs }));
     keyVault = track(await startKeyVaultPeer({ tls, world, faults, tokens: issuer, port: options.ports?.keyVault, latencyMs: options.latencyMs }));
     eventHubs = track(
       await startEventHubsPeer({ tls, world, faults, tokens: issuer, recorder, port: options.ports?.eventHubs, emulatorPort: options.ports?.emulator }),
     );
+    const peers = { entra, keyVault, eventHubs };
+    proxy = await startProxy({ peerPorts: () => ({ entra: peers.entra.port, keyVault: peers.keyVault.port, eventHubs: peers.eventHubs.port }), port: options.ports?.proxy });
+    track({ stop: () => proxy.stop(), setRefusing: () => Promise.resolve() });
   } catch (error) {
     await Promise.allSettled(started.map((peer) => peer.stop()));
     throw error;
@@ -80,7 +85,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const peers: Record<Peer, Stoppable> = { entra, keyVault, eventHubs };
   const refusing: Record<Peer, boolean> = { entra: false, keyVault: false, eventHubs: false };
   let pending: Promise<unknown> = Promise.resolve();
+  // untrustedCertificate is a listener-level fault too: the HTTPS peers present another CA's certificate.
+  let inspectingProxyTls: TlsMaterial | undefined;
+  const untrustedTls = (): TlsMaterial => {
+    if (!inspectingProxyTls) {
+      const other = createCertificateAuthority('Contoso TLS Inspection CA');
+      const leaf = issueServerCertificate(other);
+      inspectingProxyTls = { certPem: leaf.certPem, keyPem: leaf.keyPem, caPem: other.certPem };
+    }
+    return inspectingProxyTls;
+  };
+  const presenting = { entra: false, keyVault: false };
+  const https = { entra, keyVault };
   faults.onChange(() => {
+    for (const peer of ['entra', 'keyVault'] as const) {
+      const untrusted = faults.isUntrusted(peer);
+      if (untrusted !== presenting[peer]) {
+        presenting[peer] = untrusted;
+        https[peer].presentCertificate(untrusted ? untrustedTls() : tls);
+      }
+    }
     for (const peer of Object.keys(peers) as Peer[]) {
       const refuse = faults.isRefusing(peer);
       if (refuse !== refusing[peer]) {
@@ -95,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     vaultUrl: keyVault.vaultUrl,
     namespace: `localhost:${eventHubs.port}`,
     emulatorNamespace: `localhost:${eventHubs.emulatorPort}`,
+    proxy: proxy.url,
   };
   const demo = world.demo();
   let stopping: Promise<void> | undefined;
@@ -105,6 +130,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     world: demo,
     faults,
     received: recorder,
+    proxy,
     profile(overrides = {}): ConnectionProfile {
       return {
         id: overrides.id ?? randomUUID(),

@@ -12,6 +12,8 @@ export interface Sandbox {
   readonly faults: FaultController;
   /** Every event the Event Hubs peers accepted, in arrival order, over REST and AMQP. */
   readonly received: ReceivedEventLog;
+  /** The HTTP CONNECT proxy (at urls.proxy) that routes real Azure host names to the peers. */
+  readonly proxy: SandboxProxy;
   /** A ready profile for the demo world (Key Vault via the reader service principal, Entra endpoint auth). */
   profile(overrides?: Partial<Pick<ConnectionProfile, 'name' | 'id'>> & { protocol?: 'rest' | 'amqp' }): ConnectionProfile;
   stop(): Promise<void>;
@@ -26,6 +28,12 @@ export interface SandboxUrls {
   readonly namespace: string;
   /** localhost:P on plain TCP: the emulator transport (UseDevelopmentEmulator=true connection strings). */
   readonly emulatorNamespace: string;
+  /**
+   * http://127.0.0.1:P: an HTTP CONNECT proxy. Use it as HTTPS_PROXY (or VS Code's http.proxy) with a
+   * profile on the real hosts (login.microsoftonline.com, {vault}.vault.azure.net, {ns}.servicebus.windows.net,
+   * and the other clouds' equivalents): it routes them to the peers, whose certificate names them.
+   */
+  readonly proxy: string;
 }
 
 export interface SandboxOptions {
@@ -36,7 +44,7 @@ export interface SandboxOptions {
   /** Delay before each Entra ID and Key Vault answer, standing in for a network round trip (benchmarks). */
   readonly latencyMs?: number;
   /** Preferred ports (0 = ephemeral, the default). */
-  readonly ports?: { entra?: number; keyVault?: number; eventHubs?: number; emulator?: number };
+  readonly ports?: { entra?: number; keyVault?: number; eventHubs?: number; emulator?: number; proxy?: number };
 }
 
 /** The seeded demo world. All values are random per start, except names. */
@@ -50,6 +58,8 @@ export interface DemoWorld {
   readonly eventHubName: string;
   /** Entity-level SAS rule, as Fabric custom endpoints have (key_…). */
   readonly sas: { readonly keyName: string; readonly key: string };
+  /** A second rule on the hub with only Listen: sending with it is refused ('Send' claim missing). */
+  readonly listenOnlySas: { readonly keyName: string; readonly key: string };
   readonly partitionIds: readonly string[];
   /** Consumer groups: $Default and a GUID-named one, like a Fabric custom-endpoint destination's. */
   readonly consumerGroups: readonly string[];
@@ -92,18 +102,25 @@ export type FaultKind =
   | 'expiredClientSecret' // 401 invalid_client AADSTS7000222
   | 'unknownClient' // 400 unauthorized_client AADSTS700016
   | 'unknownTenant' // 400 invalid_request AADSTS90002
+  | 'defaultScopeAsResource' // 400 invalid_resource AADSTS500011: answers as if the v1 resource ended in /.default
   // Key Vault (stage 2 or 3 by `match.secretName`) and Event Hubs (stage 5)
   | 'wrongAudience' // KV 401 AKV10022 / EH 401 InvalidAudience (token minted for the wrong audience)
   | 'missingRole' // KV 403 ForbiddenByRbac / EH 401 'Send' claim(s) are required
   | 'secretNotFound' // KV 404 SecretNotFound
   | 'secretDisabled' // KV 403 SecretDisabled
+  | 'tokenFromOtherTenant' // KV 401 AKV10032: the token's issuer is another tenant
+  | 'blockedByFirewall' // KV 403 ForbiddenByFirewall with the client address the vault saw
+  | 'secretIdStored' // KV 200, but the value is a GUID: the secret's ID was stored instead of its value
+  | 'untrustedCertificate' // Entra/KV: the listener presents a certificate from another CA (a TLS-inspecting proxy) until cleared
   // Any peer
   | 'throttled' // 429 with Retry-After (AMQP: ServerBusyError)
   | 'serviceUnavailable' // 503 (AMQP: ServiceUnavailable)
   | 'oversizedEvent' // EH: 413 (REST) / amqp:link:message-size-exceeded, whatever the size
   | 'connectionRefused' // the peer stops listening until cleared
   | 'connectionReset' // the socket is destroyed on the first bytes
-  | 'timeout'; // the peer accepts and never answers
+  | 'timeout' // the peer accepts and never answers
+  // Event Hubs only: AMQP over TLS (the 5671 transport) is reset after the handshake, WebSockets and REST still work
+  | 'amqpPortBlocked';
 
 export interface FaultSpec {
   readonly peer: Peer;
@@ -129,4 +146,27 @@ export interface FaultController {
   inject(spec: FaultSpec): string;
   clear(id?: string): void;
   active(): readonly (FaultSpec & { readonly id: string; readonly hits: number })[];
+}
+
+/** One CONNECT request the sandbox proxy answered. */
+export interface ProxyTunnel {
+  /** Lower case; IPv6 without brackets. */
+  readonly host: string;
+  readonly port: number;
+  /** 200 tunnelled, 407 credentials missing or wrong, 502 a host it does not route, 400 a malformed target. */
+  readonly status: number;
+  /** The peer a real Azure host was routed to, or `loopback` for a loopback target passed through. */
+  readonly routedTo?: Peer | 'loopback';
+  readonly at: Date;
+}
+
+export interface SandboxProxy {
+  /** http://127.0.0.1:P */
+  readonly url: string;
+  /** Every CONNECT request so far, in order (a test hook). */
+  tunnels(): readonly ProxyTunnel[];
+  clearTunnels(): void;
+  /** Demand Basic credentials: CONNECT without them (or with others) is answered 407. */
+  requireCredentials(user: string, password: string): void;
+  allowAnonymous(): void;
 }

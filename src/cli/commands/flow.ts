@@ -1,6 +1,6 @@
+import { describeProxy, proxyFromEnvironment, proxySecrets } from '../../core/azure/proxy';
 import { endpointAuthAdvisory, formatAdvisory } from '../../core/diagnostics/leastPrivilege';
-import { endpointAuthAdvisory, formatAdvisory } from '../../core/diagnostics/leastPrivilege';
-import { runFlow } from '../../core/flow/engine';
+import { runFlowWithReadBack } from '../../core/flow/roundTrip';
 import { TokenCache } from '../../core/flow/tokenCache';
 import type { FlowResult, FlowServices, StageId } from '../../core/flow/types';
 import { createLogger, type LogLevel } from '../../core/logging/logger';
@@ -13,7 +13,7 @@ import type { CliOptions } from '../options';
 import { loadProfileFile } from '../profileSource';
 import { createHumanReporter, createJsonReporter, type Reporter } from '../reporter';
 import { reportInspection } from './inspectToken';
-import { startCliSandbox } from './sandboxSession';
+import { sandboxProfileFor, startCliSandbox } from './sandboxSession';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -27,6 +27,11 @@ const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'erro
 /** `run`, `test <stage>` and `send`: one engine run, reported per stage, mapped to an exit code. */
 export async function runFlowCommand(options: CliOptions, io: CliIo, signal: AbortSignal): Promise<number> {
   const redactor = new Redactor();
+  // HTTPS_PROXY / NO_PROXY, as curl reads them; the proxy's credentials are secrets from here on.
+  const proxy = proxyFromEnvironment(io.env);
+  for (const secret of proxySecrets(proxy)) {
+    redactor.add(secret);
+  }
   const reporter: Reporter = options.json ? createJsonReporter(io.stdout, redactor) : createHumanReporter(io.stdout, redactor, io.color);
   // The reporter already shows every stage; the engine's log goes to stderr only when asked for.
   const requested = io.env.EVENTSTREAM_FLOW_LOG as LogLevel | undefined;
@@ -40,7 +45,7 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
   let profile: ConnectionProfile;
   if (options.sandbox && options.profilePath === undefined) {
     sandbox = await startCliSandbox(options, redactor);
-    profile = sandbox.profile({ protocol: options.protocol ?? 'rest' });
+    profile = await sandboxProfileFor(sandbox, options);
   } else {
     profile = await loadProfileFile(options.profilePath ?? '', (m) => io.stderr(`warning: ${redactor.redact(m)}\n`), io.env);
   }
@@ -50,11 +55,10 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
       const where = `${profile.endpoint.namespace}/${profile.endpoint.eventHubName}`;
       const protocol = (send?.protocol ?? profile.endpoint.protocol).toUpperCase();
       reporter.note(`Eventstream Flow — profile "${profile.name}"${sandbox ? ' (local sandbox)' : ''} → ${where} over ${protocol}`);
-    }
-    // Said before the run: a key broader than sending needs works, so nothing else would say it.
-    const advisory = endpointAuthAdvisory(profile.endpoint.auth);
-    if (advisory) {
-      io.stderr(redactor.redact(`warning: ${formatAdvisory(advisory)}\n`));
+      if (proxy) {
+        const bypass = proxy.noProxy?.length ? `, not for ${proxy.noProxy.join(', ')} (NO_PROXY)` : '';
+        reporter.note(`Proxy: ${describeProxy(proxy)} (from ${proxy.source ?? 'the environment'})${bypass}`);
+      }
     }
     // Said before the run: a key broader than sending needs works, so nothing else would say it.
     const advisory = endpointAuthAdvisory(profile.endpoint.auth);
@@ -67,12 +71,17 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
       tokenCache: new TokenCache(),
       stageTimeoutMs: options.timeoutMs,
       secretExpiryWarningDays: options.expiryWarningDays,
-      secretExpiryWarningDays: options.expiryWarningDays,
       now: Date.now,
+      ...(proxy ? { proxy } : {}),
       ...(options.keyVaultApiVersion ? { keyVaultApiVersion: options.keyVaultApiVersion } : {}),
     };
-    const result = await runFlow(profile, services, { target, signal, onEvent: (e) => reporter.event(e), ...(send ? { send } : {}) });
-    const runExitCode = exitCodeOf(result);
+    const readBack = target === 'send' ? options.readBack : undefined;
+    const result = await runFlowWithReadBack(profile, services, { target, signal, onEvent: (e) => reporter.event(e), ...(send ? { send } : {}), ...(readBack ? { readBack } : {}) });
+    if (result.readBack) {
+      reporter.readBack(result.readBack);
+    }
+    // The flow's own code wins; a flow that succeeded but whose event did not come back is 17.
+    const runExitCode = result.ok && result.readBack && result.readBack.status !== 'matched' ? EXIT.readBack : exitCodeOf(result);
     reporter.result(result, runExitCode);
     const exitCode = options.command === 'inspect-token' ? reportInspection(result, target, runExitCode, options.json, io.stdout, redactor) : runExitCode;
     if (sandbox && result.send && !options.json) {

@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger';
 import { parseConnectionString } from './connectionString';
 import { encodeEvents, totalBytes, validatePartitioning, type EncodedEvent } from './eventEncoding';
 import { raceAbort, throwIfAborted } from './http';
+import { describeProxy, ProxyTunnelAgent, shouldProxy, type ProxySettings } from './proxy';
 import { caListFor } from './trust';
 
 /**
@@ -41,9 +42,31 @@ export interface AmqpOptions {
    * proxies, and is how a process that cannot set NODE_EXTRA_CA_CERTS (the extension host) trusts the sandbox CA.
    */
   readonly transport?: AmqpTransport;
+  /**
+   * With `tcp`: when the TLS connection on 5671 cannot be made (refused, reset, timed out, as a
+   * firewall does), retry once over WebSockets on 443. False when the profile pins its transport.
+   */
+  readonly fallbackToWebSockets?: boolean;
+  /**
+   * HTTP proxy. The SDK can only use one over WebSockets, so a proxy that applies to the
+   * namespace forces `websockets` (through a CONNECT tunnel to port 443).
+   */
+  readonly proxy?: ProxySettings;
+  /** Told about every connection attempt, so callers can report the hosts and ports tried. */
+  readonly onAttempt?: (attempt: AmqpAttempt) => void;
   /** Overrides INTERACTIVE_AMQP_RETRY. */
   readonly retryOptions?: RetryOptions;
   readonly logger?: Logger;
+}
+
+/** One transport the client tried: where, how, and how it went. */
+export interface AmqpAttempt {
+  readonly transport: AmqpTransport;
+  /** e.g. amqps://ns.servicebus.windows.net:5671, or wss://…:443/$servicebus/websocket via proxy http://p:3128. */
+  readonly endpoint: string;
+  readonly ok: boolean;
+  /** The failure's code (errno or SDK code) when it failed. */
+  readonly code?: string;
 }
 
 /**
@@ -60,13 +83,49 @@ async function clientOptions(options: AmqpOptions): Promise<EventHubClientOption
   }
   const ws = await import('ws');
   const ca = caListFor(options.trustedCaPem);
+  const { host } = namespaceOf(options);
+  // The WebSocket goes to port 443 of the namespace (or its explicit port): that is what the proxy must tunnel to.
+  const agent = shouldProxy(options.proxy, host, webSocketPort(options)) ? new ProxyTunnelAgent(options.proxy, ca) : undefined;
+  const constructorOptions = { ...(ca ? { ca } : {}), ...(agent ? { agent } : {}) };
   return {
     ...base,
     webSocketOptions: {
       webSocket: ws.WebSocket as unknown as NonNullable<EventHubClientOptions['webSocketOptions']>['webSocket'],
-      ...(ca ? { webSocketConstructorOptions: { ca } } : {}),
+      ...(ca || agent ? { webSocketConstructorOptions: constructorOptions } : {}),
     },
   };
+}
+
+/** The host and explicit port the SDK will connect to (a connection string's Endpoint wins). */
+function namespaceOf(options: AmqpOptions): { host: string; port?: number; emulator: boolean } {
+  let namespace = options.namespace;
+  let emulator = false;
+  if (options.auth.kind === 'connectionString') {
+    try {
+      const parsed = parseConnectionString(options.auth.connectionString);
+      namespace = parsed.namespace;
+      emulator = parsed.useDevelopmentEmulator === true;
+    } catch {
+      // The SDK reports a malformed string itself.
+    }
+  }
+  const match = /^(\[[^\]]+\]|[^:/]+)(?::(\d+))?/.exec(namespace.replace(/^[a-z]+:\/\//i, ''));
+  return { host: match?.[1] ?? namespace, ...(match?.[2] ? { port: Number(match[2]) } : {}), emulator };
+}
+
+function webSocketPort(options: AmqpOptions): number {
+  return namespaceOf(options).port ?? 443;
+}
+
+/** Where a transport connects, for reports: amqps://host:5671, or wss://host:443/$servicebus/websocket [via proxy …]. */
+export function amqpEndpointOf(options: AmqpOptions, transport: AmqpTransport = options.transport ?? 'tcp'): string {
+  const { host, port, emulator } = namespaceOf(options);
+  if (transport === 'tcp') {
+    return emulator ? `amqp://${host}:${port ?? 5672}` : `amqps://${host}:${port ?? 5671}`;
+  }
+  const wsPort = port ?? 443;
+  const via = shouldProxy(options.proxy, host, wsPort) ? ` via proxy ${describeProxy(options.proxy)}` : '';
+  return `wss://${host}:${wsPort}/$servicebus/websocket${via}`;
 }
 
 async function openProducer(options: AmqpOptions): Promise<EventHubProducerClient> {
@@ -104,16 +163,155 @@ export function unwrapRetryError(error: unknown): unknown {
 }
 
 /** Runs `work` with a fresh producer and always closes it; a close failure never hides the real outcome. */
-async function withProducer<T>(options: AmqpOptions, work: (producer: EventHubProducerClient) => Promise<T>): Promise<T> {
+async function withOneProducer<T>(options: AmqpOptions, work: (producer: EventHubProducerClient, progress: Progress) => Promise<T>, progress: Progress): Promise<T> {
   throwIfAborted(options.signal);
   const producer = await openProducer(options);
   try {
-    return await raceAbort(work(producer), options.signal);
+    return await raceAbort(work(producer, progress), options.signal);
   } catch (error) {
     throw unwrapRetryError(error);
   } finally {
     await producer.close().catch((error: unknown) => options.logger?.debug(`closing the AMQP producer failed: ${String(error)}`));
   }
+}
+
+/** Set by `work` once something may have reached the service: after that, no retry on another transport. */
+interface Progress {
+  sending: boolean;
+}
+
+/** The transports to try, in order, and why. */
+export function transportPlan(options: AmqpOptions): { readonly transports: readonly AmqpTransport[]; readonly note?: string } {
+  const { host, emulator } = namespaceOf(options);
+  if (emulator) {
+    return { transports: ['tcp'] };
+  }
+  if (shouldProxy(options.proxy, host, webSocketPort(options))) {
+    return {
+      transports: ['websockets'],
+      ...(options.transport !== 'websockets' ? { note: `AMQP over TCP cannot pass an HTTP proxy: using WebSockets through ${describeProxy(options.proxy)}` } : {}),
+    };
+  }
+  if (options.transport === 'websockets') {
+    return { transports: ['websockets'] };
+  }
+  return { transports: options.fallbackToWebSockets ? ['tcp', 'websockets'] : ['tcp'] };
+}
+
+/**
+ * Connection-level failures a firewall blocking 5671 produces (refused, reset, timed out, no route),
+ * as Node or the SDK reports them. Authentication, entity and DNS errors are not among them:
+ * another transport would fail the same way.
+ */
+export function isTransportUnreachable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') {
+    return false;
+  }
+  const e = error as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (/ENOTFOUND|EAI_AGAIN|certificate|CERT_/i.test(`${code} ${message}`)) {
+    return false;
+  }
+  if (TRANSPORT_CODES.has(code)) {
+    return true;
+  }
+  if (/\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)\b|socket hang up|disconnected/i.test(message) || rheaConnectFailure(message)) {
+    return true;
+  }
+  return e.cause !== undefined && e.cause !== error ? isTransportUnreachable(e.cause) : false;
+}
+
+const TRANSPORT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ServiceCommunicationError',
+  'ConnectionForcedError',
+  'OperationTimeoutError',
+]);
+
+/**
+ * rhea-promise rejects a connection closed before the AMQP open with a bare Error('Failed to connect')
+ * (a reset, as a firewall does), and one that never opens with "Unable to open the amqp connection … due to operation timeout".
+ */
+function rheaConnectFailure(message: string): 'ECONNRESET' | 'ETIMEDOUT' | undefined {
+  if (message === 'Failed to connect') {
+    return 'ECONNRESET';
+  }
+  return /Unable to open the amqp connection .* due to operation timeout/.test(message) ? 'ETIMEDOUT' : undefined;
+}
+
+function codeOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string') {
+    return e.code;
+  }
+  return typeof e?.message === 'string' ? rheaConnectFailure(e.message) : undefined;
+}
+
+/**
+ * Runs `work` on each planned transport until one connects: over TCP first, then (when allowed and
+ * the failure was the connection itself, before anything was sent) over WebSockets on 443. Every
+ * attempt is reported through `onAttempt`; a failure carries `endpointsTried` for the explanation.
+ */
+async function withProducer<T>(options: AmqpOptions, work: (producer: EventHubProducerClient, progress: Progress) => Promise<T>): Promise<T> {
+  const plan = transportPlan(options);
+  if (plan.note) {
+    options.logger?.info(plan.note);
+  }
+  const tried: string[] = [];
+  for (let i = 0; i < plan.transports.length; i++) {
+    const transport = plan.transports[i] as AmqpTransport;
+    const hasFallback = i < plan.transports.length - 1;
+    const attemptOptions: AmqpOptions = {
+      ...options,
+      transport,
+      // With a fallback ahead, report a blocked connection at once instead of retrying it.
+      ...(hasFallback ? { retryOptions: { ...options.retryOptions, maxRetries: 0 } } : {}),
+    };
+    const endpoint = amqpEndpointOf(attemptOptions, transport);
+    const progress: Progress = { sending: false };
+    try {
+      const result = await withOneProducer(attemptOptions, work, progress);
+      tried.push(`${endpoint} ok`);
+      options.onAttempt?.({ transport, endpoint, ok: true });
+      return result;
+    } catch (error) {
+      const code = codeOf(error);
+      tried.push(`${endpoint} failed${code ? ` (${code})` : ''}`);
+      options.onAttempt?.({ transport, endpoint, ok: false, ...(code ? { code } : {}) });
+      if (hasFallback && !progress.sending && !options.signal.aborted && isTransportUnreachable(error)) {
+        options.logger?.info(`${endpoint} could not be reached (${code ?? 'connection failed'}): port 5671 blocked? Falling back to WebSockets on 443.`);
+        continue;
+      }
+      if (transport === 'tcp' && plan.transports.length === 1 && !options.signal.aborted && isTransportUnreachable(error)) {
+        throw attachTried(tcpUnreachable(error, endpoint, code), tried);
+      }
+      throw attachTried(error, tried);
+    }
+  }
+  throw new Error('No AMQP transport to try.');
+}
+
+/**
+ * AMQP over TCP could not connect and the profile pins TCP (no fallback): a firewall blocking 5671
+ * is the usual cause, and WebSockets on 443 the remedy; code `AmqpTcpUnreachable` says so.
+ */
+function tcpUnreachable(error: unknown, endpoint: string, code: string | undefined): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return Object.assign(new Error(`AMQP over TCP to ${endpoint} could not connect (${code ?? message}).`, { cause: error }), { code: 'AmqpTcpUnreachable' });
+}
+
+/** Adds the endpoints tried to an error, for the explanation (parseError reads `endpointsTried`). */
+function attachTried(error: unknown, tried: readonly string[]): unknown {
+  if (error && typeof error === 'object' && Object.isExtensible(error)) {
+    Object.assign(error, { endpointsTried: [...tried] });
+  }
+  return error;
 }
 
 function warnIfCaIgnored(options: AmqpOptions): void {
@@ -123,7 +321,7 @@ function warnIfCaIgnored(options: AmqpOptions): void {
 }
 
 function describe(options: AmqpOptions): string {
-  return `${options.auth.kind} over ${options.transport ?? 'tcp'}`;
+  return `${options.auth.kind} over ${transportPlan(options).transports.join(', then ')}`;
 }
 
 function toEventData(event: EncodedEvent): EventData {
@@ -163,7 +361,7 @@ export async function sendAmqp(options: AmqpOptions & { readonly request: SendRe
   options.logger?.debug(`AMQP send of ${events.length} event(s) to ${options.eventHubName} (${describe(options)})`);
   warnIfCaIgnored(options);
 
-  const batches = await withProducer(options, async (producer) => {
+  const batches = await withProducer(options, async (producer, progress) => {
     let batch: EventDataBatch = await producer.createBatch(batchOptions);
     for (const event of events) {
       if (event.bytes >= batch.maxSizeInBytes * PRECHECK_RATIO) {
@@ -182,6 +380,7 @@ export async function sendAmqp(options: AmqpOptions & { readonly request: SendRe
       if (batch.count === 0) {
         throw tooLargeAlone(event, batch.maxSizeInBytes);
       }
+      progress.sending = true;
       await producer.sendBatch(batch, { abortSignal: signal });
       sent += 1;
       batch = await producer.createBatch(batchOptions);
@@ -190,6 +389,7 @@ export async function sendAmqp(options: AmqpOptions & { readonly request: SendRe
       }
     }
     if (batch.count > 0) {
+      progress.sending = true;
       await producer.sendBatch(batch, { abortSignal: signal });
       sent += 1;
     }

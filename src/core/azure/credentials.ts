@@ -2,7 +2,8 @@ import type { AccessToken as SdkAccessToken, GetTokenOptions, TokenCredential } 
 import type { AzureCliCredential, ClientSecretCredential } from '@azure/identity';
 import type { AccessToken, TokenProvider } from '../flow/types';
 import { raceAbort } from './http';
-import { isLoopbackUrl, sdkTlsOptions } from './trust';
+import { sdkProxyOptions, type ProxySettings } from './proxy';
+import { caListFor, isLoopbackUrl, sdkTlsOptions } from './trust';
 
 /**
  * Token providers built on @azure/identity (loaded on first use, so that activation and CLI
@@ -22,6 +23,8 @@ export interface ClientSecretProviderOptions {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly trustedCaPem?: string;
+  /** HTTP proxy for the token requests (and MSAL's discovery), unless noProxy excludes the authority. */
+  readonly proxy?: ProxySettings;
   /** Tenants besides `tenantId` that a Key Vault challenge may ask for (default none). */
   readonly additionallyAllowedTenants?: readonly string[];
 }
@@ -65,6 +68,7 @@ export function createClientSecretTokenProvider(options: ClientSecretProviderOpt
       authorityHost: options.authorityHost,
       ...(isLoopbackUrl(options.authorityHost) ? { disableInstanceDiscovery: true } : {}),
       ...sdkTlsOptions(options.trustedCaPem),
+      ...sdkProxyOptions(options.proxy, options.authorityHost, caListFor(options.trustedCaPem)),
       retryOptions: { ...INTERACTIVE_IDENTITY_RETRY },
       ...(options.additionallyAllowedTenants ? { additionallyAllowedTenants: [...options.additionallyAllowedTenants] } : {}),
     });

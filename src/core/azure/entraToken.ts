@@ -1,6 +1,7 @@
 import { HttpResponseError } from '../errors/errors';
 import type { AccessToken } from '../flow/types';
 import { httpsRequest } from './http';
+import type { ProxySettings } from './proxy';
 
 /**
  * The raw client-credentials token request, byte for byte what a Data Factory / Fabric pipeline's
@@ -22,6 +23,8 @@ export interface ClientCredentialsTokenRequest {
   readonly endpointVersion: 'v1' | 'v2';
   readonly signal: AbortSignal;
   readonly trustedCaPem?: string;
+  /** HTTP proxy (CONNECT tunnel), unless its noProxy list excludes the host. */
+  readonly proxy?: ProxySettings;
   readonly timeoutMs?: number;
   /** Epoch ms; injectable for tests of `expires_in`. */
   readonly now?: () => number;
@@ -110,6 +113,7 @@ export async function requestClientCredentialsToken(request: ClientCredentialsTo
     signal: request.signal,
     trustedCaPem: request.trustedCaPem,
     timeoutMs: request.timeoutMs,
+    ...(request.proxy ? { proxy: request.proxy } : {}),
   });
   if (response.status < 200 || response.status > 299) {
     throw new HttpResponseError('entra', response.status, response.headers, response.bodyText);

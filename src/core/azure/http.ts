@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { request as httpsRequestRaw } from 'node:https';
+import { ProxyTunnelAgent, shouldProxy, portOf, type ProxySettings } from './proxy';
 import { assertSecureUrl, caListFor } from './trust';
 
 /**
@@ -17,6 +18,8 @@ export interface HttpRequest {
   readonly trustedCaPem?: string;
   /** Whole-request timeout; default 60 s. */
   readonly timeoutMs?: number;
+  /** HTTP proxy for https requests (CONNECT tunnel), unless its noProxy list excludes the host. */
+  readonly proxy?: ProxySettings;
 }
 
 export interface HttpResponse {
@@ -65,13 +68,16 @@ export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
     headers['Content-Length'] = String(body.length);
   }
   const ca = url.protocol === 'https:' ? caListFor(req.trustedCaPem) : undefined;
+  const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  // Plain http is loopback-only (assertSecureUrl), so only https goes through a proxy.
+  const proxied = url.protocol === 'https:' && shouldProxy(req.proxy, url.hostname, portOf(url));
   const options: RequestOptions & { ca?: string[] } = {
     method: req.method,
     headers,
     signal: req.signal,
     ...(ca ? { ca } : {}),
+    ...(proxied && req.proxy ? { agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs) } : {}),
   };
-  const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const send = url.protocol === 'https:' ? httpsRequestRaw : httpRequest;
 
   return new Promise<HttpResponse>((resolve, reject) => {

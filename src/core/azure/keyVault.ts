@@ -6,7 +6,8 @@ import type { AccessToken, SecretValue } from '../flow/types';
 import { cloudOf, type CloudName } from '../model/cloud';
 import { toTokenCredential } from './credentials';
 import { httpsRequest, raceAbort, throwIfAborted } from './http';
-import { isLoopbackUrl, sdkTlsOptions } from './trust';
+import { sdkProxyOptions, type ProxySettings } from './proxy';
+import { caListFor, isLoopbackUrl, sdkTlsOptions } from './trust';
 
 /**
  * Key Vault secrets, two ways:
@@ -101,6 +102,8 @@ export type KeyVaultClientOptions = KeyVaultAuthInput & {
   readonly vaultUrl: string;
   readonly signal: AbortSignal;
   readonly trustedCaPem?: string;
+  /** HTTP proxy for the vault's requests, unless noProxy excludes the vault. */
+  readonly proxy?: ProxySettings;
   readonly serviceVersion?: SecretClientOptions['serviceVersion'];
   /** Sees every HTTP attempt (tests, diagnostics). Part of the client cache key: pass a long-lived function. */
   readonly onRequest?: (event: KeyVaultRequestEvent) => void;
@@ -188,6 +191,8 @@ function cacheKey(options: KeyVaultClientOptions, path: KeyVaultAuthPath, vaultU
     path.kind === 'knownScope' ? path.scope : 'challenge',
     options.serviceVersion ?? '',
     options.trustedCaPem ?? '',
+    // In-memory key only (never printed), so the proxy URL may carry its credentials here.
+    options.proxy ? `${options.proxy.url}|${(options.proxy.noProxy ?? []).join(',')}` : '',
     observerId(options.onRequest),
   ]);
 }
@@ -225,6 +230,7 @@ async function buildClient(
   const [{ SecretClient }, corePipeline] = await Promise.all([import('@azure/keyvault-secrets'), import('@azure/core-rest-pipeline')]);
   const client = new SecretClient(vaultUrl, credential, {
     ...sdkTlsOptions(options.trustedCaPem),
+    ...sdkProxyOptions(options.proxy, vaultUrl, caListFor(options.trustedCaPem)),
     retryOptions: { ...INTERACTIVE_KEY_VAULT_RETRY },
     ...(options.serviceVersion ? { serviceVersion: options.serviceVersion } : {}),
     // The sandbox vault at https://localhost:P/ answers resource="https://vault.azure.net", which the
@@ -306,6 +312,7 @@ export async function readSecret(options: ReadSecretOptions): Promise<SecretValu
       signal: options.signal,
       ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
       ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+      ...(options.proxy ? { proxy: options.proxy } : {}),
     });
   }
   const { client } = await getSecretClient(options);
@@ -352,6 +359,7 @@ export interface ReadSecretRawOptions {
   readonly token: string;
   readonly signal: AbortSignal;
   readonly trustedCaPem?: string;
+  readonly proxy?: ProxySettings;
   /** Default 7.0, as the pipeline docs prescribe. */
   readonly apiVersion?: string;
   readonly timeoutMs?: number;
@@ -414,6 +422,7 @@ export async function readSecretRaw(options: ReadSecretRawOptions): Promise<Secr
     signal: options.signal,
     ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
   });
   if (response.status !== 200) {
     throw new HttpResponseError('keyVault', response.status, response.headers, response.bodyText);

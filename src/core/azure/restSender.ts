@@ -2,6 +2,7 @@ import { HttpResponseError, ValidationError } from '../errors/errors';
 import type { SendRequest, SendResult } from '../flow/types';
 import { encodeEvents, MAX_EVENT_BYTES, totalBytes, validatePartitioning, type EncodedEvent } from './eventEncoding';
 import { httpsRequest } from './http';
+import type { ProxySettings } from './proxy';
 import { createSharedAccessSignature } from './sas';
 
 /**
@@ -26,6 +27,8 @@ export interface RestSendOptions {
   readonly request: SendRequest;
   readonly signal: AbortSignal;
   readonly trustedCaPem?: string;
+  /** HTTP proxy (CONNECT tunnel), unless its noProxy list excludes the host. */
+  readonly proxy?: ProxySettings;
   /** Default 2014-01 (the docs' value); '' leaves `api-version` out, as some pipelines do. */
   readonly apiVersion?: string;
   readonly timeoutMs?: number;
@@ -196,6 +199,7 @@ export async function sendRest(options: RestSendOptions): Promise<SendResult> {
       signal: options.signal,
       ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.proxy ? { proxy: options.proxy } : {}),
     });
     if (response.status !== 201) {
       throw new HttpResponseError('eventHubsRest', response.status, response.headers, response.bodyText);

@@ -1,6 +1,7 @@
 import { requestClientCredentialsToken } from '../../azure/entraToken';
 import { need, type StageImplementation } from '../stage';
 import { authorityHostOf, describeExpiry, eventHubsResourceOf } from './authority';
+import { endpointFor, tryingEndpoint } from './network';
 
 /**
  * Stage 4: the pipeline's service principal (client id and secret just read from Key Vault) asks
@@ -17,7 +18,8 @@ export const eventHubsTokenStage: StageImplementation<'eventHubsToken'> = {
     const authorityHost = authorityHostOf(profile);
     const resource = eventHubsResourceOf(profile);
     const key = { authority: authorityHost, tenantId, clientId, audience: `${resource}|${endpointVersion}`, credential: clientSecret };
-    const { token, cached } = await services.tokenCache.getOrFetch(key, () =>
+    const endpoint = endpointFor(ctx, authorityHost);
+    const { token, cached } = await tryingEndpoint(endpoint, () => services.tokenCache.getOrFetch(key, () =>
       requestClientCredentialsToken({
         authorityHost,
         tenantId,
@@ -27,14 +29,15 @@ export const eventHubsTokenStage: StageImplementation<'eventHubsToken'> = {
         endpointVersion,
         signal: ctx.signal,
         trustedCaPem: profile.trustedCaPem,
+        ...(services.proxy ? { proxy: services.proxy } : {}),
       }),
-    );
+    ));
     ctx.redactor.add(token.token);
     const asked = endpointVersion === 'v1' ? `resource ${resource}` : `scope ${resource}/.default`;
     return {
       output: token,
       cached,
-      summary: `token for ${asked} (${endpointVersion}), ${describeExpiry(token.expiresOnTimestamp, services.now())}${cached ? ' (cached)' : ''}`,
+      summary: `token for ${asked} (${endpointVersion}), ${describeExpiry(token.expiresOnTimestamp, services.now())}${cached ? ' (cached)' : ` from ${endpoint}`}`,
     };
   },
 };

@@ -3,6 +3,7 @@ import { createAzureCliTokenProvider, createClientSecretTokenProvider } from '..
 import type { StageImplementation } from '../stage';
 import type { AccessToken, StageContext } from '../types';
 import { authorityHostOf, describeExpiry, keyVaultResourceOf } from './authority';
+import { endpointFor, tryingEndpoint } from './network';
 
 /**
  * Stage 1: a token for Key Vault. With a service principal and `tokenRequest: 'pipeline'` (the
@@ -18,13 +19,15 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
     const authorityHost = authorityHostOf(profile);
     let fetched: { token: AccessToken; cached: boolean };
     let how: string;
+    let endpoint: string | undefined;
 
     switch (auth.kind) {
       case 'servicePrincipal': {
         const style = auth.tokenRequest ?? 'pipeline';
         how = style === 'pipeline' ? 'v1 endpoint, as the pipeline' : '@azure/identity';
         const key = { authority: authorityHost, tenantId: auth.tenantId, clientId: auth.clientId, audience: resource, credential: auth.clientSecret };
-        fetched = await services.tokenCache.getOrFetch(key, () =>
+        const called = (endpoint = endpointFor(ctx, authorityHost));
+        fetched = await tryingEndpoint(called, () => services.tokenCache.getOrFetch(key, () =>
           style === 'pipeline'
             ? requestClientCredentialsToken({
                 authorityHost,
@@ -35,6 +38,7 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
                 endpointVersion: 'v1',
                 signal: ctx.signal,
                 trustedCaPem: profile.trustedCaPem,
+                ...(services.proxy ? { proxy: services.proxy } : {}),
               })
             : fromProvider(
                 ctx,
@@ -44,11 +48,12 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
                   clientId: auth.clientId,
                   clientSecret: auth.clientSecret,
                   trustedCaPem: profile.trustedCaPem,
+                  ...(services.proxy ? { proxy: services.proxy } : {}),
                 }),
                 resource,
                 auth.tenantId,
               ),
-        );
+        ));
         break;
       }
       case 'azureCli': {
@@ -76,7 +81,7 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
     return {
       output: fetched.token,
       cached: fetched.cached,
-      summary: `token for ${resource} via ${how}, ${describeExpiry(fetched.token.expiresOnTimestamp, services.now())}${fetched.cached ? ' (cached)' : ''}`,
+      summary: `token for ${resource} via ${how}, ${describeExpiry(fetched.token.expiresOnTimestamp, services.now())}${fetched.cached ? ' (cached)' : endpoint ? ` from ${endpoint}` : ''}`,
     };
   },
 };

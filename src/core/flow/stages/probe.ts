@@ -1,6 +1,7 @@
-import { probeEndpoint } from '../../azure/amqpClient';
+import { probeEndpoint, type AmqpAttempt } from '../../azure/amqpClient';
 import type { StageImplementation } from '../stage';
 import { endpointTargetOf } from './endpointAuth';
+import { amqpTransportOptions, describeAttempts } from './network';
 
 /**
  * Checks the endpoint without sending: an AMQP `$management` READ of the hub and its partitions.
@@ -10,18 +11,22 @@ export const probeStage: StageImplementation<'probe'> = {
   id: 'probe',
   async run(ctx, inputs) {
     const target = endpointTargetOf(ctx, inputs);
+    const attempts: AmqpAttempt[] = [];
     const info = await probeEndpoint({
       namespace: target.namespace,
       eventHubName: target.eventHubName,
       auth: target.amqp,
       signal: ctx.signal,
       trustedCaPem: ctx.profile.trustedCaPem,
-      transport: ctx.profile.endpoint.amqpTransport ?? 'tcp',
+      ...amqpTransportOptions(ctx),
+      ...(ctx.services.proxy ? { proxy: ctx.services.proxy } : {}),
+      onAttempt: (a) => attempts.push(a),
+      logger: ctx.services.logger,
     });
     const events = info.partitions.reduce((n, p) => n + (p.isEmpty ? 0 : p.lastEnqueuedSequenceNumber - p.beginningSequenceNumber + 1), 0);
     return {
       output: info,
-      summary: `hub ${info.eventHubName} reachable: ${info.partitionIds.length} partition${info.partitionIds.length === 1 ? '' : 's'} (${info.partitionIds.join(', ')}), ${events} retained event${events === 1 ? '' : 's'}`,
+      summary: `hub ${info.eventHubName} reachable: ${info.partitionIds.length} partition${info.partitionIds.length === 1 ? '' : 's'} (${info.partitionIds.join(', ')}), ${events} retained event${events === 1 ? '' : 's'} — ${describeAttempts(attempts)}`,
     };
   },
 };

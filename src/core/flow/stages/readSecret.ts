@@ -4,6 +4,7 @@ import type { SecretReference } from '../../model/profile';
 import { need, type StageRun } from '../stage';
 import type { SecretValue, StageContext, StageOutputs } from '../types';
 import { keyVaultResourceOf } from './authority';
+import { endpointFor, tryingEndpoint } from './network';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,7 +19,8 @@ export async function readPipelineSecret(
   purpose: 'clientId' | 'clientSecret',
 ): Promise<StageRun<SecretValue>> {
   const token = need(inputs, 'keyVaultToken');
-  const secret = await readSecret({
+  const endpoint = endpointFor(ctx, ctx.profile.keyVault.vaultUrl);
+  const secret = await tryingEndpoint(endpoint, () => readSecret({
     vaultUrl: ctx.profile.keyVault.vaultUrl,
     name: reference.name,
     version: reference.version,
@@ -26,14 +28,15 @@ export async function readPipelineSecret(
     audience: keyVaultResourceOf(ctx.profile),
     signal: ctx.signal,
     trustedCaPem: ctx.profile.trustedCaPem,
+    ...(ctx.services.proxy ? { proxy: ctx.services.proxy } : {}),
     ...(ctx.services.keyVaultApiVersion ? { via: 'pipeline' as const, apiVersion: ctx.services.keyVaultApiVersion } : {}),
-  });
+  }));
   ctx.redactor.add(secret.value);
   ctx.redactor.add(secret.value.trim());
   const warnings = [warningFor(secret, purpose), expiryWarning(ctx, secret, reference, purpose)].filter((w): w is string => w !== undefined);
   const version = reference.version ? `version ${short(secret.version)}` : `latest version ${short(secret.version)}`;
   const expiry = secret.expiresOn ? `, expires ${secret.expiresOn.toISOString().slice(0, 10)}` : '';
-  const via = ctx.services.keyVaultApiVersion ? ` (api-version ${ctx.services.keyVaultApiVersion})` : '';
+  const via = `${ctx.services.keyVaultApiVersion ? ` (api-version ${ctx.services.keyVaultApiVersion})` : ''} from ${endpoint}`;
   return { output: secret, summary: `secret ${secret.name}, ${version}${expiry}${via}${warnings.map((w) => ` — warning: ${w}`).join('')}` };
 }
 

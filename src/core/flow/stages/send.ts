@@ -1,8 +1,9 @@
-import { sendAmqp } from '../../azure/amqpClient';
+import { sendAmqp, type AmqpAttempt } from '../../azure/amqpClient';
 import { sendRest } from '../../azure/restSender';
 import { ValidationError } from '../../errors/errors';
 import type { StageImplementation } from '../stage';
 import { endpointTargetOf } from './endpointAuth';
+import { amqpTransportOptions, describeAttempts, endpointFor, tryingEndpoint } from './network';
 
 /**
  * Stage 5: send the event(s). REST is what the pipeline's Web activity does (POST …/messages);
@@ -23,15 +24,20 @@ export const sendStage: StageImplementation<'send'> = {
       request: send,
       signal: ctx.signal,
       trustedCaPem: ctx.profile.trustedCaPem,
+      ...(ctx.services.proxy ? { proxy: ctx.services.proxy } : {}),
+      logger: ctx.services.logger,
     };
+    const restEndpoint = endpointFor(ctx, `https://${target.namespace}`);
+    const attempts: AmqpAttempt[] = [];
     const result =
       protocol === 'rest'
-        ? await sendRest({ ...common, auth: target.rest })
-        : await sendAmqp({ ...common, auth: target.amqp, transport: ctx.profile.endpoint.amqpTransport ?? 'tcp' });
+        ? await tryingEndpoint(restEndpoint, () => sendRest({ ...common, auth: target.rest }))
+        : await sendAmqp({ ...common, auth: target.amqp, ...amqpTransportOptions(ctx), onAttempt: (a) => attempts.push(a) });
+    const route = protocol === 'rest' ? restEndpoint : describeAttempts(attempts);
     const where = send.partitionId !== undefined ? `, partition ${send.partitionId}` : send.partitionKey ? `, partition key ${send.partitionKey}` : '';
     return {
       output: result,
-      summary: `${result.eventsAccepted} event${result.eventsAccepted === 1 ? '' : 's'} accepted over ${protocol.toUpperCase()} (${result.bytes} bytes in ${result.requests} ${protocol === 'rest' ? (result.requests === 1 ? 'request' : 'requests') : result.requests === 1 ? 'batch' : 'batches'}${where}) by ${target.namespace}/${target.eventHubName}`,
+      summary: `${result.eventsAccepted} event${result.eventsAccepted === 1 ? '' : 's'} accepted over ${protocol.toUpperCase()} (${result.bytes} bytes in ${result.requests} ${protocol === 'rest' ? (result.requests === 1 ? 'request' : 'requests') : result.requests === 1 ? 'batch' : 'batches'}${where}) by ${target.namespace}/${target.eventHubName} — ${route}`,
     };
   },
 };

@@ -1,0 +1,51 @@
+/**
+ * Which sandbox peer answers for a real Azure host name, table-driven from the clouds the core
+ * knows (src/core/model/cloud.ts): each cloud's Entra authority host, its vaults
+ * (`{vault}.vault.azure.net`…) and its Event Hubs namespaces (`{ns}.servicebus.windows.net`…).
+ * The sandbox's HTTP proxy routes CONNECT requests with it, and its certificate names these hosts.
+ */
+import { CLOUDS } from '../core/model/cloud';
+import type { Peer } from './types';
+
+export interface HostRoute {
+  readonly peer: Peer;
+  /** Ports the real service listens on for this host: 443, and 5671 (AMQP over TLS) for Event Hubs. */
+  readonly ports: readonly number[];
+}
+
+interface Rule {
+  readonly peer: Peer;
+  /** An exact host, or a single-label wildcard `*.suffix` (as a certificate SAN). */
+  readonly name: string;
+  readonly ports: readonly number[];
+}
+
+const RULES: readonly Rule[] = Object.values(CLOUDS).flatMap((cloud): Rule[] => [
+  { peer: 'entra', name: new URL(cloud.authorityHost).hostname.toLowerCase(), ports: [443] },
+  { peer: 'keyVault', name: `*${cloud.keyVaultSuffix}`, ports: [443] },
+  { peer: 'eventHubs', name: `*${cloud.eventHubsSuffix}`, ports: [443, 5671] },
+]);
+
+/** One DNS label, as a wildcard certificate covers (no dots). */
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** The peer for an Azure host name (any cloud), or undefined for hosts the sandbox does not stand in for. */
+export function routeOfHost(hostname: string): HostRoute | undefined {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  for (const rule of RULES) {
+    if (rule.name.startsWith('*.')) {
+      const suffix = rule.name.slice(1);
+      if (host.endsWith(suffix) && LABEL.test(host.slice(0, -suffix.length))) {
+        return { peer: rule.peer, ports: rule.ports };
+      }
+    } else if (host === rule.name) {
+      return { peer: rule.peer, ports: rule.ports };
+    }
+  }
+  return undefined;
+}
+
+/** The names the peers' certificate carries besides loopback: authority hosts and `*.` vault / namespace suffixes. */
+export function azureServerNames(): readonly string[] {
+  return [...new Set(RULES.map((rule) => rule.name))];
+}

@@ -1,0 +1,188 @@
+// The whole flow through an HTTP proxy, with the real public-cloud host names (login.microsoftonline.com,
+// {vault}.vault.azure.net, {ns}.servicebus.windows.net): the sandbox proxy routes them to the peers,
+// whose certificate names them (trusted through NODE_EXTRA_CA_CERTS, set by the unit-test runner).
+// Also AMQP's fallback from a blocked 5671 to WebSockets on 443, and the hosts and ports each stage reports.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { runFlow } from '../../../src/core/flow/engine';
+import { TokenCache } from '../../../src/core/flow/tokenCache';
+import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';
+import { createLogger } from '../../../src/core/logging/logger';
+import { Redactor } from '../../../src/core/logging/redact';
+import type { ConnectionProfile } from '../../../src/core/model/profile';
+import { startSandbox } from '../../../src/sandbox/index';
+import type { Sandbox } from '../../../src/sandbox/types';
+
+let sandbox: Sandbox;
+let lines: string[];
+
+const VAULT_HOST = 'esf-proxy-demo.vault.azure.net';
+const NAMESPACE = 'eventstream-proxy1234.servicebus.windows.net';
+
+function services(overrides: Partial<FlowServices> = {}): FlowServices {
+  const redactor = new Redactor();
+  return {
+    redactor,
+    logger: createLogger({ log: (level, m) => lines.push(`${level} ${m}`) }, redactor),
+    tokenCache: new TokenCache(),
+    stageTimeoutMs: 20_000,
+    now: Date.now,
+    ...overrides,
+  };
+}
+
+/** The demo world addressed by its real public-cloud names: no authority override, no extra CA in the profile. */
+function realHostProfile(protocol: 'rest' | 'amqp', overrides: Partial<ConnectionProfile['endpoint']> = {}): ConnectionProfile {
+  const demo = sandbox.world;
+  return {
+    id: randomUUID(),
+    name: 'Through the proxy',
+    cloud: 'public',
+    keyVault: {
+      vaultUrl: `https://${VAULT_HOST}/`,
+      auth: { kind: 'servicePrincipal', tenantId: demo.tenantId, clientId: demo.reader.clientId, clientSecret: demo.reader.clientSecret, tokenRequest: 'pipeline' },
+      clientIdSecret: { name: demo.secrets.clientIdName },
+      clientSecretSecret: { name: demo.secrets.clientSecretName },
+    },
+    eventHubsToken: { tenantId: demo.tenantId, endpointVersion: 'v1' },
+    endpoint: { namespace: NAMESPACE, eventHubName: demo.eventHubName, auth: { kind: 'entra' }, protocol, ...overrides },
+  };
+}
+
+const send: SendRequest = { events: [{ body: '{"via":"proxy"}', contentType: 'application/json' }] };
+
+function summaries(events: FlowEvent[]): Record<string, string> {
+  return Object.fromEntries(events.flatMap((e) => (e.type === 'stageSucceeded' ? [[e.stage, e.summary]] : [])));
+}
+
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(async () => {
+  await sandbox.stop();
+});
+beforeEach(() => {
+  lines = [];
+  sandbox.faults.clear();
+  sandbox.received.clear();
+  sandbox.proxy.clearTunnels();
+  sandbox.proxy.allowAnonymous();
+});
+
+describe('the flow through an HTTP proxy, on the real Azure host names', () => {
+  it('runs all five stages over REST, each reporting the host, port and proxy it used', async () => {
+    const events: FlowEvent[] = [];
+    const result = await runFlow(realHostProfile('rest'), services({ proxy: { url: sandbox.urls.proxy } }), { send, onEvent: (e) => events.push(e) });
+    assert.equal(result.ok, true, JSON.stringify(result.outcomes));
+    const tunnels = sandbox.proxy.tunnels();
+    assert.deepEqual(
+      [...new Set(tunnels.map((t) => `${t.host}:${t.port} → ${t.routedTo} ${t.status}`))].sort(),
+      [`${NAMESPACE}:443 → eventHubs 200`, `${VAULT_HOST}:443 → keyVault 200`, 'login.microsoftonline.com:443 → entra 200'].sort(),
+    );
+    const via = `via proxy ${sandbox.urls.proxy}`;
+    const summary = summaries(events);
+    assert.match(summary.keyVaultToken ?? '', new RegExp(`from https://login\\.microsoftonline\\.com:443 ${via}`));
+    assert.match(summary.readClientId ?? '', new RegExp(`from https://${VAULT_HOST}:443 ${via}`));
+    assert.match(summary.send ?? '', new RegExp(`https://${NAMESPACE}:443 ${via}`));
+    const [received] = await sandbox.received.waitFor(1);
+    assert.equal(received?.body.toString(), '{"via":"proxy"}');
+  });
+
+  it('sends over AMQP through the proxy: WebSockets on 443, even when the profile asks for TCP', async () => {
+    const events: FlowEvent[] = [];
+    const result = await runFlow(realHostProfile('amqp', { amqpTransport: 'tcp' }), services({ proxy: { url: sandbox.urls.proxy } }), {
+      send,
+      onEvent: (e) => events.push(e),
+    });
+    assert.equal(result.ok, true, JSON.stringify(result.outcomes));
+    assert.match(summaries(events).send ?? '', new RegExp(`wss://${NAMESPACE}:443/\\$servicebus/websocket via proxy ${sandbox.urls.proxy} ok`));
+    assert.ok(sandbox.proxy.tunnels().some((t) => t.host === NAMESPACE && t.port === 443 && t.status === 200));
+    assert.ok(lines.some((l) => /AMQP over TCP cannot pass an HTTP proxy/.test(l)));
+    assert.equal(sandbox.received.all().at(-1)?.protocol, 'amqp');
+  });
+
+  it('fails the first stage with the proxy explained when the proxy wants credentials (407), and never prints them', async () => {
+    sandbox.proxy.requireCredentials('proxy-user', 'proxy-pa55word');
+    const wrong = `http://proxy-user:wrong-pa55word@${new URL(sandbox.urls.proxy).host}`;
+    const svc = services({ proxy: { url: wrong } });
+    svc.redactor.add('wrong-pa55word');
+    const events: FlowEvent[] = [];
+    const result = await runFlow(realHostProfile('rest'), svc, { send, onEvent: (e) => events.push(e) });
+    assert.equal(result.failedStage, 'keyVaultToken');
+    const error = result.outcomes.find((o) => o.status === 'failed')?.error;
+    assert.equal(error?.code, 'ProxyAuthenticationRequired');
+    assert.match(error?.explanation.fix ?? '', /proxy credentials/);
+    assert.deepEqual(error?.tried, [`https://login.microsoftonline.com:443 via proxy http://***@${new URL(sandbox.urls.proxy).host} failed (ProxyAuthenticationRequired)`]);
+    assert.ok(!JSON.stringify(events).includes('wrong-pa55word'));
+    assert.ok(!lines.join('\n').includes('wrong-pa55word'));
+    assert.equal(sandbox.proxy.tunnels()[0]?.status, 407);
+
+    // With the right credentials the same run succeeds.
+    const ok = await runFlow(realHostProfile('rest'), services({ proxy: { url: `http://proxy-user:proxy-pa55word@${new URL(sandbox.urls.proxy).host}` } }), { send });
+    assert.equal(ok.ok, true, JSON.stringify(ok.outcomes));
+  });
+
+  it('explains a host the proxy cannot reach (502) and names it', async () => {
+    const profile = realHostProfile('rest');
+    const elsewhere: ConnectionProfile = { ...profile, keyVault: { ...profile.keyVault, vaultUrl: 'https://vault.example.com/' } };
+    const result = await runFlow(elsewhere, services({ proxy: { url: sandbox.urls.proxy } }), { target: 'readClientId' });
+    const error = result.outcomes.find((o) => o.status === 'failed')?.error;
+    assert.equal(result.failedStage, 'readClientId');
+    assert.equal(error?.code, 'ProxyConnectFailed');
+    assert.match(error?.message ?? '', /vault\.example\.com:443 with 502 Bad Gateway/);
+    assert.match(error?.tried?.[0] ?? '', /^https:\/\/vault\.example\.com:443 via proxy/);
+  });
+
+  it('says the proxy itself is unreachable when nothing listens there', async () => {
+    const result = await runFlow(realHostProfile('rest'), services({ proxy: { url: 'http://127.0.0.1:9' } }), { target: 'keyVaultToken' });
+    const error = result.outcomes.find((o) => o.status === 'failed')?.error;
+    assert.equal(error?.code, 'ProxyUnreachable');
+    assert.match(error?.explanation.fix ?? '', /HTTPS_PROXY/);
+  });
+
+  it('goes direct for hosts in noProxy', async () => {
+    const profile = sandbox.profile();
+    const result = await runFlow(profile, services({ proxy: { url: 'http://127.0.0.1:9', noProxy: ['localhost'] } }), { send });
+    assert.equal(result.ok, true, JSON.stringify(result.outcomes));
+  });
+});
+
+describe('AMQP when port 5671 is blocked', () => {
+  it('falls back to WebSockets on 443 and reports both attempts', async () => {
+    sandbox.faults.inject({ peer: 'eventHubs', kind: 'amqpPortBlocked' });
+    const base = sandbox.profile({ protocol: 'amqp' });
+    const profile: ConnectionProfile = { ...base, endpoint: { ...base.endpoint, amqpTransport: undefined } };
+    const events: FlowEvent[] = [];
+    const result = await runFlow(profile, services(), { send, onEvent: (e) => events.push(e) });
+    assert.equal(result.ok, true, JSON.stringify(result.outcomes));
+    const summary = summaries(events).send ?? '';
+    const ns = sandbox.urls.namespace;
+    assert.match(summary, new RegExp(`amqps://${ns} failed \\(\\w+\\); wss://${ns}/\\$servicebus/websocket ok — 5671 blocked\\? fell back to WebSockets on 443`));
+    assert.ok(lines.some((l) => /Falling back to WebSockets on 443/.test(l)));
+    assert.equal(sandbox.received.all().length, 1, 'sent once, not twice');
+  });
+
+  it('fails with an explanation that suggests WebSockets when the profile pins TCP', async () => {
+    sandbox.faults.inject({ peer: 'eventHubs', kind: 'amqpPortBlocked' });
+    const base = sandbox.profile({ protocol: 'amqp' });
+    const profile: ConnectionProfile = { ...base, endpoint: { ...base.endpoint, amqpTransport: 'tcp' } };
+    const result = await runFlow(profile, services(), { send });
+    assert.equal(result.failedStage, 'send');
+    const error = result.outcomes.find((o) => o.status === 'failed')?.error;
+    assert.equal(error?.code, 'AmqpTcpUnreachable', JSON.stringify(error));
+    assert.deepEqual(error?.tried, [`amqps://${sandbox.urls.namespace} failed (ECONNRESET)`]);
+    assert.match(error?.explanation.fix ?? '', /AMQP transport to WebSockets \(port 443\)/);
+    assert.equal(sandbox.received.all().length, 0);
+  });
+
+  it('does not fall back on an authentication failure', async () => {
+    sandbox.faults.inject({ peer: 'eventHubs', kind: 'missingRole', match: { protocol: 'amqp' } });
+    const base = sandbox.profile({ protocol: 'amqp' });
+    const profile: ConnectionProfile = { ...base, endpoint: { ...base.endpoint, amqpTransport: undefined } };
+    const result = await runFlow(profile, services(), { send });
+    const error = result.outcomes.find((o) => o.status === 'failed')?.error;
+    assert.equal(result.failedStage, 'send');
+    assert.deepEqual(error?.tried?.length, 1, JSON.stringify(error?.tried));
+  });
+});
