@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
-import { EXPORT_FORMATS, exportFlow, parseExportFormat, secretValuesOf, type ExportFormat } from '../../../src/core/export/index';
+import { EXPORT_FORMATS, exportFlow, parseExportFormat, secretValuesOf } from '../../../src/core/export/index';
 import { ACTIVITY, buildPipeline, READER_SECRET_PARAMETER, type PipelineResource } from '../../../src/core/export/pipeline';
 import { EXPORT_ENV } from '../../../src/core/export/restClient';
 import { SECRET_ENV } from '../../../src/cli/profileSource';
@@ -207,7 +207,7 @@ describe('no export holds a secret', () => {
   for (const [label, profile] of profiles) {
     for (const format of EXPORT_FORMATS) {
       it(`${label} → ${format}`, () => {
-        const { text } = exportFlow(profile, format as ExportFormat, { keyVaultAuth: format === 'pipeline' ? 'servicePrincipal' : 'msi' });
+        const { text } = exportFlow(profile, format, { keyVaultAuth: format === 'pipeline' ? 'servicePrincipal' : 'msi' });
         assert.ok(secretValuesOf(profile).length > 0);
         for (const secret of [...secretValuesOf(profile), READER_SECRET, SAS_KEY, encodeURIComponent(SAS_KEY)]) {
           assert.ok(!text.includes(secret), `${format} export contains a secret`);
