@@ -28,6 +28,8 @@ export interface EntraPeer {
   readonly authorityHost: string;
   stop(): Promise<void>;
   setRefusing(refuse: boolean): Promise<void>;
+  /** The certificate new connections see (untrustedCertificate faults). */
+  presentCertificate(material: TlsMaterial): void;
 }
 
 /** App ID URIs of first-party resources the demo tenant has service principals for (normalized). */
@@ -252,14 +254,16 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
       return;
     }
     const normalized = normalizeResource(requested);
-    if (requested.trim() !== requested || !isKnownResource(requested)) {
+    // defaultScopeAsResource: the client's mistake of sending a v2 scope as the v1 resource, answered as Entra does.
+    const asSent = fault?.kind === 'defaultScopeAsResource' && !/\/\.default$/i.test(requested) ? `${requested.replace(/\/+$/, '')}/.default` : requested;
+    if (asSent.trim() !== asSent || !isKnownResource(asSent)) {
       fail(
         res,
         ctx,
         400,
         'invalid_resource',
         500011,
-        `The resource principal named ${requested} was not found in the tenant named ${world.tenantDisplayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+        `The resource principal named ${asSent} was not found in the tenant named ${world.tenantDisplayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
       );
       return;
     }
@@ -372,6 +376,7 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
     },
     stop: () => server.stop(),
     setRefusing: (refuse) => server.setRefusing(refuse),
+    presentCertificate: (material) => server.presentCertificate(material),
   };
 }
 

@@ -11,25 +11,34 @@ export const KINDS_BY_PEER: Readonly<Record<Exclude<Peer, 'eventHubs'>, readonly
     'expiredClientSecret',
     'unknownClient',
     'unknownTenant',
+    'defaultScopeAsResource',
     'wrongAudience',
     'throttled',
     'serviceUnavailable',
     'connectionRefused',
     'connectionReset',
     'timeout',
+    'untrustedCertificate',
   ],
   keyVault: [
     'wrongAudience',
     'missingRole',
     'secretNotFound',
     'secretDisabled',
+    'tokenFromOtherTenant',
+    'blockedByFirewall',
+    'secretIdStored',
     'throttled',
     'serviceUnavailable',
     'connectionRefused',
     'connectionReset',
     'timeout',
+    'untrustedCertificate',
   ],
 };
+
+/** Faults the sandbox applies to a peer's listener rather than to a request: they last until cleared. */
+const LISTENER_FAULTS: readonly FaultKind[] = ['connectionRefused', 'untrustedCertificate'];
 
 /** A resource as faults compare it: no `/.default`, no trailing slashes, case-insensitive. */
 export function normalizeResource(resource: string): string {
@@ -86,7 +95,7 @@ export class Faults implements FaultController, FaultRegistry {
     const entry = this.entries.find(
       (candidate) =>
         candidate.spec.peer === peer &&
-        candidate.spec.kind !== 'connectionRefused' &&
+        !LISTENER_FAULTS.includes(candidate.spec.kind) &&
         (kinds === undefined || kinds.includes(candidate.spec.kind)) &&
         matches(candidate.spec, probe),
     );
@@ -108,6 +117,11 @@ export class Faults implements FaultController, FaultRegistry {
   /** Whether a connectionRefused fault is active for `peer` (it lasts until cleared; `times` does not apply). */
   isRefusing(peer: Peer): boolean {
     return this.entries.some((entry) => entry.spec.peer === peer && entry.spec.kind === 'connectionRefused');
+  }
+
+  /** Whether an untrustedCertificate fault is active for `peer` (it lasts until cleared; `times` does not apply). */
+  isUntrusted(peer: Peer): boolean {
+    return this.entries.some((entry) => entry.spec.peer === peer && entry.spec.kind === 'untrustedCertificate');
   }
 
   private emit(): void {

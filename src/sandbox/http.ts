@@ -23,6 +23,8 @@ export class LoopbackHttpsServer {
   private boundPort = 0;
   private refusing = false;
   private stopped = false;
+  /** The certificate presented to new connections: `tls`, or another CA's during an untrustedCertificate fault. */
+  private presented: TlsMaterial | undefined;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -69,6 +71,18 @@ export class LoopbackHttpsServer {
     return this.queue;
   }
 
+  /** Presents `material` to new handshakes and drops open connections, so every client handshakes again. */
+  presentCertificate(material: TlsMaterial): void {
+    this.presented = material;
+    for (const server of this.servers) {
+      server.setSecureContext({ cert: material.certPem, key: material.keyPem });
+    }
+    for (const socket of this.sockets) {
+      socket.destroy();
+    }
+    this.sockets.clear();
+  }
+
   stop(): Promise<void> {
     this.queue = this.queue
       .catch(() => undefined)
@@ -109,7 +123,8 @@ export class LoopbackHttpsServer {
   }
 
   private createOne(): Server {
-    const server = createServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => {
+    const material = this.presented ?? this.tls;
+    const server = createServer({ cert: material.certPem, key: material.keyPem }, (req, res) => {
       const delay = this.latencyMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, this.latencyMs)) : Promise.resolve();
       delay.then(() => this.handler(req, res)).catch((error: unknown) => {
         if (!res.headersSent) {

@@ -2,6 +2,7 @@
  * Key Vault secrets data-plane peer: the routes the pipeline and @azure/keyvault-secrets use,
  * the challenge handshake, token checks and errors as Key Vault answers them (wire facts §2).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue, holdForever, LoopbackHttpsServer, newRequestId, readBody, resetConnection, sendJson } from './http';
 import type { AccessTokenClaims, FaultRegistry, TlsMaterial, TokenVerifier, WorldRole, WorldSecretVersion } from './internal';
@@ -24,6 +25,8 @@ export interface KeyVaultPeer {
   readonly vaultUrl: string;
   stop(): Promise<void>;
   setRefusing(refuse: boolean): Promise<void>;
+  /** The certificate new connections see (untrustedCertificate faults). */
+  presentCertificate(material: TlsMaterial): void;
 }
 
 /** api-versions the secrets data plane accepts (spec folders + what the SDKs send). */
@@ -34,7 +37,9 @@ const MAX_RESULTS = 25;
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 
 const TRANSPORT_FAULTS: readonly FaultKind[] = ['connectionReset', 'timeout', 'throttled', 'serviceUnavailable'];
-const DATA_FAULTS: readonly FaultKind[] = ['wrongAudience', 'missingRole', 'secretNotFound', 'secretDisabled'];
+const DATA_FAULTS: readonly FaultKind[] = ['wrongAudience', 'tokenFromOtherTenant', 'blockedByFirewall', 'missingRole', 'secretNotFound', 'secretDisabled', 'secretIdStored'];
+/** A tenant that is not the world's: the issuer of the token in a tokenFromOtherTenant fault. */
+const OTHER_TENANT = '0d4f3c1e-5b6a-4e2f-9c8d-7a6b5c4d3e2f';
 
 type Operation =
   | { readonly kind: 'get'; readonly name: string; readonly version?: string }
@@ -65,7 +70,7 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
       'x-ms-request-id': requestId,
       'x-ms-keyvault-service-version': SERVICE_VERSION,
       'x-ms-keyvault-region': world.region,
-      'x-ms-keyvault-network-info': `conn_type=Ipv4;addr=${req.socket.remoteAddress ?? '127.0.0.1'};act_addr_fam=InterNetwork;`,
+      'x-ms-keyvault-network-info': `conn_type=Ipv4;addr=${clientAddress(req)};act_addr_fam=InterNetwork;`,
       'x-content-type-options': 'nosniff',
       'strict-transport-security': 'max-age=31536000;includeSubDomains',
       ...(clientRequestId ? { 'x-ms-client-request-id': clientRequestId } : {}),
@@ -143,10 +148,12 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
       return;
     }
     const expectedIssuer = `https://sts.windows.net/${world.tenantId}/`;
-    if (claims.iss !== expectedIssuer) {
+    const invalidIssuer = (found: string): void =>
       unauthorized(
-        `AKV10032: Invalid issuer. Expected one of ${expectedIssuer}, https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/, https://sts.windows.net/e2d54eb5-3869-4f70-8578-dee5fc7331f4/, found ${claims.iss}.`,
+        `AKV10032: Invalid issuer. Expected one of ${expectedIssuer}, https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/, https://sts.windows.net/e2d54eb5-3869-4f70-8578-dee5fc7331f4/, found ${found}.`,
       );
+    if (claims.iss !== expectedIssuer) {
+      invalidIssuer(claims.iss);
       return;
     }
 
@@ -159,6 +166,15 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
     const fault = faults.take('keyVault', secretName ? { secretName } : {}, DATA_FAULTS);
     if (fault?.kind === 'wrongAudience') {
       unauthorized(audienceMessage(`${KEY_VAULT_AUDIENCE}/`));
+      return;
+    }
+    if (fault?.kind === 'tokenFromOtherTenant') {
+      invalidIssuer(`https://sts.windows.net/${OTHER_TENANT}/`);
+      return;
+    }
+    if (fault?.kind === 'blockedByFirewall') {
+      // Verified shape (wire facts §2.3); the address is the one this request came from, as in x-ms-keyvault-network-info.
+      error(403, 'Forbidden', forbiddenByFirewall(clientAddress(req), claims, vaultLabel()), 'ForbiddenByFirewall');
       return;
     }
     const permission = ACTIONS[operation.kind];
@@ -194,7 +210,8 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
           error(403, 'Forbidden', 'Operation get is not allowed on an expired secret.', 'SecretExpired');
           return;
         }
-        reply(200, bundle(base(), found.name, entry, apiVersion));
+        // secretIdStored: what the vault holds when the portal's Secret ID (a GUID) was pasted instead of the value.
+        reply(200, bundle(base(), found.name, fault?.kind === 'secretIdStored' ? { ...entry, value: randomUUID() } : entry, apiVersion));
         return;
       }
       case 'set': {
@@ -269,6 +286,7 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
     },
     stop: () => server.stop(),
     setRefusing: (refuse) => server.setRefusing(refuse),
+    presentCertificate: (material) => server.presentCertificate(material),
   };
 }
 
@@ -347,6 +365,20 @@ function item(id: string, entry: WorldSecretVersion, apiVersion: string): Record
     ...(entry.contentType !== undefined ? { contentType: entry.contentType } : {}),
     ...(entry.tags !== undefined ? { tags: { ...entry.tags } } : {}),
   };
+}
+
+/** The client's address as the vault reports it: IPv4-mapped IPv6 shown as plain IPv4. */
+function clientAddress(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/i, '');
+}
+
+function forbiddenByFirewall(address: string, claims: AccessTokenClaims, vault: string): string {
+  return [
+    'Client address is not authorized and caller is not a trusted service.',
+    `Client address: ${address}`,
+    `Caller: appid=${claims.appid};oid=${claims.oid};iss=${claims.iss}`,
+    `Vault: ${vault}`,
+  ].join('\r\n');
 }
 
 function audienceMessage(found: string): string {

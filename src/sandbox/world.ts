@@ -64,6 +64,8 @@ export class World implements WorldState {
   readonly readerClientId: string = randomUUID();
   readonly pipelineClientId: string = randomUUID();
   readonly sasKeyName = `key_${randomBytes(4).toString('hex')}`;
+  /** A policy a consumer would use: Listen only, so a send with it lacks the 'Send' claim. */
+  readonly listenOnlyKeyName = `listen_${randomBytes(4).toString('hex')}`;
 
   constructor() {
     this.apps.set(this.readerClientId, { displayName: 'esf-vault-reader', secret: newClientSecretValue(), secretExpired: false, objectId: randomUUID() });
@@ -87,6 +89,7 @@ export class World implements WorldState {
     this.secrets.set(EXPIRED_SECRET_NAME, [version(randomBytes(32).toString('base64'), now - 400 * DAY_S, { expires: now - 10 * DAY_S })]);
 
     this.sasRules.set(this.sasKeyName, { key: randomBytes(32).toString('base64'), rights: ['Send', 'Listen'] });
+    this.sasRules.set(this.listenOnlyKeyName, { key: randomBytes(32).toString('base64'), rights: ['Listen'] });
   }
 
   /** The public view; reads live state, so mutators show through. */
@@ -106,6 +109,9 @@ export class World implements WorldState {
       get sas() {
         const rule = world.sasRules.get(world.sasKeyName);
         return { keyName: world.sasKeyName, key: rule?.key ?? '' };
+      },
+      get listenOnlySas() {
+        return { keyName: world.listenOnlyKeyName, key: world.sasRules.get(world.listenOnlyKeyName)?.key ?? '' };
       },
       partitionIds: world.partitionIds,
       consumerGroups: world.consumerGroups,

@@ -482,7 +482,6 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
         docsUrl: DOCS.ehSas,
       },
     },
-    byDetail: [{ detail: 'entity', cause: "The token is valid but carries no Send permission for {entity}." }],
     fix: 'Fabric Eventstream: add the pipeline service principal as Contributor (or higher) on the workspace (Manage access), and have a tenant admin enable "Service principals can call Fabric public APIs". Azure Event Hubs: assign "Azure Event Hubs Data Sender" on the hub or namespace (propagation takes up to 5 minutes). SAS: use a policy with Send.',
     docsUrl: DOCS.fabricEntra,
   },
