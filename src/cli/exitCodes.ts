@@ -9,6 +9,8 @@ export const EXIT = {
   usage: 2,
   /** inspect-token: the token was obtained, but a claim does not fit the stage that uses it. */
   tokenMismatch: 3,
+  /** --read-back: the event was sent, but could not be read back (timeout, no Listen right, …). */
+  readBack: 17,
   cancelled: 130,
 } as const;
 

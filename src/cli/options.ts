@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { StageId } from '../core/flow/types';
 import { ValidationError } from '../core/errors/errors';
+import { parseExportFormat, type ExportFormat } from '../core/export/index';
+import { validateConsumerGroup, validateReadBackTimeout, valueOrThrow } from '../core/model/validate';
 
 export const HELP = `eventstream-flow — run and troubleshoot the secure Key Vault → Entra ID → Eventstream flow
 
@@ -12,6 +14,9 @@ Usage:
   eventstream-flow inspect-token kv-token|eh-token [options]
                                               obtain a token (running the stages it needs) and check
                                               its claims against the next stage; never prints it
+  eventstream-flow export --format pipeline|http|curl --profile FILE [--out FILE]
+                                              write the profile's flow as a Data Factory / Fabric
+                                              pipeline, a REST Client .http file or a curl script
 
 Stages: kv-token, client-id, client-secret, eh-token, send, probe
 
@@ -38,13 +43,29 @@ Send options (run, send):
   --partition-id ID      send to one partition
   --property NAME=VALUE  custom event property (repeatable)
   --content-type TYPE    the events' content type (default application/json)
+  --read-back            read the sent event back from a consumer group (matched by a
+                         correlation-id property) and show the end-to-end latency; the consumer
+                         endpoint is the profile's readBack, else the send endpoint
+  --consumer-group CG    consumer group to read back from (default: the profile's, else $Default)
+  --read-back-timeout S  seconds to wait for the event (default: the profile's, else 30)
+
+Export options:
+  --format F             pipeline (JSON of Web activities), http (REST Client) or curl (bash)
+  --out FILE             write to FILE instead of stdout
+  --kv-auth msi|service-principal
+                         pipeline only: how its Key Vault activities sign in (default msi: the
+                         factory's managed identity; service-principal: a SecureString parameter)
+  --body, --file, --param as for send: the event body and its parameters' default values
+  Exports hold references and placeholders, never a secret value.
 
 Sandbox only:
   --fault STAGE:KIND     make a stage fail the way Azure does, e.g. eh-token:invalidClientSecret
                          (kinds: invalidClientSecret, expiredClientSecret, unknownClient,
-                         unknownTenant, wrongAudience, missingRole, secretNotFound, secretDisabled,
-                         throttled, serviceUnavailable, oversizedEvent, connectionRefused,
-                         connectionReset, timeout)
+                         unknownTenant, defaultScopeAsResource, wrongAudience, missingRole,
+                         secretNotFound, secretDisabled, tokenFromOtherTenant, blockedByFirewall,
+                         secretIdStored, untrustedCertificate, throttled, serviceUnavailable,
+                         oversizedEvent, connectionRefused, connectionReset, timeout; and mistakes in
+                         the profile: clientIdIsTenantId, sasWithoutSend, unresolvableHost)
 
 Secrets never go on the command line. They come from environment variables, or a hidden prompt:
   EVENTSTREAM_FLOW_CLIENT_SECRET      the Key Vault reader's client secret (service principal)
@@ -54,11 +75,11 @@ Secrets never go on the command line. They come from environment variables, or a
 Logging: EVENTSTREAM_FLOW_LOG=debug (or info, warn, error) writes the engine's redacted log to stderr.
 
 Exit codes: 0 ok, 2 bad input, 11 Key Vault token, 12 read client id, 13 read client secret,
-            14 Event Hubs token, 15 send, 16 probe, 130 cancelled, 1 internal error;
+            14 Event Hubs token, 15 send, 16 probe, 17 read back, 130 cancelled, 1 internal error;
             inspect-token: 3 when a claim does not fit the next stage.
 `;
 
-export type CliCommand = 'run' | 'test' | 'send' | 'sandbox' | 'inspect-token' | 'help';
+export type CliCommand = 'run' | 'test' | 'send' | 'sandbox' | 'inspect-token' | 'export' | 'help';
 
 export interface CliOptions {
   readonly command: CliCommand;
@@ -80,6 +101,10 @@ export interface CliOptions {
   readonly properties: Record<string, string>;
   readonly contentType?: string;
   readonly faults: readonly { stage: StageId; kind: string }[];
+  /** --read-back: the round trip after the send, with its overrides. */
+  readonly readBack?: { readonly consumerGroup?: string; readonly timeoutSeconds?: number };
+  /** export: what to write and where. */
+  readonly export?: { readonly format: ExportFormat; readonly out?: string; readonly keyVaultAuth?: 'msi' | 'servicePrincipal' };
 }
 
 const STAGE_ALIASES: Readonly<Record<string, StageId>> = {
@@ -140,6 +165,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       property: { type: 'string', multiple: true },
       'content-type': { type: 'string' },
       fault: { type: 'string', multiple: true },
+      'read-back': { type: 'boolean', default: false },
+      'consumer-group': { type: 'string' },
+      'read-back-timeout': { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'kv-auth': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -148,8 +179,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (values.help || first === undefined || first === 'help') {
     return { ...defaults(), command: 'help' };
   }
-  if (!['run', 'test', 'send', 'sandbox', 'inspect-token'].includes(first)) {
-    throw new ValidationError('command', `'${first}' is not a command.`, 'Use run, test <stage>, send, sandbox or inspect-token (see --help).');
+  if (!['run', 'test', 'send', 'sandbox', 'inspect-token', 'export'].includes(first)) {
+    throw new ValidationError('command', `'${first}' is not a command.`, 'Use run, test <stage>, send, sandbox, inspect-token or export (see --help).');
   }
   const command = first as CliCommand;
   if (command === 'test' && second === undefined) {
@@ -192,7 +223,52 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     properties: pairs('--property', values.property),
     ...(values['content-type'] !== undefined ? { contentType: values['content-type'] } : {}),
     faults: (values.fault ?? []).map(parseFault),
+    ...readBackOptions(command, values['read-back'], values['consumer-group'], values['read-back-timeout']),
+    ...exportOptions(command, values.format, values.out, values['kv-auth'], values.profile),
   };
+}
+
+/** export: --format and --profile are required; --out and --kv-auth belong to it alone. */
+function exportOptions(command: CliCommand, format: string | undefined, out: string | undefined, kvAuth: string | undefined, profile: string | undefined): Pick<CliOptions, 'export'> {
+  if (command !== 'export') {
+    const stray = format !== undefined ? '--format' : out !== undefined ? '--out' : kvAuth !== undefined ? '--kv-auth' : undefined;
+    if (stray) {
+      throw new ValidationError(stray, `only applies to export.`, 'Write e.g. `eventstream-flow export --format pipeline --profile FILE`.');
+    }
+    return {};
+  }
+  if (format === undefined) {
+    throw new ValidationError('--format', 'export needs a format.', 'Add --format pipeline, --format http or --format curl.');
+  }
+  if (profile === undefined) {
+    throw new ValidationError('--profile', 'export needs the profile you tested.', 'Add --profile FILE (secrets are not needed: exports never hold them).');
+  }
+  if (kvAuth !== undefined && kvAuth !== 'msi' && kvAuth !== 'service-principal') {
+    throw new ValidationError('--kv-auth', `'${kvAuth}' is not a sign-in for the Key Vault activities.`, 'Use msi or service-principal.');
+  }
+  return {
+    export: {
+      format: parseExportFormat(format),
+      ...(out !== undefined ? { out } : {}),
+      ...(kvAuth !== undefined ? { keyVaultAuth: kvAuth === 'msi' ? 'msi' : 'servicePrincipal' } : {}),
+    },
+  };
+}
+
+/** --read-back and its two settings; the settings alone are a mistake worth naming. */
+function readBackOptions(command: CliCommand, readBack: boolean, consumerGroup: string | undefined, timeout: string | undefined): Pick<CliOptions, 'readBack'> {
+  if (!readBack) {
+    if (consumerGroup !== undefined || timeout !== undefined) {
+      throw new ValidationError(consumerGroup !== undefined ? '--consumer-group' : '--read-back-timeout', 'only applies to a read-back.', 'Add --read-back.');
+    }
+    return {};
+  }
+  if (command !== 'run' && command !== 'send') {
+    throw new ValidationError('--read-back', `does not apply to ${command}: nothing is sent.`, 'Use it with run or send.');
+  }
+  const group = consumerGroup !== undefined ? valueOrThrow(validateConsumerGroup(consumerGroup, '--consumer-group')) : undefined;
+  const seconds = timeout !== undefined ? valueOrThrow(validateReadBackTimeout(positiveNumber('--read-back-timeout', timeout, 30), '--read-back-timeout')) : undefined;
+  return { readBack: { ...(group !== undefined ? { consumerGroup: group } : {}), ...(seconds !== undefined ? { timeoutSeconds: seconds } : {}) } };
 }
 
 /** inspect-token takes only the two stages that obtain a token. */

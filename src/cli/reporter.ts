@@ -1,5 +1,6 @@
 import type { ExplainedError } from '../core/errors/errors';
 import type { Redactor } from '../core/logging/redact';
+import type { ReadBackOutcome } from '../core/flow/roundTrip';
 import type { FlowEvent, FlowResult, StageId } from '../core/flow/types';
 import { STAGE_TITLES } from '../core/flow/types';
 import { STAGE_EXIT_CODES } from './exitCodes';
@@ -7,12 +8,22 @@ import { STAGE_EXIT_CODES } from './exitCodes';
 export interface Reporter {
   event(event: FlowEvent): void;
   result(result: FlowResult, exitCode: number): void;
+  /** The round trip's outcome (--read-back), after the stages. */
+  readBack(outcome: ReadBackOutcome): void;
   note(message: string): void;
 }
 
+/** "event <id> on partition 1 (seq 42), end-to-end 312 ms, enqueued after 20 ms": the matched event in one line. */
+export function describeReadBack(outcome: Extract<ReadBackOutcome, { status: 'matched' }>): string {
+  const others = outcome.otherEvents > 0 ? `; ${outcome.otherEvents} other event${outcome.otherEvents === 1 ? '' : 's'} skipped` : '';
+  return `event ${outcome.correlationId} on partition ${outcome.partitionId} (seq ${outcome.sequenceNumber}) of ${outcome.eventHubName}, consumer group ${outcome.consumerGroup}: end-to-end ${outcome.latencyMs} ms, enqueued after ${outcome.enqueueLatencyMs} ms${others}`;
+}
+
+const READ_BACK_TITLE = 'Read back';
+
 type Write = (text: string) => void;
 
-const TITLE_WIDTH = Math.max(...Object.values(STAGE_TITLES).map((t) => t.length));
+const TITLE_WIDTH = Math.max(...[...Object.values(STAGE_TITLES), READ_BACK_TITLE].map((t) => t.length));
 
 /** Human output: one line per stage with its duration; failures get cause, fix and docs. */
 export function createHumanReporter(out: Write, redactor: Redactor, color: boolean): Reporter {
@@ -49,6 +60,18 @@ export function createHumanReporter(out: Write, redactor: Redactor, color: boole
       } else if (result.failedStage) {
         const n = STAGE_EXIT_CODES[result.failedStage] - 10;
         write(paint('31', `Flow failed at stage ${n} (${STAGE_TITLES[result.failedStage]}) after ${result.totalMs} ms. Exit code ${exitCode}.`));
+      }
+    },
+    readBack(outcome) {
+      const row = (mark: string, duration: string, text: string): void => write(`  ${mark} ${READ_BACK_TITLE.padEnd(TITLE_WIDTH)} ${duration.padStart(7)}  ${text}`);
+      switch (outcome.status) {
+        case 'matched':
+          return row(paint('32', '✔'), `${outcome.latencyMs} ms`, describeReadBack(outcome));
+        case 'notRun':
+          return row(paint('2', '·'), '', paint('2', `not run: ${outcome.reason}`));
+        case 'failed':
+          row(paint('31', '✘'), `${outcome.waitedMs} ms`, `${paint('31', outcome.error.code)} — ${outcome.error.explanation.summary}`);
+          return writeExplanation(write, outcome.error);
       }
     },
     note(message) {
@@ -101,6 +124,9 @@ export function createJsonReporter(out: Write, redactor: Redactor): Reporter {
         ...(result.endpoint ? { endpoint: result.endpoint } : {}),
         outcomes: result.outcomes.map((o) => ({ stage: o.stage, status: o.status, durationMs: o.durationMs })),
       });
+    },
+    readBack(outcome) {
+      emit({ type: 'readBack', ...outcome });
     },
     note(message) {
       emit({ type: 'note', message });

@@ -1,0 +1,64 @@
+// `--read-back` end to end, in-process against the sandbox the CLI starts: the matched event's
+// line, its JSON object, exit 17 when the event cannot be read back, and refused flag mistakes.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { main } from '../../../src/cli/main';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env: process.env });
+  return { code, out, err };
+}
+
+function assertNothingSecret(text: string): void {
+  assert.doesNotMatch(text, /eyJ[A-Za-z0-9_-]{10,}\.eyJ/, 'a JWT leaked');
+  assert.doesNotMatch(text, /sig=[A-Za-z0-9%]{10,}/, 'a SAS signature leaked');
+}
+
+describe('eventstream-flow --read-back', () => {
+  it('reads the sent event back and prints its partition, sequence number and latency', async () => {
+    const { code, out } = await cli(['run', '--read-back', '--read-back-timeout', '10']);
+    assert.equal(code, 0, out);
+    assert.match(out, /✔ Send event\s+\d+ ms/);
+    assert.match(out, /✔ Read back\s+\d+ ms {2}event [0-9a-f-]{36} on partition \d \(seq \d+\) of es_demo, consumer group \$Default: end-to-end \d+ ms, enqueued after -?\d+ ms/);
+    assertNothingSecret(out);
+  });
+
+  it('adds a readBack object to --json output (AMQP send, explicit consumer group)', async () => {
+    const { code, out } = await cli(['send', '--json', '--protocol', 'amqp', '--read-back', '--consumer-group', '$Default', '--partition-id', '1']);
+    assert.equal(code, 0, out);
+    const objects = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const readBack = objects.find((o) => o.type === 'readBack');
+    assert.equal(readBack?.status, 'matched', out);
+    assert.equal(readBack?.partitionId, '1');
+    assert.equal(typeof readBack?.sequenceNumber, 'number');
+    assert.equal(typeof readBack?.latencyMs, 'number');
+    assert.equal(objects.at(-1)?.type, 'result');
+    assertNothingSecret(out);
+  });
+
+  it('exits 17 and explains it when the consumer group does not exist; the send itself succeeded', async () => {
+    const { code, out } = await cli(['run', '--read-back', '--consumer-group', 'nobody-reads-this']);
+    assert.equal(code, 17, out);
+    assert.match(out, /✔ Send event/);
+    assert.match(out, /✘ Read back\s+\d+ ms {2}MessagingEntityNotFoundError/);
+    assert.match(out, /Fix: /);
+    assertNothingSecret(out);
+  });
+
+  const mistakes: [string[], RegExp][] = [
+    [['run', '--consumer-group', 'cg'], /--consumer-group: only applies to a read-back\.\n {2}fix: Add --read-back\./],
+    [['run', '--read-back', '--read-back-timeout', '0'], /--read-back-timeout: '0' is not a positive number/],
+    [['run', '--read-back', '--read-back-timeout', '900'], /--read-back-timeout: is 900\.\n {2}fix: Give a number of seconds from 1 to 600/],
+    [['run', '--read-back', '--consumer-group', 'no spaces'], /--consumer-group: "no spaces" is not a consumer group name/],
+    [['test', 'kv-token', '--read-back'], /--read-back: does not apply to test/],
+  ];
+  for (const [args, message] of mistakes) {
+    it(`refuses ${args.join(' ')} with exit 2`, async () => {
+      const { code, out, err } = await cli(args);
+      assert.equal(code, 2, out + err);
+      assert.match(err + out, message);
+    });
+  }
+});
