@@ -299,7 +299,7 @@ export function validateEventHubName(input: string, field = 'eventHubName'): Val
 
 export function validateSasKeyName(input: string, field = 'sasKeyName'): Validated<string> {
   const value = input.trim();
-  const fix = "Copy the SAS key name from the endpoint's Keys page (Fabric: key_…), or use RootManageSharedAccessKey / your policy name.";
+  const fix = "Copy the SAS key name from the endpoint's Keys page (Fabric: key_…), or the name of a send-only policy on the event hub.";
   if (!value) {
     return fail(field, 'is empty.', fix);
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { connectionStringAdvisory, formatAdvisory } from '../../core/diagnostics/leastPrivilege';
 import { CancelledError, isValidationError } from '../../core/errors/errors';
 import type { ExtensionServices } from '../services';
 import { profileFromConnectionString } from '../profiles/profileImport';
@@ -25,7 +26,9 @@ export async function importConnectionString(services: ExtensionServices, _node?
       }
       try {
         build(value);
-        return undefined;
+        // Accepted, but a key broader than sending needs is worth a word before it is stored.
+        const advisory = connectionStringAdvisory(value);
+        return advisory ? { message: formatAdvisory(advisory), severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
       } catch (error) {
         if (isValidationError(error)) {
           return `The connection string ${error.problem} ${error.fix}`;
@@ -40,7 +43,11 @@ export async function importConnectionString(services: ExtensionServices, _node?
   const profile = build(text); // throws the ValidationError for a bad string (scripted input skips validateInput)
   await services.profiles.save(profile);
   services.logger.child('profiles').info(`Created profile ${profile.id} from a connection string.`);
-  void vscode.window.showInformationMessage(
-    `Created the profile "${profile.name}": it sends with the connection string. Edit it to test the Key Vault → Entra ID flow your pipeline uses.`,
-  );
+  const created = `Created the profile "${profile.name}": it sends with the connection string. Edit it to test the Key Vault → Entra ID flow your pipeline uses.`;
+  const advisory = connectionStringAdvisory(text);
+  if (advisory) {
+    void vscode.window.showWarningMessage(`${created} ${formatAdvisory(advisory)}`);
+  } else {
+    void vscode.window.showInformationMessage(created);
+  }
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CancelledError, ValidationError } from '../../core/errors/errors';
 import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
-import { describeMissing, MAX_IMPORT_BYTES, parseProfilesFile, planImport } from '../profiles/profileImport';
+import { describeBroadKeys, describeMissing, MAX_IMPORT_BYTES, parseProfilesFile, planImport } from '../profiles/profileImport';
 
 const EDIT = 'Edit Profile';
 
@@ -45,9 +45,14 @@ export async function importProfiles(services: ExtensionServices, node?: unknown
   if (plan.fileHadSecrets) {
     parts.push(`${fileName} contains secrets; they are now in SecretStorage, so consider deleting the file.`);
   }
+  const broadKeys = describeBroadKeys(plan.profiles);
+  if (broadKeys) {
+    parts.push(broadKeys);
+  }
   const first = plan.profiles.find((p) => plan.missing.some((m) => m.name === p.name));
+  const actions = first ? [EDIT] : [];
   // Not awaited: the command is done; the button only offers the next step.
-  void vscode.window.showInformationMessage(parts.join(' '), ...(first ? [EDIT] : [])).then((choice) => {
+  void (broadKeys ? vscode.window.showWarningMessage(parts.join(' '), ...actions) : vscode.window.showInformationMessage(parts.join(' '), ...actions)).then((choice) => {
     if (choice === EDIT && first) {
       void vscode.commands.executeCommand(COMMANDS.editProfile, first.id);
     }

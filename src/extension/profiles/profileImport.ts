@@ -1,6 +1,7 @@
 // Reading profiles from outside: a JSON file (one profile or an array, as Export or the CLI's
 // `sandbox` command writes it) and a pasted connection string. Pure, so it is tested in plain Node.
 import { parseConnectionString } from '../../core/azure/connectionString';
+import { endpointAuthAdvisory, ROOT_KEY_NAME, SEND_ONLY_POLICY_FIX } from '../../core/diagnostics/leastPrivilege';
 import { ValidationError } from '../../core/errors/errors';
 import { CLOUDS, type CloudName } from '../../core/model/cloud';
 import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, SecretReference, SendProtocol } from '../../core/model/profile';
@@ -215,6 +216,23 @@ export function profileFromConnectionString(text: string, options: ConnectionStr
     throw problem;
   }
   return profile;
+}
+
+/**
+ * The imported profiles whose endpoint key is broader than sending needs (the namespace root key,
+ * or a namespace-level connection string), in one sentence for the import notification.
+ */
+export function describeBroadKeys(profiles: readonly ConnectionProfile[]): string | undefined {
+  const flagged = profiles.flatMap((p) => {
+    const advisory = endpointAuthAdvisory(p.endpoint.auth);
+    return advisory ? [{ name: p.name, advisory }] : [];
+  });
+  if (flagged.length === 0) {
+    return undefined;
+  }
+  const names = flagged.map((f) => `"${f.name}"`).join(', ');
+  const what = flagged.some((f) => f.advisory.code === 'rootKey') ? `the namespace root key (${ROOT_KEY_NAME})` : 'a namespace-level key (no EntityPath)';
+  return `${names} send${flagged.length === 1 ? 's' : ''} with ${what}, more than sending needs. ${SEND_ONLY_POLICY_FIX}`;
 }
 
 /** "Key Vault client secret of "A"; SAS key of "B"" — for the import notification. */

@@ -2,6 +2,7 @@
 // validators, with back navigation that keeps every answer. Written against `WizardPrompter`, so
 // it has no runtime dependency on vscode and is tested in plain Node with a scripted prompter.
 import { parseConnectionString, type ParsedConnectionString } from '../../core/azure/connectionString';
+import { connectionStringAdvisory, formatAdvisory, keyNameAdvisory, type PrivilegeAdvisory } from '../../core/diagnostics/leastPrivilege';
 import { isValidationError, type ValidationError } from '../../core/errors/errors';
 import { CLOUDS, type CloudName } from '../../core/model/cloud';
 import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, SecretReference, SendProtocol, TokenRequestStyle } from '../../core/model/profile';
@@ -337,7 +338,7 @@ const STEPS: readonly Step[] = [
         fallback: kept.connectionString,
         fallbackPlaceholder: KEEP_SECRET_PLACEHOLDER,
         placeholder: 'Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=…',
-        validate: (v) => checkConnectionString(v, d.cloud),
+        validate: (v) => checkConnectionString(v, d.cloud) ?? leastPrivilege(connectionStringAdvisory(v), 'If the endpoint authenticates with this key: '),
         set: (v, usedFallback) => {
           const parsed = parseConnectionString(v);
           d.pastedText = usedFallback ? '' : v;
@@ -406,7 +407,7 @@ const STEPS: readonly Step[] = [
         prompt: 'SAS key (policy) name (Fabric: key_…).',
         value: d.sasKeyName,
         placeholder: 'key_xxxxxxxx',
-        validate: (v) => check('The key name', validateSasKeyName(v)),
+        validate: (v) => check('The key name', validateSasKeyName(v)) ?? leastPrivilege(keyNameAdvisory(v)),
         set: (v) => (d.sasKeyName = v.trim()),
       }),
   },
@@ -436,7 +437,7 @@ const STEPS: readonly Step[] = [
         fallback: kept.connectionString,
         fallbackPlaceholder: KEEP_SECRET_PLACEHOLDER,
         placeholder: 'Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=…',
-        validate: (v) => checkConnectionString(v, d.cloud) ?? checkMatchesEndpoint(v, d),
+        validate: (v) => checkConnectionString(v, d.cloud) ?? checkMatchesEndpoint(v, d) ?? leastPrivilege(connectionStringAdvisory(v)),
         set: (v, usedFallback) => (d.connectionString = usedFallback ? '' : v),
       }),
   },
@@ -646,6 +647,11 @@ function checkConnectionString(text: string, cloud: CloudName): StepCheck {
     throw e;
   }
   return check('The connection string’s namespace', validateNamespace(parsed.namespace, cloud));
+}
+
+/** A key broader than sending needs is accepted, with a warning naming the smaller one that is enough. */
+function leastPrivilege(advisory: PrivilegeAdvisory | undefined, prefix = ''): StepCheck {
+  return advisory ? { severity: 'warning', message: `${prefix}${formatAdvisory(advisory)}` } : undefined;
 }
 
 function checkMatchesEndpoint(text: string, d: Draft): StepCheck {

@@ -110,5 +110,6 @@ function toMessage(check: StepCheck): vscode.InputBoxValidationMessage | undefin
   if (!check) {
     return undefined;
   }
-  return { message: check.message, severity: check.severity === 'error' ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info };
+  const severity = { error: vscode.InputBoxValidationSeverity.Error, warning: vscode.InputBoxValidationSeverity.Warning, info: vscode.InputBoxValidationSeverity.Info }[check.severity];
+  return { message: check.message, severity };
 }

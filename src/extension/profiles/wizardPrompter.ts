@@ -5,8 +5,11 @@
 import { CancelledError } from '../../core/errors/errors';
 import type { UserInput } from '../services';
 
-/** A check's verdict on a typed value: an error refuses it; a note explains a normalisation. */
-export type StepCheck = { readonly severity: 'error' | 'info'; readonly message: string } | undefined;
+/**
+ * A check's verdict on a typed value: an error refuses it; a warning accepts it but says what is
+ * unwise (e.g. the namespace root key); a note explains a normalisation.
+ */
+export type StepCheck = { readonly severity: 'error' | 'warning' | 'info'; readonly message: string } | undefined;
 
 export interface StepFrame {
   readonly title: string;
@@ -122,7 +125,7 @@ export function createUserInputPrompter(input: UserInput): WizardPrompter {
   };
 }
 
-/** `vscode.InputBoxValidationMessage` without importing vscode (1 = Info, 3 = Error). */
-function toInputBoxMessage(check: StepCheck): { message: string; severity: 1 | 3 } | undefined {
-  return check ? { message: check.message, severity: check.severity === 'error' ? 3 : 1 } : undefined;
+/** `vscode.InputBoxValidationMessage` without importing vscode (1 = Info, 2 = Warning, 3 = Error). */
+function toInputBoxMessage(check: StepCheck): { message: string; severity: 1 | 2 | 3 } | undefined {
+  return check ? { message: check.message, severity: check.severity === 'error' ? 3 : check.severity === 'warning' ? 2 : 1 } : undefined;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { endpointAuthAdvisory, formatAdvisory } from '../../core/diagnostics/leastPrivilege';
 import { explainError } from '../../core/errors/explain';
 import type { PartitionInfo } from '../../core/flow/types';
 import type { ConnectionProfile } from '../../core/model/profile';
@@ -35,18 +36,22 @@ export class EndpointNode implements TreeNode, ProfileScoped {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon(p.status === 'idle' ? 'radio-tower' : p.icon, p.color ? new vscode.ThemeColor(p.color) : undefined);
     const auth = { entra: 'Entra ID', sas: 'SAS key', connectionString: 'connection string' }[endpoint.auth.kind];
+    const advisory = endpointAuthAdvisory(endpoint.auth);
     item.description = `${endpoint.eventHubName} · ${endpoint.protocol.toUpperCase()}${p.status === 'idle' ? '' : ` · ${p.description}`}`;
-    item.tooltip = new vscode.MarkdownString(
+    const tooltip = new vscode.MarkdownString(
       [
         `**Eventstream endpoint** \`${endpoint.namespace}\` / \`${endpoint.eventHubName}\``,
         '',
         `Sends over ${endpoint.protocol.toUpperCase()}${endpoint.protocol === 'amqp' ? ` (${endpoint.amqpTransport ?? 'tcp'})` : ''}, authenticated with ${auth}.`,
+        ...(advisory ? ['', `$(warning) **Least privilege:** ${escapeMarkdown(formatAdvisory(advisory))}`] : []),
         '',
         '---',
         '',
         p.tooltipMarkdown.replace(/^\*\*Probe endpoint\*\*/, '**Probe** (AMQP `$management`, sends nothing)'),
       ].join('\n'),
     );
+    tooltip.supportThemeIcons = true;
+    item.tooltip = tooltip;
     item.contextValue = composeContextValue(CONTEXT.endpoint, CONTEXT.stage('probe'), CONTEXT.status(p.status));
     return item;
   }

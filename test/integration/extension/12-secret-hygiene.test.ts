@@ -187,3 +187,49 @@ describe('secret hygiene in the tree', () => {
     }
   });
 });
+
+describe('least privilege in the editor', () => {
+  let api: ExtensionApi;
+  before(async () => {
+    api = await getApi();
+  });
+  afterEach(() => api.testing.useUserInput(undefined));
+
+  it('Import Connection String warns (in the box and after) when the string carries the namespace root key; the endpoint tooltip says it too', async () => {
+    const key = Buffer.from(randomUUID()).toString('base64');
+    const hub = `es_${randomUUID().slice(0, 8)}`;
+    const text = `Endpoint=sb://contoso-ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${key};EntityPath=${hub}`;
+    let boxCheck: unknown;
+    const input = new api.testing.TestUserInput().answer((prompt: { options: unknown }) => {
+      boxCheck = (prompt.options as vscode.InputBoxOptions).validateInput?.(text);
+      return text;
+    });
+    api.testing.useUserInput(input);
+    const before = new Set((await api.services.profiles.list()).map((p) => p.id));
+    const spy = spyNotifications();
+    let created: string | undefined;
+    try {
+      await vscode.commands.executeCommand(COMMANDS.importConnectionString);
+      const check = (await boxCheck) as vscode.InputBoxValidationMessage | undefined;
+      assert.equal(check?.severity, vscode.InputBoxValidationSeverity.Warning, JSON.stringify(check));
+      assert.match(check?.message ?? '', /RootManageSharedAccessKey is the namespace's root key.*A send-only policy on the event hub is enough/);
+      const warning = spy.shown.find((s) => s.kind === 'warning');
+      assert.ok(warning, JSON.stringify(spy.shown));
+      assert.match(warning.message, /^Created the profile .*A send-only policy on the event hub is enough: create one with only Send/);
+      assert.ok(!spy.shown.some((s) => s.message.includes(key)), 'the key is never shown');
+
+      created = (await api.services.profiles.list()).find((p) => !before.has(p.id))?.id;
+      assert.ok(created, 'the profile was stored');
+      const profile = await waitFor(async () => (await rootNodes(api)).find((n) => n.id === nodeIds.profile(created!)), 'the imported profile in the tree');
+      const endpoint = await childById(profile, nodeIds.endpoint(created));
+      const tooltip = tooltipText(endpoint.getTreeItem());
+      assert.match(tooltip, /\$\(warning\) \*\*Least privilege:\*\* RootManageSharedAccessKey is the namespace's root key/);
+      assert.ok(!tooltip.includes(key));
+    } finally {
+      spy.restore();
+      if (created) {
+        await api.services.profiles.delete(created);
+      }
+    }
+  });
+});

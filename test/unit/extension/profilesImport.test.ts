@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { isValidationError } from '../../../src/core/errors/errors';
 import { toShareableProfile } from '../../../src/core/model/shareable';
 import { storageProblems } from '../../../src/extension/profiles/profileCodec';
-import { cloudOfNamespace, describeMissing, parseProfilesFile, planImport, profileFromConnectionString } from '../../../src/extension/profiles/profileImport';
+import { cloudOfNamespace, describeBroadKeys, describeMissing, parseProfilesFile, planImport, profileFromConnectionString } from '../../../src/extension/profiles/profileImport';
 import { FABRIC_CS, READER_SECRET, SAS_KEY, sampleProfile } from './profilesFixtures';
 
 let counter = 0;
@@ -89,6 +89,23 @@ describe('import profiles', () => {
     const extra = { ...sampleProfile(), password: 'hunter2', endpoint: { ...sampleProfile().endpoint, bogus: true } };
     const plan = planImport([extra], [], newId);
     assert.doesNotMatch(JSON.stringify(plan.profiles), /hunter2|bogus/);
+  });
+});
+
+describe('least privilege on import', () => {
+  it('names the imported profiles that send with the namespace root key, and the send-only policy that is enough', () => {
+    const root = sampleProfile({ id: 'a', name: 'Root' });
+    const rootProfile = { ...root, endpoint: { ...root.endpoint, auth: { kind: 'sas' as const, keyName: 'RootManageSharedAccessKey', key: SAS_KEY } } };
+    const fabric = sampleProfile({ id: 'b', name: 'Fabric' });
+    const fabricCs = { ...fabric, endpoint: { ...fabric.endpoint, auth: { kind: 'connectionString' as const, connectionString: FABRIC_CS } } };
+    const text = describeBroadKeys([rootProfile, fabricCs, sampleProfile({ id: 'c', name: 'Entra' })]);
+    assert.ok(text);
+    assert.match(text, /^"Root" sends with the namespace root key \(RootManageSharedAccessKey\), more than sending needs\. A send-only policy on the event hub is enough/);
+    assert.doesNotMatch(text, /"Fabric"|"Entra"/);
+    assert.ok(!text.includes(SAS_KEY), 'never the key');
+    assert.equal(describeBroadKeys([fabricCs]), undefined, "Fabric's entity-level key_… key is enough");
+    const namespaceLevel = { ...fabric, endpoint: { ...fabric.endpoint, auth: { kind: 'connectionString' as const, connectionString: FABRIC_CS.replace(/;EntityPath=[^;]+/, '') } } };
+    assert.match(describeBroadKeys([namespaceLevel]) ?? '', /^"Fabric" sends with a namespace-level key \(no EntityPath\)/);
   });
 });
 

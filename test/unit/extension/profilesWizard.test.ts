@@ -24,6 +24,8 @@ interface Shown {
   initialError?: string;
   labels?: string[];
   refused: string[];
+  /** Accepted with a warning (e.g. the namespace root key). */
+  warnings?: string[];
 }
 
 /** Answers steps in order like a user at the quick input; a refused value is recorded and the next answer typed. */
@@ -54,6 +56,9 @@ function scripted(answers: Answer[]): WizardPrompter & { shown: Shown[] } {
         if (check?.severity === 'error') {
           record.refused.push(check.message);
           continue;
+        }
+        if (check?.severity === 'warning') {
+          (record.warnings ??= []).push(check.message);
         }
         return Promise.resolve({ kind: 'value', value: typed });
       }
@@ -192,6 +197,35 @@ describe('profile wizard', () => {
     const keyStep = prompter.shown.find((s) => s.prompt.startsWith('SAS key (primary'));
     assert.equal(keyStep?.placeholder, PASTED_SECRET_PLACEHOLDER);
     assert.equal(keyStep?.value, '');
+  });
+
+  it('accepts the namespace root key with a warning naming the send-only policy that is enough', async () => {
+    const answers = [...SECURE_FLOW];
+    answers.splice(10, 6, { pick: 'Enter the namespace and event hub' }, 'eventstream-1234abcd.servicebus.windows.net', 'es_9abc0def', { pick: 'SAS key' }, 'RootManageSharedAccessKey', SAS_KEY, { pick: 'REST (HTTPS)' });
+    const prompter = scripted(answers);
+    const profile = await run(prompter);
+    assert.deepEqual(profile.endpoint.auth, { kind: 'sas', keyName: 'RootManageSharedAccessKey', key: SAS_KEY });
+    const keyName = prompter.shown.find((s) => s.prompt.startsWith('SAS key (policy) name'));
+    assert.equal(keyName?.refused.length, 0, 'a warning, not a refusal');
+    assert.match(keyName?.warnings?.[0] ?? '', /^RootManageSharedAccessKey is the namespace's root key.*A send-only policy on the event hub is enough: create one with only Send/);
+    assert.match(keyName?.prompt ?? '', /Fabric: key_…/, 'the prompt asks for the entity-level key, never the root key');
+    for (const shown of prompter.shown) {
+      assert.doesNotMatch(`${shown.prompt} ${shown.placeholder ?? ''}`, /RootManage/, 'no prompt suggests the root key');
+    }
+  });
+
+  it('warns when a pasted connection string carries the root key, and not for Fabric\'s key_… key', async () => {
+    const rootCs = FABRIC_CS.replace('key_5678efgh', 'RootManageSharedAccessKey');
+    const answers = [...SECURE_FLOW];
+    answers[11] = rootCs;
+    const prompter = scripted(answers);
+    await run(prompter);
+    const paste = prompter.shown.find((s) => s.prompt.startsWith('Connection string of the endpoint'));
+    assert.match(paste?.warnings?.[0] ?? '', /^If the endpoint authenticates with this key: RootManageSharedAccessKey is the namespace's root key/);
+    assert.ok(!(paste?.warnings?.[0] ?? '').includes(SAS_KEY));
+    const fabric = scripted([...SECURE_FLOW]);
+    await run(fabric);
+    assert.ok(fabric.shown.every((s) => !s.warnings?.length), 'no warning for an entity-level key');
   });
 
   it('keeps the pasted string whole for connection-string auth without asking again', async () => {
