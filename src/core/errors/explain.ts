@@ -140,7 +140,9 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     fix: 'Copy the Application (client) ID and Directory (tenant) ID from the same app registration overview page.',
     docsUrl: aadsts(700016),
     byStage: {
-      keyVaultToken: { fix: "Check the Key Vault reader's client id and tenant id in the profile: both come from the same app registration's Overview page." },
+      keyVaultToken: {
+        fix: "Check the Key Vault reader's client id and tenant id in the profile: both come from the same app registration's Overview page (Application (client) ID and Directory (tenant) ID); a client id equal to the tenant id means the two were swapped.",
+      },
       eventHubsToken: {
         cause: `The client id of ${PIPELINE_SP} is not an app in the tenant the Event Hubs token was requested from.`,
         fix: "Check the Key Vault secret holding the client id contains the pipeline app's Application (client) ID, and that the profile's Event Hubs tenant is that app's tenant.",
