@@ -94,6 +94,9 @@ function writeExplanation(write: Write, error: ExplainedError): void {
   if (error.message && error.message !== explanation.summary) {
     write(`      Said:  ${firstLine(error.message)}`);
   }
+  if (error.tried && error.tried.length > 0) {
+    write(`      Tried: ${error.tried.join('; ')}`);
+  }
 }
 
 function firstLine(text: string): string {

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { CancelledError, createStageError } from '../core/errors/errors';
 import { normalizeWarningDays } from '../core/diagnostics/secretHygiene';
 import type { StageImplementation } from '../core/flow/stage';
+import { describeProxy, type ProxySettings } from '../core/azure/proxy';
 import { TokenCache } from '../core/flow/tokenCache';
+import type { RoundTripResult } from '../core/flow/roundTrip';
 import type { AccessToken, EndpointInfo, FlowEvent, FlowResult, FlowServices, SecretValue, StageId, StageOutcome } from '../core/flow/types';
 import { STAGE_TITLES } from '../core/flow/types';
 import type { Logger } from '../core/logging/logger';
@@ -10,6 +12,7 @@ import type { Redactor } from '../core/logging/redact';
 import type { ConnectionProfile, SecretReference } from '../core/model/profile';
 import { SETTINGS } from './constants';
 import { setContext } from './contextKeys';
+import { affectsProxy, readProxySettings } from './proxySettings';
 import type { FlowRunner, FlowRunOptions, ProfileStore, SignedInAccount, StageResults } from './services';
 
 /** What the tree needs beyond `StageResults`: which stages run right now, and the last probe. */
@@ -67,6 +70,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   private readonly endpoints = new Map<string, EndpointInfo>();
   private activeRuns = 0;
   private readonly log: Logger;
+  private readonly configWatch: vscode.Disposable;
 
   constructor(
     private readonly deps: {
@@ -78,11 +82,19 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     },
   ) {
     this.log = deps.logger.child('runner');
+    // The proxy is read per run; say when it changes, so the log explains a different route.
+    this.configWatch = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsProxy(event)) {
+        const proxy = readProxySettings(this.deps.redactor);
+        this.log.info(proxy ? `Proxy for the next runs: ${describeProxy(proxy)} (${proxy.source ?? 'settings'})` : 'No proxy for the next runs.');
+      }
+    });
   }
 
   dispose(): void {
     this.changed.dispose();
     this.finished.dispose();
+    this.configWatch.dispose();
     this.tokenCache.clear();
   }
 
@@ -120,7 +132,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
 
   // --- FlowRunner ----------------------------------------------------------------------------
 
-  async run(profileId: string, options: FlowRunOptions): Promise<FlowResult> {
+  async run(profileId: string, options: FlowRunOptions): Promise<RoundTripResult> {
     const profile = await this.loadProfile(profileId);
     if (options.showProgress === false) {
       return this.execute(profile, options, {});
@@ -181,10 +193,17 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       audience: keyVaultResourceOf(profile),
       signal,
       ...(profile.trustedCaPem ? { trustedCaPem: profile.trustedCaPem } : {}),
+      ...this.proxyOption(),
     });
     this.deps.redactor.add(secret.value);
     this.deps.redactor.add(secret.value.trim());
     return secret;
+  }
+
+  /** VS Code's http.proxy (or HTTPS_PROXY), as an option object for core calls. */
+  proxyOption(): { proxy?: ProxySettings } {
+    const proxy = readProxySettings(this.deps.redactor);
+    return proxy ? { proxy } : {};
   }
 
   async loadProfile(profileId: string): Promise<ConnectionProfile> {
@@ -202,7 +221,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     return stored.endpoint.amqpTransport ? stored : { ...stored, endpoint: { ...stored.endpoint, amqpTransport: settings.amqpTransport } };
   }
 
-  private async execute(profile: ConnectionProfile, options: FlowRunOptions, extras: ExecuteExtras): Promise<FlowResult> {
+  private async execute(profile: ConnectionProfile, options: FlowRunOptions, extras: ExecuteExtras): Promise<RoundTripResult> {
     const settings = (this.deps.settings ?? readSettings)();
     const controller = new AbortController();
     const abort = (): void => controller.abort(new CancelledError());
@@ -228,6 +247,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       stageTimeoutMs: settings.stageTimeoutMs,
       now: Date.now,
       ...(settings.keyVaultApiVersion ? { keyVaultApiVersion: settings.keyVaultApiVersion } : {}),
+      ...this.proxyOption(),
       secretExpiryWarningDays: normalizeWarningDays(vscode.workspace.getConfiguration().get<number>(SETTINGS.secretsExpiryWarningDays)),
     };
     const started = new Set<StageId>();
@@ -242,9 +262,11 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     this.setActive(+1);
     this.log.debug(`Run to '${options.target}' for profile "${profile.name}"${extras.background ? ' (tree listing)' : ''}`);
     try {
-      const { runFlow } = await import('../core/flow/engine');
-      const result = await runFlow(profile, services, {
+      // Without `readBack` this is runFlow itself.
+      const { runFlowWithReadBack } = await import('../core/flow/roundTrip');
+      const result = await runFlowWithReadBack(profile, services, {
         target: options.target,
+        ...(options.readBack ? { readBack: options.readBack } : {}),
         signal: controller.signal,
         onEvent,
         ...(options.send ? { send: options.send } : {}),

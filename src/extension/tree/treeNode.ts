@@ -5,6 +5,7 @@ import type { StageResultsView } from '../flowRunner';
 import type { FlowRunner, ProfileStore, SandboxManager } from '../services';
 import type { AccessToken, FlowResult, StageId } from '../../core/flow/types';
 import type { ConnectionProfile } from '../../core/model/profile';
+import type { ProxySettings } from '../../core/azure/proxy';
 
 /** A tree element: it knows its own item and children; the provider only delegates. */
 export interface TreeNode {
@@ -23,6 +24,8 @@ export interface TreeContext {
     keyVaultToken(profileId: string, signal: AbortSignal): Promise<{ profile: ConnectionProfile; token: AccessToken }>;
     loadProfile(profileId: string): Promise<ConnectionProfile>;
     runInBackground(profileId: string, target: StageId): Promise<FlowResult>;
+    /** VS Code's http.proxy (or HTTPS_PROXY) for listings the tree makes itself. */
+    proxyOption(): { proxy?: ProxySettings };
   };
   readonly sandbox: SandboxManager;
   readonly redactor: Redactor;

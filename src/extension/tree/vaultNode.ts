@@ -93,6 +93,7 @@ export class VaultNode implements TreeNode, ProfileScoped {
       audience: keyVaultResourceOf(this.profile),
       signal,
       ...(this.profile.trustedCaPem ? { trustedCaPem: this.profile.trustedCaPem } : {}),
+      ...this.ctx.flows.proxyOption(),
     };
   }
 
