@@ -1,6 +1,7 @@
 import { explainError, formatExplainedError } from '../core/errors/explain';
 import { isValidationError } from '../core/errors/errors';
 import { Redactor } from '../core/logging/redact';
+import { runExportCommand } from './commands/export';
 import { runFlowCommand, type CliIo } from './commands/flow';
 import { runSandboxCommand } from './commands/sandbox';
 import { EXIT } from './exitCodes';
@@ -21,6 +22,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return EXIT.ok;
   }
   try {
+    if (options.command === 'export') {
+      return await runExportCommand(options, io);
+    }
     if (options.sandbox && options.profilePath === undefined) {
       const code = await runWithSandboxTrust(argv);
       if (code !== undefined) {

@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/errors';
 import { parametersUsedBy, renderTemplate, SAMPLE_EVENT_TEMPLATE } from '../events/template';
 import { cloudOf } from '../model/cloud';
 import type { ConnectionProfile, SecretReference } from '../model/profile';
+import { parseEventBody, valueOrThrow } from '../model/validate';
 
 /** What every export needs: the event body and the pipeline parameters it uses. */
 export interface ExportOptions {
@@ -194,6 +195,11 @@ export function bodyTemplateOf(options: ExportOptions): string {
   const template = options.bodyTemplate ?? SAMPLE_EVENT_TEMPLATE;
   if (!template.trim()) {
     throw new ValidationError('body', 'is empty.', 'Give the event a body, e.g. {"message": "hello"}.');
+  }
+  // A JSON-looking body must stay JSON once rendered, as the send panel and the CLI require.
+  if (/^\s*[[{]/.test(template)) {
+    const parameters = Object.fromEntries(parametersUsedBy(template).map((name) => [name, options.parameters?.[name] ?? 'value']));
+    valueOrThrow(parseEventBody(renderTemplate(template, { parameters }), 'body'));
   }
   return template;
 }
