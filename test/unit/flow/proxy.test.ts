@@ -123,6 +123,17 @@ describe('the flow through an HTTP proxy, on the real Azure host names', () => {
     assert.equal(ok.ok, true, JSON.stringify(ok.outcomes));
   });
 
+  it('reads the secrets with the pipeline\'s raw GET and gets the Key Vault token through @azure/identity, both through the proxy', async () => {
+    const base = realHostProfile('rest');
+    const auth = base.keyVault.auth;
+    assert.equal(auth.kind, 'servicePrincipal');
+    const profile: ConnectionProfile = { ...base, keyVault: { ...base.keyVault, auth: { ...auth, tokenRequest: 'sdk' } } };
+    const result = await runFlow(profile, services({ proxy: { url: sandbox.urls.proxy }, keyVaultApiVersion: '7.0' }), { target: 'readClientSecret' });
+    assert.equal(result.ok, true, JSON.stringify(result.outcomes));
+    const tunnelled = new Set(sandbox.proxy.tunnels().filter((t) => t.status === 200).map((t) => t.host));
+    assert.ok(tunnelled.has('login.microsoftonline.com') && tunnelled.has(VAULT_HOST), JSON.stringify(sandbox.proxy.tunnels()));
+  });
+
   it('explains a host the proxy cannot reach (502) and names it', async () => {
     const profile = realHostProfile('rest');
     const elsewhere: ConnectionProfile = { ...profile, keyVault: { ...profile.keyVault, vaultUrl: 'https://vault.example.com/' } };
