@@ -92,8 +92,7 @@ export function inspectToken(token: string, context: InspectionContext): TokenIn
     return { ...base, decoded: false, claims: {}, checks: [opaqueCheck(payload.kind, nextService)] };
   }
   const claims = safeClaims(payload.claims);
-  const checks =
-    context.stage === 'keyVaultToken' ? keyVaultChecks(claims, context) : eventHubsChecks(claims, context);
+  const checks = context.stage === 'keyVaultToken' ? keyVaultChecks(claims, context) : eventHubsChecks(claims, context);
   return { ...base, decoded: true, claims, checks };
 }
 
@@ -102,7 +101,7 @@ export function mismatchesOf(inspection: TokenInspection | undefined): readonly 
   return inspection?.checks.filter((c) => c.status === 'mismatch') ?? [];
 }
 
-/** One line for the timeline and the tree: "aud ok, tid ok, exp ok" or the mismatches. */
+/** One line for the log and the tree: "claims ok (aud, tid, exp, nbf)", or the checks that are not ok ("aud mismatch"). */
 export function summarizeInspection(inspection: TokenInspection): string {
   if (!inspection.decoded) {
     return 'token not decodable (opaque)';
@@ -114,7 +113,7 @@ export function summarizeInspection(inspection: TokenInspection): string {
   return bad.map((c) => `${c.claim} ${c.status}`).join(', ');
 }
 
-/** Multi-line text for the CLI, the log and the extension's view. Redact it like everything printed. */
+/** Multi-line text for the CLI. Redact it like everything printed. */
 export function formatInspection(inspection: TokenInspection): string {
   const lines = [`Token for ${inspection.nextService} (${inspection.stage === 'keyVaultToken' ? 'stage 1' : 'stage 4'})`];
   if (inspection.decoded) {
