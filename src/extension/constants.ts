@@ -10,6 +10,7 @@ export const COMMANDS = {
   importProfiles: 'eventstreamFlow.importProfiles',
   importConnectionString: 'eventstreamFlow.importConnectionString',
   exportProfile: 'eventstreamFlow.exportProfile',
+  exportForPipeline: 'eventstreamFlow.exportForPipeline',
   clearAllData: 'eventstreamFlow.clearAllData',
   refresh: 'eventstreamFlow.refresh',
   testKeyVaultToken: 'eventstreamFlow.testKeyVaultToken',

@@ -8,6 +8,7 @@ import { copySecretReference } from './copySecretReference';
 import { deleteProfile } from './deleteProfile';
 import { duplicateProfile } from './duplicateProfile';
 import { editProfile } from './editProfile';
+import { exportForPipeline } from './exportForPipeline';
 import { exportProfile } from './exportProfile';
 import { getEventHubsToken } from './getEventHubsToken';
 import { importConnectionString } from './importConnectionString';
@@ -43,6 +44,7 @@ export const COMMAND_HANDLERS: { readonly [K in keyof typeof COMMANDS]: CommandH
   importProfiles,
   importConnectionString,
   exportProfile,
+  exportForPipeline,
   clearAllData,
   refresh,
   testKeyVaultToken,
