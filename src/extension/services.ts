@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ReadBackRequest, RoundTripResult } from '../core/flow/roundTrip';
 import type { FlowEvent, FlowResult, SendRequest, StageId, StageOutcome, TokenProvider } from '../core/flow/types';
 import type { Logger } from '../core/logging/logger';
 import type { Redactor } from '../core/logging/redact';
@@ -59,6 +60,8 @@ export interface FlowRunOptions {
   readonly onEvent?: (event: FlowEvent) => void;
   /** Show a cancellable progress notification (default true); the panel shows its own timeline. */
   readonly showProgress?: boolean;
+  /** With `target: 'send'`: read the sent event back afterwards (the result's `readBack`). */
+  readonly readBack?: ReadBackRequest;
 }
 
 /**
@@ -66,7 +69,7 @@ export interface FlowRunOptions {
  * session token cache, the signed-in account, the results store and the status bar.
  */
 export interface FlowRunner {
-  run(profileId: string, options: FlowRunOptions): Promise<FlowResult>;
+  run(profileId: string, options: FlowRunOptions): Promise<RoundTripResult>;
   readonly onDidFinish: vscode.Event<{ profileId: string; profileName: string; target: StageId; result: FlowResult }>;
 }
 

@@ -78,6 +78,8 @@ export interface SendForm {
   readonly count: number;
   /** true: one request with every event; false: `count` requests of one event each. */
   readonly batch: boolean;
+  /** Read the sent event back from the profile's consumer endpoint (the last request's, with `batch: false`). */
+  readonly readBack?: boolean;
 }
 
 /**
@@ -93,6 +95,7 @@ export interface PersistedForm {
   readonly partitionKind: PartitionKind;
   readonly parameterNames: readonly string[];
   readonly propertyNames: readonly string[];
+  readonly readBack?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +161,26 @@ export interface StageView {
   readonly error?: SafeError;
 }
 
+/**
+ * The round trip's row in the timeline: waiting, the matched event (where and how fast), or why
+ * it could not be read back. The correlation id is a random UUID, not a secret.
+ */
+export interface ReadBackView {
+  readonly status: 'running' | 'matched' | 'failed' | 'notRun';
+  /** Known once the round trip has run. */
+  readonly consumerGroup?: string;
+  readonly correlationId?: string;
+  readonly partitionId?: string;
+  readonly sequenceNumber?: number;
+  /** Send start → the event was read here. */
+  readonly latencyMs?: number;
+  /** Send start → the service's enqueue time. */
+  readonly enqueueLatencyMs?: number;
+  /** Why it was not run, as one line. */
+  readonly reason?: string;
+  readonly error?: SafeError;
+}
+
 export type SendOutcomeStatus = 'ok' | 'failed' | 'cancelled' | 'refused';
 
 export interface SendOutcome {
@@ -197,6 +220,7 @@ export interface RunSnapshot {
   readonly requests: number;
   readonly stages: readonly StageView[];
   readonly result?: SendOutcome;
+  readonly readBack?: ReadBackView;
 }
 
 export interface BodyProblem {
@@ -220,6 +244,7 @@ export type HostMessage =
   | { readonly type: 'runStarted'; readonly request: number; readonly requests: number; readonly events: number }
   | { readonly type: 'flowEvent'; readonly event: StageView }
   | { readonly type: 'sendResult'; readonly result: SendOutcome }
+  | { readonly type: 'readBack'; readonly view: ReadBackView }
   | {
       readonly type: 'bodyValidation';
       readonly requestId: string;
@@ -257,6 +282,7 @@ export interface DraftForm {
   readonly protocol: Protocol;
   readonly count: string;
   readonly batch: boolean;
+  readonly readBack?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,8 +362,9 @@ function parseOrThrow(data: unknown): WebviewMessage {
 
 export function parseSendForm(value: unknown): SendForm {
   const form = record(value, 'form');
-  onlyKeys(form, ['profileId', 'body', 'parameters', 'contentType', 'properties', 'partition', 'protocol', 'count', 'batch'], 'form');
+  onlyKeys(form, ['profileId', 'body', 'parameters', 'contentType', 'properties', 'partition', 'protocol', 'count', 'batch', 'readBack'], 'form');
   return {
+    ...readBackFlag(form.readBack, 'form.readBack'),
     profileId: profileId(form.profileId, 'form.profileId'),
     body: body(form.body, 'form.body'),
     parameters: parameters(form.parameters, 'form.parameters'),
@@ -352,9 +379,10 @@ export function parseSendForm(value: unknown): SendForm {
 
 export function parsePersistedForm(value: unknown): PersistedForm {
   const form = record(value, 'form');
-  onlyKeys(form, ['profileId', 'contentType', 'protocol', 'count', 'batch', 'partitionKind', 'parameterNames', 'propertyNames'], 'form');
+  onlyKeys(form, ['profileId', 'contentType', 'protocol', 'count', 'batch', 'partitionKind', 'parameterNames', 'propertyNames', 'readBack'], 'form');
   const id = form.profileId === undefined ? undefined : profileId(form.profileId, 'form.profileId');
   return {
+    ...readBackFlag(form.readBack, 'form.readBack'),
     ...(id === undefined ? {} : { profileId: id }),
     contentType: contentType(form.contentType, 'form.contentType'),
     protocol: oneOf(form.protocol, 'form.protocol', PROTOCOLS),
@@ -366,6 +394,11 @@ export function parsePersistedForm(value: unknown): PersistedForm {
       string(n, `form.propertyNames[${i}]`, { max: L.maxPropertyNameLength, singleLine: true }),
     ),
   };
+}
+
+/** An optional boolean: absent stays absent (older webviews never send it). */
+function readBackFlag(value: unknown, field: string): { readBack?: boolean } {
+  return value === undefined ? {} : { readBack: boolean(value, field) };
 }
 
 function profileId(value: unknown, field: string): string {
@@ -449,7 +482,7 @@ function httpsUrl(value: unknown, field: string): string {
 // Host → webview: the webview trusts its host, but a cheap check keeps a stray message (another
 // extension's, a stale version's) from breaking the UI.
 
-const HOST_MESSAGE_TYPES: readonly HostMessageType[] = ['init', 'profiles', 'runStarted', 'flowEvent', 'sendResult', 'bodyValidation', 'history'];
+const HOST_MESSAGE_TYPES: readonly HostMessageType[] = ['init', 'profiles', 'runStarted', 'flowEvent', 'sendResult', 'readBack', 'bodyValidation', 'history'];
 
 export function isHostMessage(data: unknown): data is HostMessage {
   return isRecord(data) && typeof data.type === 'string' && (HOST_MESSAGE_TYPES as readonly string[]).includes(data.type);
@@ -481,6 +514,7 @@ export function parsePanelState(data: unknown): SendPanelState | undefined {
       protocol: oneOf(d.protocol, 'protocol', PROTOCOLS),
       count: text(d.count, 'count', 10),
       batch: boolean(d.batch, 'batch'),
+      ...(d.readBack === undefined ? {} : { readBack: boolean(d.readBack, 'readBack') }),
     };
     return { version: 1, draft };
   } catch {

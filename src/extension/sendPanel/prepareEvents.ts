@@ -5,9 +5,11 @@
  */
 import { isValidationError, type ValidationError } from '../../core/errors/errors';
 import { parametersUsedBy, renderTemplate } from '../../core/events/template';
+import type { ExplainedError } from '../../core/errors/errors';
+import type { ReadBackOutcome } from '../../core/flow/roundTrip';
 import type { EventToSend, FlowEvent, SendRequest } from '../../core/flow/types';
 import { MAX_EVENT_BYTES, parseEventBody, validatePartitionOptions, validateProperties } from '../../core/model/validate';
-import type { BodyProblem, HostMessage, PanelStageId, SafeError, SendForm, StageView } from '../../shared/sendPanelProtocol';
+import type { BodyProblem, HostMessage, PanelStageId, ReadBackView, SafeError, SendForm, StageView } from '../../shared/sendPanelProtocol';
 import { PANEL_STAGES } from '../../shared/sendPanelProtocol';
 
 const EXPRESSION = /@\{[^}]*\}/g;
@@ -235,20 +237,47 @@ export function projectFlowEvent(event: FlowEvent, redact: (text: string) => str
     case 'stageSucceeded':
       return { stage: event.stage, status: 'ok', durationMs: event.durationMs, summary: safe(event.summary), ...(event.cached ? { cached: true } : {}) };
     case 'stageFailed': {
-      const { explanation } = event.error;
-      const error: SafeError = {
-        code: safe(event.error.code),
-        summary: safe(explanation.summary),
-        cause: safe(explanation.cause),
-        fix: safe(explanation.fix),
-        ...(explanation.docsUrl && /^https:\/\//i.test(explanation.docsUrl) ? { docsUrl: explanation.docsUrl } : {}),
-      };
-      return { stage: event.stage, status: 'failed', durationMs: event.durationMs, error };
+      return { stage: event.stage, status: 'failed', durationMs: event.durationMs, error: safeError(event.error, safe) };
     }
     case 'stageCancelled':
       return { stage: event.stage, status: 'cancelled', durationMs: event.durationMs };
     case 'stageSkipped':
       return { stage: event.stage, status: 'skipped', summary: safe(event.reason) };
+  }
+}
+
+/** An explanation as the webview shows it: code, summary, cause, fix and an https docs link only. */
+function safeError(error: ExplainedError, safe: (text: string) => string): SafeError {
+  const { explanation } = error;
+  // A token refusal's most specific cause is what the token inspector found in that token.
+  const likely = (error.likelyCauses ?? []).map((c) => ` Likely cause (${c.claim} in the ${c.tokenStage === 'keyVaultToken' ? 'Key Vault' : 'Event Hubs'} token): ${c.reason} ${c.fix}`);
+  return {
+    code: safe(error.code),
+    summary: safe(explanation.summary),
+    cause: safe(`${explanation.cause}${likely.join('')}`),
+    fix: safe(explanation.fix),
+    ...(explanation.docsUrl && /^https:\/\//i.test(explanation.docsUrl) ? { docsUrl: explanation.docsUrl } : {}),
+  };
+}
+
+/** The round trip's outcome for the timeline: where the event was read back and how fast, or why not. */
+export function projectReadBack(outcome: ReadBackOutcome, redact: (text: string) => string): ReadBackView {
+  const safe = (text: string): string => clamp(redact(text));
+  const common = { consumerGroup: safe(outcome.consumerGroup), correlationId: outcome.correlationId };
+  switch (outcome.status) {
+    case 'matched':
+      return {
+        ...common,
+        status: 'matched',
+        partitionId: outcome.partitionId,
+        sequenceNumber: outcome.sequenceNumber,
+        latencyMs: outcome.latencyMs,
+        enqueueLatencyMs: outcome.enqueueLatencyMs,
+      };
+    case 'notRun':
+      return { ...common, status: 'notRun', reason: safe(outcome.reason) };
+    case 'failed':
+      return { ...common, status: 'failed', latencyMs: outcome.waitedMs, error: safeError(outcome.error, safe) };
   }
 }
 

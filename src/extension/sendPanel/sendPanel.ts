@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { isValidationError } from '../../core/errors/errors';
 import { SAMPLE_EVENT_TEMPLATE } from '../../core/events/template';
 import { STAGE_TITLES } from '../../core/flow/types';
-import type { FlowEvent, FlowResult } from '../../core/flow/types';
+import type { RoundTripResult } from '../../core/flow/roundTrip';
+import type { FlowEvent } from '../../core/flow/types';
 import type { Logger } from '../../core/logging/logger';
 import {
   isParseError,
@@ -15,6 +16,7 @@ import {
   type PanelSettings,
   type PanelStageId,
   type ProfileOption,
+  type ReadBackView,
   type RunSnapshot,
   type SendForm,
   type SendOutcome,
@@ -25,7 +27,7 @@ import { SETTINGS } from '../constants';
 import type { ExtensionServices } from '../services';
 import { clampSize, SendPanelStore } from './history';
 import { renderPanelHtml } from './html';
-import { checkBody, isPanelStage, planSend, projectFlowEvent, RefusalError } from './prepareEvents';
+import { checkBody, isPanelStage, planSend, projectFlowEvent, projectReadBack, RefusalError } from './prepareEvents';
 
 export const SEND_PANEL_VIEW_TYPE = 'eventstreamFlow.sendPanel';
 
@@ -35,6 +37,7 @@ interface MutableSnapshot {
   requests: number;
   stages: StageView[];
   result?: SendOutcome;
+  readBack?: ReadBackView;
 }
 
 /**
@@ -246,7 +249,14 @@ export class SendPanel implements vscode.Disposable {
   }
 
   private snapshotView(s: MutableSnapshot): RunSnapshot {
-    return { running: s.running, request: s.request, requests: s.requests, stages: [...s.stages], ...(s.result ? { result: s.result } : {}) };
+    return {
+      running: s.running,
+      request: s.request,
+      requests: s.requests,
+      stages: [...s.stages],
+      ...(s.result ? { result: s.result } : {}),
+      ...(s.readBack ? { readBack: s.readBack } : {}),
+    };
   }
 
   private refuse(form: SendForm, message: string, fix: string): void {
@@ -307,9 +317,15 @@ export class SendPanel implements vscode.Disposable {
         snapshot.request = r + 1;
         snapshot.stages = pendingStages();
         this.post({ type: 'runStarted', request: r + 1, requests: plan.requests, events: request.events.length });
-        const result: FlowResult = await this.services.flows.run(profile.id, {
+        // One round trip per send: the last request's event is read back.
+        const readBack = form.readBack === true && r === plan.requests - 1;
+        if (readBack) {
+          this.updateReadBack(snapshot, { status: 'running' });
+        }
+        const result: RoundTripResult = await this.services.flows.run(profile.id, {
           target: 'send',
           send: request,
+          ...(readBack ? { readBack: {} } : {}),
           showProgress: false,
           token: cts.token,
           onEvent: (event) => this.onFlowEvent(snapshot, event),
@@ -319,6 +335,9 @@ export class SendPanel implements vscode.Disposable {
           if (outcome.status === 'notRun' && isPanelStage(outcome.stage)) {
             this.updateStage(snapshot, { stage: outcome.stage, status: 'notRun' });
           }
+        }
+        if (result.readBack) {
+          this.updateReadBack(snapshot, projectReadBack(result.readBack, (text) => this.services.redactor.redact(text)));
         }
         if (result.cancelled) {
           status = 'cancelled';
@@ -400,6 +419,16 @@ export class SendPanel implements vscode.Disposable {
       this.docsUrls.add(view.error.docsUrl);
     }
     this.updateStage(snapshot, view);
+  }
+
+  private updateReadBack(snapshot: MutableSnapshot, view: ReadBackView): void {
+    snapshot.readBack = view;
+    if (view.error?.docsUrl) {
+      this.docsUrls.add(view.error.docsUrl);
+    }
+    if (this.snapshot === snapshot) {
+      this.post({ type: 'readBack', view });
+    }
   }
 
   private updateStage(snapshot: MutableSnapshot, view: StageView): void {

@@ -52,6 +52,7 @@ export function draftFromPersisted(form: PersistedForm, sampleBody: string): Dra
     protocol: form.protocol,
     count: String(form.count),
     batch: form.batch,
+    ...(form.readBack ? { readBack: true } : {}),
   };
 }
 
@@ -67,6 +68,7 @@ export function toPersisted(draft: DraftForm): PersistedForm | undefined {
     protocol: draft.protocol,
     count,
     batch: draft.batch,
+    ...(draft.readBack ? { readBack: true } : {}),
     partitionKind: draft.partitionKind,
     parameterNames: Object.keys(draft.parameters).slice(0, SEND_PANEL_LIMITS.maxParameters),
     propertyNames: draft.properties.map((p) => p.name.trim()).filter((n) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(n)),
@@ -121,6 +123,7 @@ export function toSendForm(draft: DraftForm, usedParameters: readonly string[]):
       protocol: draft.protocol,
       count,
       batch: draft.batch,
+      ...(draft.readBack ? { readBack: true } : {}),
     },
   };
 }
@@ -182,6 +185,10 @@ export class SendFormView {
   ]);
   private readonly count = textfield('count', 'Number of events', { type: 'number', min: '1', max: String(SEND_PANEL_LIMITS.maxCount), step: '1' });
   private readonly batch = h('vscode-checkbox', { id: 'batch', attrs: { 'data-testid': 'batch', label: 'Send all events in one batch (one request)' } });
+  private readonly readBack = h('vscode-checkbox', {
+    id: 'read-back',
+    attrs: { 'data-testid': 'read-back-option', label: "Read back: find the sent event on the profile's consumer group and show the end-to-end latency" },
+  });
   private readonly formError = h('p', { id: 'form-error', className: 'form-error', attrs: { role: 'alert', 'data-testid': 'form-error' } });
   private parameterNames: readonly string[] = [];
   private parameterValues: Record<string, string> = {};
@@ -247,6 +254,7 @@ export class SendFormView {
         h('div', { className: 'field' }, h('span', { className: 'field-label' }, 'Partition'), this.partitionKind, this.partitionValue),
         h('div', { className: 'field' }, h('span', { className: 'field-label' }, 'Protocol'), this.protocol),
         h('div', { className: 'field row' }, h('div', {}, label('count', 'Count'), this.count), this.batch),
+        h('div', { className: 'field' }, this.readBack),
       ),
       this.formError,
     );
@@ -257,7 +265,7 @@ export class SendFormView {
     this.body.addEventListener('input', () => this.onChange('body'));
     this.contentType.addEventListener('input', () => this.onChange('body'));
     this.profile.addEventListener('change', () => this.onChange('profile'));
-    for (const el of [this.partitionKind, this.protocol, this.batch]) {
+    for (const el of [this.partitionKind, this.protocol, this.batch, this.readBack]) {
       el.addEventListener('change', () => {
         this.syncPartition();
         this.onChange('other');
@@ -298,6 +306,7 @@ export class SendFormView {
     setRadio(this.protocol, draft.protocol);
     this.count.value = draft.count;
     this.batch.checked = draft.batch;
+    this.readBack.checked = draft.readBack === true;
     this.syncPartition();
     this.renderParameters();
   }
@@ -318,6 +327,7 @@ export class SendFormView {
       protocol: radioValue<Protocol>(this.protocol, 'rest'),
       count: this.count.value,
       batch: this.batch.checked,
+      ...(this.readBack.checked ? { readBack: true } : {}),
     };
   }
 

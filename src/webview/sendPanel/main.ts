@@ -88,6 +88,9 @@ class App {
         if (run) {
           this.timeline.reset(run.request, run.requests);
           run.stages.forEach((s) => this.timeline.update(s));
+          if (run.readBack) {
+            this.timeline.updateReadBack(run.readBack);
+          }
           renderResult(this.result, run.result);
         }
         this.setRunning(run?.running ?? false);
@@ -105,6 +108,9 @@ class App {
         return;
       case 'flowEvent':
         this.timeline.update(message.event);
+        return;
+      case 'readBack':
+        this.timeline.updateReadBack(message.view);
         return;
       case 'sendResult':
         this.showResult(message.result);

@@ -1,5 +1,5 @@
 import { STAGE_TITLES } from '../../core/flow/types';
-import type { PanelStageId, SendOutcome, StageView, StageViewStatus } from '../../shared/sendPanelProtocol';
+import type { PanelStageId, ReadBackView, SendOutcome, StageView, StageViewStatus } from '../../shared/sendPanelProtocol';
 import { PANEL_STAGES } from '../../shared/sendPanelProtocol';
 import { clear, formatBytes, formatDuration, h, icon } from './dom';
 
@@ -29,6 +29,8 @@ const STATUS_TEXT: Readonly<Record<StageViewStatus, string>> = {
  */
 export class Timeline {
   private readonly rows = new Map<PanelStageId, HTMLLIElement>();
+  /** `li[data-stage=readBack]`: shown only for a send with "Read back" on. */
+  private readonly readBackRow = h('li', { attrs: { 'data-stage': 'readBack', 'data-status': 'pending', 'data-testid': 'read-back' } });
   readonly progress = h('p', { id: 'request-progress', className: 'muted', attrs: { 'data-testid': 'request-progress' } });
   readonly list = h('ol', { id: 'timeline', className: 'timeline', attrs: { 'aria-live': 'polite', 'aria-relevant': 'additions text', 'data-testid': 'timeline' } });
 
@@ -39,6 +41,8 @@ export class Timeline {
       this.list.appendChild(row);
       this.update({ stage, status: 'pending' });
     }
+    this.readBackRow.hidden = true;
+    this.list.appendChild(this.readBackRow);
   }
 
   reset(request?: number, requests?: number): void {
@@ -46,6 +50,38 @@ export class Timeline {
       this.update({ stage, status: 'pending' });
     }
     this.progress.textContent = request && requests && requests > 1 ? `Request ${request} of ${requests}` : '';
+    this.readBackRow.hidden = true;
+  }
+
+  /** The round trip's row: the matched event's partition, sequence number and latency, or why it was not read back. */
+  updateReadBack(view: ReadBackView): void {
+    const row = this.readBackRow;
+    const status: StageViewStatus = view.status === 'matched' ? 'ok' : view.status;
+    row.hidden = false;
+    row.dataset.status = status;
+    clear(row);
+    row.appendChild(
+      h(
+        'div',
+        { className: 'stage-head' },
+        icon(STATUS_ICON[status], status === 'running' ? 'codicon-modifier-spin' : ''),
+        h('span', { className: 'stage-title' }, 'Read back'),
+        h('span', { className: 'stage-status' }, view.status === 'matched' ? 'matched' : STATUS_TEXT[status]),
+        view.latencyMs === undefined ? null : h('span', { className: 'stage-duration', attrs: { 'data-testid': 'read-back-latency' } }, formatDuration(view.latencyMs)),
+      ),
+    );
+    const line =
+      view.status === 'matched'
+        ? `Event ${view.correlationId ?? ''} on partition ${view.partitionId ?? '?'} (seq ${view.sequenceNumber ?? '?'}), consumer group ${view.consumerGroup ?? ''}: end-to-end ${formatDuration(view.latencyMs ?? 0)}, enqueued after ${formatDuration(view.enqueueLatencyMs ?? 0)}`
+        : view.status === 'running'
+          ? 'Listening on the consumer group for the sent event…'
+          : (view.reason ?? '');
+    if (line) {
+      row.appendChild(h('div', { className: 'stage-summary' }, line));
+    }
+    if (view.error) {
+      this.appendError(row, 'Read back', view.error);
+    }
   }
 
   update(view: StageView): void {
@@ -69,20 +105,23 @@ export class Timeline {
     if (view.summary) {
       row.appendChild(h('div', { className: 'stage-summary' }, view.summary));
     }
-    const error = view.error;
-    if (error) {
-      const docs = error.docsUrl ? this.docsLink(error.docsUrl) : null;
-      row.appendChild(
-        h(
-          'div',
-          { className: 'stage-error', attrs: { role: 'group', 'aria-label': `${title} error` } },
-          h('div', { className: 'error-summary' }, h('code', { className: 'error-code' }, error.code), ' ', error.summary),
-          h('div', {}, h('strong', {}, 'Why: '), error.cause),
-          h('div', {}, h('strong', {}, 'Fix: '), error.fix),
-          docs,
-        ),
-      );
+    if (view.error) {
+      this.appendError(row, title, view.error);
     }
+  }
+
+  private appendError(row: HTMLLIElement, title: string, error: NonNullable<StageView['error']>): void {
+    const docs = error.docsUrl ? this.docsLink(error.docsUrl) : null;
+    row.appendChild(
+      h(
+        'div',
+        { className: 'stage-error', attrs: { role: 'group', 'aria-label': `${title} error` } },
+        h('div', { className: 'error-summary' }, h('code', { className: 'error-code' }, error.code), ' ', error.summary),
+        h('div', {}, h('strong', {}, 'Why: '), error.cause),
+        h('div', {}, h('strong', {}, 'Fix: '), error.fix),
+        docs,
+      ),
+    );
   }
 
   /** Links open through the host (`openDocs`), which opens only URLs it sent. */
