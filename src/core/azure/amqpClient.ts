@@ -76,7 +76,7 @@ export interface AmqpAttempt {
  */
 export const INTERACTIVE_AMQP_RETRY: RetryOptions = { maxRetries: 1, retryDelayInMs: 500, maxRetryDelayInMs: 2000, timeoutInMs: 15_000 };
 
-async function clientOptions(options: AmqpOptions): Promise<EventHubClientOptions> {
+export async function clientOptions(options: AmqpOptions): Promise<EventHubClientOptions> {
   const base: EventHubClientOptions = { retryOptions: { ...INTERACTIVE_AMQP_RETRY, ...options.retryOptions } };
   if (options.transport !== 'websockets') {
     return base;

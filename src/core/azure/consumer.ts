@@ -1,9 +1,9 @@
 import type { NamedKeyCredential } from '@azure/core-auth';
-import type { EventHubClientOptions, EventHubConsumerClient, ReceivedEventData, Subscription, SubscriptionEventHandlers } from '@azure/event-hubs';
+import type { EventHubConsumerClient, ReceivedEventData, Subscription, SubscriptionEventHandlers } from '@azure/event-hubs';
 import type { Logger } from '../logging/logger';
-import { INTERACTIVE_AMQP_RETRY, unwrapRetryError, type AmqpAuth, type AmqpTransport } from './amqpClient';
+import { clientOptions, isTransportUnreachable, transportPlan, unwrapRetryError, type AmqpAuth, type AmqpOptions, type AmqpTransport } from './amqpClient';
 import { parseConnectionString } from './connectionString';
-import { caListFor } from './trust';
+import type { ProxySettings } from './proxy';
 
 /**
  * Reads events back from a consumer group through `EventHubConsumerClient` (loaded on first use),
@@ -23,6 +23,12 @@ export interface ConsumerOptions {
   readonly enqueuedAfter: number;
   readonly trustedCaPem?: string;
   readonly transport?: AmqpTransport;
+  /** As for sending: TCP first, WebSockets on 443 when 5671 cannot be reached. */
+  readonly fallbackToWebSockets?: boolean;
+  /** An HTTP proxy that applies to the namespace forces WebSockets, as for sending. */
+  readonly proxy?: ProxySettings;
+  /** Stops waiting for the receive links (and closes the consumer) when aborted. */
+  readonly signal: AbortSignal;
   readonly logger?: Logger;
 }
 
@@ -52,24 +58,22 @@ export interface EventWatch {
 /** How long a receive call waits before handing over an empty batch: the first one marks a link as open. */
 const RECEIVE_WAIT_SECONDS = 0.25;
 
-async function clientOptions(options: ConsumerOptions): Promise<EventHubClientOptions> {
-  const base: EventHubClientOptions = { retryOptions: { ...INTERACTIVE_AMQP_RETRY } };
-  if (options.transport !== 'websockets') {
-    return base;
-  }
-  const ws = await import('ws');
-  const ca = caListFor(options.trustedCaPem);
+/** The producer's view of the same endpoint: its client options (CA, WebSockets, proxy) and transport plan are reused. */
+function asAmqpOptions(options: ConsumerOptions, transport = options.transport): AmqpOptions {
   return {
-    ...base,
-    webSocketOptions: {
-      webSocket: ws.WebSocket as unknown as NonNullable<EventHubClientOptions['webSocketOptions']>['webSocket'],
-      ...(ca ? { webSocketConstructorOptions: { ca } } : {}),
-    },
+    namespace: options.namespace,
+    eventHubName: options.eventHubName,
+    auth: options.auth,
+    signal: options.signal,
+    ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
+    ...(transport ? { transport } : {}),
+    ...(options.fallbackToWebSockets ? { fallbackToWebSockets: true } : {}),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
   };
 }
 
-async function openConsumer(options: ConsumerOptions): Promise<EventHubConsumerClient> {
-  const [{ EventHubConsumerClient }, clientOpts] = await Promise.all([import('@azure/event-hubs'), clientOptions(options)]);
+async function openConsumer(options: ConsumerOptions, transport: AmqpTransport): Promise<EventHubConsumerClient> {
+  const [{ EventHubConsumerClient }, clientOpts] = await Promise.all([import('@azure/event-hubs'), clientOptions(asAmqpOptions(options, transport))]);
   const { auth, consumerGroup } = options;
   switch (auth.kind) {
     case 'token':
@@ -107,12 +111,44 @@ function toConsumed(event: ReceivedEventData, partitionId: string, receivedAt: n
 }
 
 /**
- * Subscribes to the consumer group from `enqueuedAfter` and keeps what arrives until closed. The
- * SDK reports errors through processError and keeps reconnecting; the first one ends the watch,
- * as a person testing wants the service's answer, not retries.
+ * Subscribes to the consumer group from `enqueuedAfter` and resolves once every watched partition
+ * has a receive link; what arrives is kept until closed. Over TCP, a connection that cannot be
+ * made is retried over WebSockets when allowed, as sends do. On failure or abort the consumer is
+ * closed and the error thrown.
  */
 export async function watchEvents(options: ConsumerOptions): Promise<EventWatch> {
-  const client = await openConsumer(options);
+  const { transports } = transportPlan(asAmqpOptions(options));
+  let lastError: unknown;
+  for (const [i, transport] of transports.entries()) {
+    const watch = await openWatch(options, transport);
+    try {
+      await untilReady(watch.ready, options.signal);
+      return watch;
+    } catch (error) {
+      await watch.close();
+      lastError = error;
+      if (options.signal.aborted || !isTransportUnreachable(error) || i === transports.length - 1) {
+        throw error;
+      }
+      options.logger?.info(`Read back: ${transport} could not connect, trying ${transports[i + 1] ?? ''}`);
+    }
+  }
+  throw lastError;
+}
+
+function untilReady(ready: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) {
+    return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('Aborted.'));
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('Aborted.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    ready.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+async function openWatch(options: ConsumerOptions, transport: AmqpTransport): Promise<EventWatch> {
+  const client = await openConsumer(options, transport);
   const events: ConsumedEvent[] = [];
   const openPartitions = new Set<string>();
   let expected: number | undefined = options.partitionId !== undefined ? 1 : undefined;

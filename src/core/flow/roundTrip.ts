@@ -158,18 +158,28 @@ export async function runFlowWithReadBack(
       const target = consumerTarget(profile, endpointAuth, outputs);
       where = { ...where, namespace: target.namespace, eventHubName: target.eventHubName };
 
-      watch = await watchEvents({
-        namespace: target.namespace,
-        eventHubName: target.eventHubName,
-        consumerGroup,
-        auth: target.auth,
-        enqueuedAfter: Date.now() - CLOCK_SKEW_MARGIN_MS,
-        ...(send.partitionId !== undefined && !settings?.eventHubName && !settings?.namespace ? { partitionId: send.partitionId } : {}),
-        ...(profile.trustedCaPem ? { trustedCaPem: profile.trustedCaPem } : {}),
-        transport: profile.endpoint.amqpTransport ?? 'tcp',
-        logger: log,
-      });
-      await waitWithin(watch.ready, timeoutMs, ctx.signal, () => new ReadBackTimeoutError(correlationId, timeoutSeconds, consumerGroup, 0));
+      // Opening counts against the read-back timeout; the run's cancel stops it too.
+      const opening = new AbortController();
+      const timer = setTimeout(() => opening.abort(new ReadBackTimeoutError(correlationId, timeoutSeconds, consumerGroup, 0)), timeoutMs);
+      try {
+        watch = await watchEvents({
+          namespace: target.namespace,
+          eventHubName: target.eventHubName,
+          consumerGroup,
+          auth: target.auth,
+          enqueuedAfter: Date.now() - CLOCK_SKEW_MARGIN_MS,
+          // Only the send's partition, when the consumer reads the hub it was sent to.
+          ...(send.partitionId !== undefined && !settings?.eventHubName && !settings?.namespace ? { partitionId: send.partitionId } : {}),
+          ...(profile.trustedCaPem ? { trustedCaPem: profile.trustedCaPem } : {}),
+          transport: profile.endpoint.amqpTransport ?? 'tcp',
+          fallbackToWebSockets: profile.endpoint.amqpTransport === undefined,
+          ...(services.proxy ? { proxy: services.proxy } : {}),
+          signal: AbortSignal.any([ctx.signal, opening.signal]),
+          logger: log,
+        });
+      } finally {
+        clearTimeout(timer);
+      }
       log.info(`Listening on ${target.namespace}/${target.eventHubName}, consumer group ${consumerGroup}, in ${services.now() - openedAt} ms`);
     } catch (error) {
       openFailure = error;

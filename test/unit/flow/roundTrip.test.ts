@@ -162,6 +162,23 @@ describe('round trip: read the sent event back', () => {
     assert.equal(result.readBack?.status, 'notRun');
   });
 
+  it('reads back over WebSockets when the profile pins them (the CA handed to the socket, as in the extension host)', async () => {
+    const base = sandbox.profile({ protocol: 'rest' });
+    const profile: ConnectionProfile = { ...base, endpoint: { ...base.endpoint, amqpTransport: 'websockets' } };
+    const result = await runFlowWithReadBack(profile, services(), { send, readBack: { timeoutSeconds: 10 } });
+    assert.equal(result.readBack?.status, 'matched', JSON.stringify(result.readBack));
+  });
+
+  it('falls back to WebSockets when port 5671 is blocked and the transport is not pinned', async () => {
+    // Every AMQP-over-TLS connection is cut: the consumer must not depend on 5671 either.
+    sandbox.faults.inject({ peer: 'eventHubs', kind: 'amqpPortBlocked' });
+    const base = sandbox.profile({ protocol: 'rest' });
+    const profile: ConnectionProfile = { ...base, endpoint: { ...base.endpoint, amqpTransport: undefined } };
+    const result = await runFlowWithReadBack(profile, services(), { send, readBack: { timeoutSeconds: 15 } });
+    assert.equal(result.readBack?.status, 'matched', JSON.stringify(result.readBack));
+    assert.ok(lines.some((l) => /Read back: tcp could not connect, trying websockets/.test(l)), lines.join('\n'));
+  });
+
   it('validates read-back settings with clear messages', () => {
     const profile: ConnectionProfile = {
       ...sandbox.profile(),
