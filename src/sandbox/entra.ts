@@ -4,10 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CLOUDS, type CloudName } from '../core/model/cloud';
 import { KINDS_BY_PEER, normalizeResource } from './faults';
 import { headerValue, holdForever, LoopbackHttpsServer, readBody, resetConnection, sendJson } from './http';
 import type { AccessTokenClaims, FaultRegistry, TlsMaterial } from './internal';
 import type { TokenIssuer } from './jwt';
+import { cloudOfRequest } from './routes';
 import type { World } from './world';
 
 export interface EntraPeerDeps {
@@ -32,8 +34,8 @@ export interface EntraPeer {
   presentCertificate(material: TlsMaterial): void;
 }
 
-/** App ID URIs of first-party resources the demo tenant has service principals for (normalized). */
-const KNOWN_RESOURCES = new Set([
+/** App ID URIs of first-party resources the demo tenant has service principals for (normalized), per cloud. */
+const PUBLIC_RESOURCES = [
   'https://vault.azure.net',
   'https://eventhubs.azure.net',
   'https://servicebus.azure.net',
@@ -44,9 +46,30 @@ const KNOWN_RESOURCES = new Set([
   'https://graph.microsoft.com',
   'https://api.fabric.microsoft.com',
   'https://analysis.windows.net/powerbi/api',
-]);
+];
+/**
+ * A sovereign tenant knows its own cloud's vault and management resources, not the public ones (a
+ * public audience there is AADSTS500011); Event Hubs uses https://eventhubs.azure.net in every cloud
+ * (wire facts §8, the docs' "same for all clouds").
+ */
+const KNOWN_RESOURCES: Readonly<Record<CloudName, ReadonlySet<string>>> = {
+  public: new Set(PUBLIC_RESOURCES),
+  china: new Set(['https://vault.azure.cn', 'https://eventhubs.azure.net', 'https://servicebus.azure.net', 'https://management.chinacloudapi.cn', 'https://management.core.chinacloudapi.cn']),
+  usgov: new Set(['https://vault.usgovcloudapi.net', 'https://eventhubs.azure.net', 'https://servicebus.azure.net', 'https://management.usgovcloudapi.net', 'https://management.core.usgovcloudapi.net']),
+};
 /** Entra also issues tokens for a vault's or a namespace's own host (Kafka uses the namespace). */
-const KNOWN_RESOURCE_HOSTS = [/^https:\/\/[a-z0-9-]+\.vault\.azure\.net$/, /^https:\/\/[a-z0-9-]+\.servicebus\.windows\.net$/];
+function knownResourceHost(resource: string, cloud: CloudName): boolean {
+  const { hostname } = new URL(resource);
+  const { keyVaultSuffix, eventHubsSuffix } = CLOUDS[cloud];
+  return resource === `https://${hostname}` && [keyVaultSuffix, eventHubsSuffix].some((suffix) => /^[a-z0-9-]+$/.test(hostname.slice(0, -suffix.length)) && hostname.endsWith(suffix));
+}
+
+/** Per cloud, what the OIDC metadata names (Entra's own values for each instance). */
+const CLOUD_INSTANCE: Readonly<Record<CloudName, { instance: string; graph: string; msgraph: string }>> = {
+  public: { instance: 'microsoftonline.com', graph: 'graph.windows.net', msgraph: 'graph.microsoft.com' },
+  china: { instance: 'partner.microsoftonline.cn', graph: 'graph.chinacloudapi.cn', msgraph: 'microsoftgraph.chinacloudapi.cn' },
+  usgov: { instance: 'microsoftonline.us', graph: 'graph.windows.net', msgraph: 'graph.microsoft.us' },
+};
 
 const TENANT_INDEPENDENT = new Set(['common', 'organizations', 'consumers']);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -70,7 +93,11 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
   const now = deps.now ?? (() => Date.now());
   const lifetime = deps.tokenLifetimeSeconds ?? 3599;
   const { world, faults, issuer } = deps;
-  const base = (): string => `https://localhost:${server.port}`;
+  /** The authority as the client addressed it: a cloud's own login host through the sandbox proxy, else localhost. */
+  const base = (req?: IncomingMessage): string => {
+    const azureHost = cloudOfRequest(req?.headers.host).azureHost;
+    return azureHost ? `https://${azureHost}` : `https://localhost:${server.port}`;
+  };
 
   function fail(res: ServerResponse, ctx: RequestContext, status: number, error: string, code: number, message: string, headers: Record<string, string> = {}): void {
     const timestamp = entraTimestamp(now());
@@ -104,8 +131,10 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
     return tenantId;
   }
 
-  function openIdConfiguration(tenantSegment: string, tenantId: string, version: 'v1' | 'v2'): Record<string, unknown> {
-    const root = `${base()}/${tenantSegment}`;
+  function openIdConfiguration(req: IncomingMessage, tenantSegment: string, tenantId: string, version: 'v1' | 'v2'): Record<string, unknown> {
+    const authority = base(req);
+    const instance = CLOUD_INSTANCE[cloudOfRequest(req.headers.host).cloud];
+    const root = `${authority}/${tenantSegment}`;
     const v2 = version === 'v2';
     return {
       token_endpoint: v2 ? `${root}/oauth2/v2.0/token` : `${root}/oauth2/token`,
@@ -117,16 +146,16 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
       response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       // MSAL requires the issuer's scheme+host+port to equal the authority's: localhost, not sts.windows.net.
-      issuer: v2 ? `${base()}/${tenantId}/v2.0` : `${base()}/${tenantId}/`,
+      issuer: v2 ? `${authority}/${tenantId}/v2.0` : `${authority}/${tenantId}/`,
       request_uri_parameter_supported: false,
       authorization_endpoint: v2 ? `${root}/oauth2/v2.0/authorize` : `${root}/oauth2/authorize`,
       device_authorization_endpoint: v2 ? `${root}/oauth2/v2.0/devicecode` : `${root}/oauth2/devicecode`,
       end_session_endpoint: v2 ? `${root}/oauth2/v2.0/logout` : `${root}/oauth2/logout`,
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'tid', 'ver', 'oid'],
       tenant_region_scope: 'EU',
-      cloud_instance_name: 'microsoftonline.com',
-      cloud_graph_host_name: 'graph.windows.net',
-      msgraph_host: 'graph.microsoft.com',
+      cloud_instance_name: instance.instance,
+      cloud_graph_host_name: instance.graph,
+      msgraph_host: instance.msgraph,
     };
   }
 
@@ -141,6 +170,7 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
     if (!tenantId) {
       return;
     }
+    const cloud = CLOUDS[cloudOfRequest(req.headers.host).cloud];
     // Entra reads parameters from a form body only: JSON bodies and query strings count as missing.
     const contentType = headerValue(req, 'content-type') ?? '';
     const form = /application\/x-www-form-urlencoded/i.test(contentType) ? new URLSearchParams(raw.toString('utf8')) : new URLSearchParams();
@@ -256,7 +286,7 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
     const normalized = normalizeResource(requested);
     // defaultScopeAsResource: the client's mistake of sending a v2 scope as the v1 resource, answered as Entra does.
     const asSent = fault?.kind === 'defaultScopeAsResource' && !/\/\.default$/i.test(requested) ? `${requested.replace(/\/+$/, '')}/.default` : requested;
-    if (asSent.trim() !== asSent || !isKnownResource(asSent)) {
+    if (asSent.trim() !== asSent || !isKnownResource(asSent, cloud.name)) {
       fail(
         res,
         ctx,
@@ -270,11 +300,11 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
 
     // A wrongAudience fault mints a token the resource server will reject, as a misconfigured resource does.
     const audience =
-      fault?.kind === 'wrongAudience' ? (normalized === 'https://vault.azure.net' ? 'https://vault.azure.net/' : 'https://management.core.windows.net/') : requested;
+      fault?.kind === 'wrongAudience' ? (normalized === cloud.keyVaultResource ? `${cloud.keyVaultResource}/` : 'https://management.core.windows.net/') : requested;
     const iat = Math.floor(now() / 1000);
     const claims: AccessTokenClaims & Record<string, unknown> = {
       aud: audience,
-      iss: `https://sts.windows.net/${tenantId}/`,
+      iss: `${cloud.tokenIssuerV1}${tenantId}/`,
       iat,
       // Entra back-dates nbf by five minutes for clock skew.
       nbf: iat - 300,
@@ -282,7 +312,7 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
       aio: randomUUID().replace(/-/g, ''),
       appid: clientId.toLowerCase(),
       appidacr: '1',
-      idp: `https://sts.windows.net/${tenantId}/`,
+      idp: `${cloud.tokenIssuerV1}${tenantId}/`,
       idtyp: 'app',
       oid: app.objectId,
       sub: app.objectId,
@@ -348,12 +378,12 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
       const v2 = route.startsWith('v2.0');
       if (TENANT_INDEPENDENT.has(tenantSegment.toLowerCase())) {
         // Multi-tenant metadata carries a placeholder issuer, as Entra's does.
-        sendJson(res, 200, openIdConfiguration(tenantSegment, '{tenantid}', v2 ? 'v2' : 'v1'));
+        sendJson(res, 200, openIdConfiguration(req, tenantSegment, '{tenantid}', v2 ? 'v2' : 'v1'));
         return;
       }
       const tenantId = tenantOf(tenantSegment, res, ctx);
       if (tenantId) {
-        sendJson(res, 200, openIdConfiguration(tenantSegment, tenantId, v2 ? 'v2' : 'v1'));
+        sendJson(res, 200, openIdConfiguration(req, tenantSegment, tenantId, v2 ? 'v2' : 'v1'));
       }
       return;
     }
@@ -380,12 +410,12 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
   };
 }
 
-function isKnownResource(resource: string): boolean {
+function isKnownResource(resource: string, cloud: CloudName): boolean {
   const normalized = normalizeResource(resource);
   if (/\/\.default$/i.test(resource.replace(/\/+$/, ''))) {
     return false; // `…/.default` is a v2 scope, never a resource (AADSTS500011).
   }
-  return KNOWN_RESOURCES.has(normalized) || KNOWN_RESOURCE_HOSTS.some((pattern) => pattern.test(normalized));
+  return KNOWN_RESOURCES[cloud].has(normalized) || (URL.canParse(normalized) && knownResourceHost(normalized, cloud));
 }
 
 function parseBasic(header: string | undefined): { clientId: string; clientSecret: string } | undefined {

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue, holdForever, LoopbackHttpsServer, newRequestId, readBody, resetConnection, sendJson } from './http';
 import type { AccessTokenClaims, FaultRegistry, TlsMaterial, TokenVerifier, WorldRole, WorldSecretVersion } from './internal';
+import { CLOUDS } from '../core/model/cloud';
+import { cloudOfRequest } from './routes';
 import type { FaultKind } from './types';
 import type { World } from './world';
 
@@ -31,7 +33,6 @@ export interface KeyVaultPeer {
 
 /** api-versions the secrets data plane accepts (spec folders + what the SDKs send). */
 export const KEY_VAULT_API_VERSIONS = ['2016-10-01', '7.0', '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '2025-07-01', '2026-04-01'] as const;
-export const KEY_VAULT_AUDIENCE = 'https://vault.azure.net';
 const SERVICE_VERSION = '1.9.2173.1';
 const MAX_RESULTS = 25;
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
@@ -58,12 +59,16 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
   const { world, faults, tokens } = deps;
   const now = deps.now ?? (() => Date.now());
   const base = (): string => `https://localhost:${server.port}`;
-  const challenge = `Bearer authorization="https://login.microsoftonline.com/${world.tenantId}", resource="${KEY_VAULT_AUDIENCE}"`;
   const vaultLabel = (): string => `${world.vaultName};location=${world.region}`;
   const armId = (name?: string): string =>
     `/subscriptions/${world.subscriptionId}/resourcegroups/${world.resourceGroup}/providers/microsoft.keyvault/vaults/${world.vaultName}${name ? `/secrets/${name}` : ''}`;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A vault reached by its real name through the sandbox proxy answers as that cloud's vaults do.
+    const addressed = cloudOfRequest(req.headers.host);
+    const cloud = CLOUDS[addressed.cloud];
+    const vaultBase = addressed.azureHost ? `https://${addressed.azureHost}` : base();
+    const challenge = `Bearer authorization="${cloud.authorityHost}/${world.tenantId}", resource="${cloud.keyVaultResource}"`;
     const requestId = newRequestId();
     const clientRequestId = headerValue(req, 'x-ms-client-request-id');
     const headers: Record<string, string> = {
@@ -143,14 +148,15 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
       }
     }
     const claims = check.claims;
-    if (claims.aud !== KEY_VAULT_AUDIENCE) {
-      unauthorized(audienceMessage(claims.aud));
+    if (claims.aud !== cloud.keyVaultResource) {
+      unauthorized(audienceMessage(cloud.keyVaultResource, claims.aud));
       return;
     }
-    const expectedIssuer = `https://sts.windows.net/${world.tenantId}/`;
+    const sts = cloud.tokenIssuerV1;
+    const expectedIssuer = `${sts}${world.tenantId}/`;
     const invalidIssuer = (found: string): void =>
       unauthorized(
-        `AKV10032: Invalid issuer. Expected one of ${expectedIssuer}, https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/, https://sts.windows.net/e2d54eb5-3869-4f70-8578-dee5fc7331f4/, found ${found}.`,
+        `AKV10032: Invalid issuer. Expected one of ${expectedIssuer}, ${sts}f8cdef31-a31e-4b4a-93e4-5f571e91255a/, ${sts}e2d54eb5-3869-4f70-8578-dee5fc7331f4/, found ${found}.`,
       );
     if (claims.iss !== expectedIssuer) {
       invalidIssuer(claims.iss);
@@ -165,11 +171,11 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
 
     const fault = faults.take('keyVault', secretName ? { secretName } : {}, DATA_FAULTS);
     if (fault?.kind === 'wrongAudience') {
-      unauthorized(audienceMessage(`${KEY_VAULT_AUDIENCE}/`));
+      unauthorized(audienceMessage(cloud.keyVaultResource, `${cloud.keyVaultResource}/`));
       return;
     }
     if (fault?.kind === 'tokenFromOtherTenant') {
-      invalidIssuer(`https://sts.windows.net/${OTHER_TENANT}/`);
+      invalidIssuer(`${sts}${OTHER_TENANT}/`);
       return;
     }
     if (fault?.kind === 'blockedByFirewall') {
@@ -211,7 +217,7 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
           return;
         }
         // secretIdStored: what the vault holds when the portal's Secret ID (a GUID) was pasted instead of the value.
-        reply(200, bundle(base(), found.name, fault?.kind === 'secretIdStored' ? { ...entry, value: randomUUID() } : entry, apiVersion));
+        reply(200, bundle(vaultBase, found.name, fault?.kind === 'secretIdStored' ? { ...entry, value: randomUUID() } : entry, apiVersion));
         return;
       }
       case 'set': {
@@ -230,15 +236,15 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
         if (!created) {
           throw new Error('setSecretValue stored nothing');
         }
-        reply(200, bundle(base(), name, created, apiVersion));
+        reply(200, bundle(vaultBase, name, created, apiVersion));
         return;
       }
       case 'list': {
         const items = [...world.secrets.entries()]
           .filter(([, versions]) => versions.length > 0)
           .sort(([a], [b]) => a.localeCompare(b))
-          .map(([name, versions]) => item(`${base()}/secrets/${name}`, versions.at(-1) as WorldSecretVersion, apiVersion));
-        page(items, `${base()}/secrets`);
+          .map(([name, versions]) => item(`${vaultBase}/secrets/${name}`, versions.at(-1) as WorldSecretVersion, apiVersion));
+        page(items, `${vaultBase}/secrets`);
         return;
       }
       case 'versions': {
@@ -247,8 +253,8 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
           return;
         }
         // Unverified whether Key Vault answers 404 or an empty page for an unknown name: an empty page here.
-        const items = (found?.versions ?? []).map((v) => item(`${base()}/secrets/${found?.name ?? operation.name}/${v.version}`, v, apiVersion));
-        page(items, `${base()}/secrets/${found?.name ?? operation.name}/versions`);
+        const items = (found?.versions ?? []).map((v) => item(`${vaultBase}/secrets/${found?.name ?? operation.name}/${v.version}`, v, apiVersion));
+        page(items, `${vaultBase}/secrets/${found?.name ?? operation.name}/versions`);
         return;
       }
     }
@@ -381,8 +387,8 @@ function forbiddenByFirewall(address: string, claims: AccessTokenClaims, vault: 
   ].join('\r\n');
 }
 
-function audienceMessage(found: string): string {
-  return `AKV10022: Invalid audience. Expected ${KEY_VAULT_AUDIENCE}, found: ${found}.`;
+function audienceMessage(expected: string, found: string): string {
+  return `AKV10022: Invalid audience. Expected ${expected}, found: ${found}.`;
 }
 
 function forbiddenByRbac(claims: AccessTokenClaims, action: string, resource: string, vault: string): string {

@@ -4,26 +4,42 @@
  * (`{vault}.vault.azure.net`…) and its Event Hubs namespaces (`{ns}.servicebus.windows.net`…).
  * The sandbox's HTTP proxy routes CONNECT requests with it, and its certificate names these hosts.
  */
-import { CLOUDS } from '../core/model/cloud';
+import { CLOUDS, type CloudName } from '../core/model/cloud';
 import type { Peer } from './types';
 
 export interface HostRoute {
   readonly peer: Peer;
+  /** The cloud the host belongs to: the peers answer as that cloud does (issuer, audiences). */
+  readonly cloud: CloudName;
   /** Ports the real service listens on for this host: 443, and 5671 (AMQP over TLS) for Event Hubs. */
   readonly ports: readonly number[];
 }
 
 interface Rule {
   readonly peer: Peer;
+  readonly cloud: CloudName;
   /** An exact host, or a single-label wildcard `*.suffix` (as a certificate SAN). */
   readonly name: string;
   readonly ports: readonly number[];
 }
 
+/**
+ * Other names of each cloud's Entra instance. MSAL sends requests to the instance's preferred
+ * network host, which is not always the authority host configured (China: the authority is
+ * login.chinacloudapi.cn, requests go to login.partner.microsoftonline.cn). From MSAL's instance
+ * discovery metadata (@azure/msal-common authority/AuthorityMetadata).
+ */
+const ENTRA_ALIASES: Readonly<Record<CloudName, readonly string[]>> = {
+  public: ['login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
+  china: ['login.partner.microsoftonline.cn'],
+  usgov: ['login.usgovcloudapi.net'],
+};
+
 const RULES: readonly Rule[] = Object.values(CLOUDS).flatMap((cloud): Rule[] => [
-  { peer: 'entra', name: new URL(cloud.authorityHost).hostname.toLowerCase(), ports: [443] },
-  { peer: 'keyVault', name: `*${cloud.keyVaultSuffix}`, ports: [443] },
-  { peer: 'eventHubs', name: `*${cloud.eventHubsSuffix}`, ports: [443, 5671] },
+  { peer: 'entra', cloud: cloud.name, name: new URL(cloud.authorityHost).hostname.toLowerCase(), ports: [443] },
+  ...ENTRA_ALIASES[cloud.name].map((name): Rule => ({ peer: 'entra', cloud: cloud.name, name, ports: [443] })),
+  { peer: 'keyVault', cloud: cloud.name, name: `*${cloud.keyVaultSuffix}`, ports: [443] },
+  { peer: 'eventHubs', cloud: cloud.name, name: `*${cloud.eventHubsSuffix}`, ports: [443, 5671] },
 ]);
 
 /** One DNS label, as a wildcard certificate covers (no dots). */
@@ -36,10 +52,10 @@ export function routeOfHost(hostname: string): HostRoute | undefined {
     if (rule.name.startsWith('*.')) {
       const suffix = rule.name.slice(1);
       if (host.endsWith(suffix) && LABEL.test(host.slice(0, -suffix.length))) {
-        return { peer: rule.peer, ports: rule.ports };
+        return { peer: rule.peer, cloud: rule.cloud, ports: rule.ports };
       }
     } else if (host === rule.name) {
-      return { peer: rule.peer, ports: rule.ports };
+      return { peer: rule.peer, cloud: rule.cloud, ports: rule.ports };
     }
   }
   return undefined;
@@ -48,4 +64,14 @@ export function routeOfHost(hostname: string): HostRoute | undefined {
 /** The names the peers' certificate carries besides loopback: authority hosts and `*.` vault / namespace suffixes. */
 export function azureServerNames(): readonly string[] {
   return [...new Set(RULES.map((rule) => rule.name))];
+}
+
+/**
+ * The cloud a request to a peer was addressed to, from its Host header: a real Azure host name
+ * reached through the sandbox proxy, or public Azure for loopback addresses.
+ */
+export function cloudOfRequest(hostHeader: string | undefined): { cloud: CloudName; azureHost?: string } {
+  const hostname = (hostHeader ?? '').replace(/:\d+$/, '').toLowerCase();
+  const route = hostname ? routeOfHost(hostname) : undefined;
+  return route ? { cloud: route.cloud, azureHost: hostname } : { cloud: 'public' };
 }

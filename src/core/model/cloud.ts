@@ -17,6 +17,11 @@ export interface Cloud {
   readonly eventHubsSuffix: string;
   /** v1 `resource` for Event Hubs tokens (v2 scope is this + "/.default"). */
   readonly eventHubsResource: string;
+  /**
+   * What v1 tokens (the kind Azure resources get) carry as `iss`, before `{tenant}/`. Per cloud:
+   * learn.microsoft.com/answers/questions/1190472 (US Government shares the public STS).
+   */
+  readonly tokenIssuerV1: string;
   /** Provider id for VS Code's built-in Microsoft sign-in. */
   readonly vscodeAuthProvider: 'microsoft' | 'microsoft-sovereign-cloud';
 }
@@ -30,6 +35,7 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     keyVaultResource: 'https://vault.azure.net',
     eventHubsSuffix: '.servicebus.windows.net',
     eventHubsResource: 'https://eventhubs.azure.net',
+    tokenIssuerV1: 'https://sts.windows.net/',
     vscodeAuthProvider: 'microsoft',
   },
   china: {
@@ -41,6 +47,7 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     eventHubsSuffix: '.servicebus.chinacloudapi.cn',
     // Docs conflict (wire facts §8); the Event Hubs docs say the resource is the same in every cloud.
     eventHubsResource: 'https://eventhubs.azure.net',
+    tokenIssuerV1: 'https://sts.chinacloudapi.cn/',
     vscodeAuthProvider: 'microsoft-sovereign-cloud',
   },
   usgov: {
@@ -51,6 +58,7 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     keyVaultResource: 'https://vault.usgovcloudapi.net',
     eventHubsSuffix: '.servicebus.usgovcloudapi.net',
     eventHubsResource: 'https://eventhubs.azure.net',
+    tokenIssuerV1: 'https://sts.windows.net/',
     vscodeAuthProvider: 'microsoft-sovereign-cloud',
   },
 };
