@@ -330,6 +330,8 @@ function toEventData(event: EncodedEvent): EventData {
     body: event.body,
     ...(event.properties ? { properties: { ...event.properties } } : {}),
     ...(event.contentType ? { contentType: event.contentType } : {}),
+    ...(event.messageId !== undefined ? { messageId: event.messageId } : {}),
+    ...(event.correlationId !== undefined ? { correlationId: event.correlationId } : {}),
   };
 }
 

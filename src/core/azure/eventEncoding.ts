@@ -20,6 +20,8 @@ export interface EncodedEvent {
   readonly bytes: number;
   readonly contentType?: string;
   readonly properties?: Readonly<Record<string, string | number | boolean>>;
+  readonly messageId?: string;
+  readonly correlationId?: string;
 }
 
 /** The body as text: strings unchanged, everything else (numbers, objects, null) as JSON. */
@@ -37,6 +39,8 @@ export function encodeEvent(event: EventToSend, index: number): EncodedEvent {
     bytes: body.length,
     ...(event.contentType ? { contentType: event.contentType } : {}),
     ...(event.properties && Object.keys(event.properties).length > 0 ? { properties: event.properties } : {}),
+    ...(event.messageId !== undefined ? { messageId: event.messageId } : {}),
+    ...(event.correlationId !== undefined ? { correlationId: event.correlationId } : {}),
   };
 }
 

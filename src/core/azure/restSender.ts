@@ -102,10 +102,26 @@ export function propertyHeaders(event: EncodedEvent): Record<string, string> {
   return headers;
 }
 
+/** The Service Bus REST system properties this sender sets; the service maps MessageId/CorrelationId to AMQP message-id/correlation-id. */
+interface BrokerProperties {
+  readonly PartitionKey?: string;
+  readonly MessageId?: string;
+  readonly CorrelationId?: string;
+}
+
+function brokerPropertiesOf(event: EncodedEvent, partitionKey: string | undefined): { BrokerProperties?: BrokerProperties } {
+  const broker: BrokerProperties = {
+    ...(partitionKey !== undefined ? { PartitionKey: partitionKey } : {}),
+    ...(event.messageId !== undefined ? { MessageId: event.messageId } : {}),
+    ...(event.correlationId !== undefined ? { CorrelationId: event.correlationId } : {}),
+  };
+  return Object.keys(broker).length > 0 ? { BrokerProperties: broker } : {};
+}
+
 interface BatchItem {
   readonly Body: string;
   readonly UserProperties?: Readonly<Record<string, string | number | boolean>>;
-  readonly BrokerProperties?: { readonly PartitionKey: string };
+  readonly BrokerProperties?: BrokerProperties;
 }
 
 /**
@@ -116,7 +132,7 @@ function batchItem(event: EncodedEvent, partitionKey: string | undefined): Batch
   return {
     Body: event.bodyText,
     ...(event.properties ? { UserProperties: event.properties } : {}),
-    ...(partitionKey !== undefined ? { BrokerProperties: { PartitionKey: partitionKey } } : {}),
+    ...brokerPropertiesOf(event, partitionKey),
   };
 }
 
@@ -182,8 +198,9 @@ export async function sendRest(options: RestSendOptions): Promise<SendResult> {
     let body: Buffer | string;
     if (plan.kind === 'single') {
       headers['Content-Type'] = plan.event.contentType ?? SINGLE_EVENT_CONTENT_TYPE;
-      if (request.partitionKey !== undefined) {
-        headers['BrokerProperties'] = JSON.stringify({ PartitionKey: request.partitionKey });
+      const broker = brokerPropertiesOf(plan.event, request.partitionKey).BrokerProperties;
+      if (broker) {
+        headers['BrokerProperties'] = JSON.stringify(broker);
       }
       Object.assign(headers, propertyHeaders(plan.event));
       body = plan.event.body;

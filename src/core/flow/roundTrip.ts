@@ -78,9 +78,21 @@ export class ReadBackTimeoutError extends Error {
   }
 }
 
-/** Stamps every event with the correlation id (kept alongside the user's own properties). */
+/**
+ * Stamps every event with the correlation id: as a custom property (kept alongside the user's own,
+ * and what Eventstream destinations keep), as correlation-id, and a message-id per event.
+ */
 export function withCorrelationId(send: SendRequest, correlationId: string): SendRequest {
-  return { ...send, events: send.events.map((event) => ({ ...event, properties: { ...event.properties, [CORRELATION_PROPERTY]: correlationId } })) };
+  const single = send.events.length === 1;
+  return {
+    ...send,
+    events: send.events.map((event, i) => ({
+      ...event,
+      properties: { ...event.properties, [CORRELATION_PROPERTY]: correlationId },
+      correlationId,
+      messageId: single ? correlationId : `${correlationId}.${i}`,
+    })),
+  };
 }
 
 export function isCorrelated(event: ConsumedEvent, correlationId: string): boolean {

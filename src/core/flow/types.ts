@@ -46,6 +46,9 @@ export interface EventToSend {
   readonly contentType?: string;
   /** Custom (user/application) properties. */
   readonly properties?: Readonly<Record<string, string | number | boolean>>;
+  /** AMQP message-id / correlation-id (REST: BrokerProperties MessageId / CorrelationId); the round trip sets them. */
+  readonly messageId?: string;
+  readonly correlationId?: string;
 }
 
 export interface SendRequest {

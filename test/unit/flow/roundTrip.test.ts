@@ -73,6 +73,9 @@ describe('round trip: read the sent event back', () => {
       const arrived = sandbox.received.all().find((e) => e.properties[CORRELATION_PROPERTY] === readBack.correlationId);
       assert.ok(arrived, 'the event on the hub carries the correlation id');
       assert.equal(arrived.protocol, protocol);
+      // REST BrokerProperties MessageId/CorrelationId and AMQP message-id/correlation-id alike.
+      assert.equal(arrived.correlationId, readBack.correlationId);
+      assert.equal(arrived.messageId, readBack.correlationId);
       assert.equal(readBack.partitionId, arrived.partitionId);
       assert.equal(readBack.sequenceNumber, arrived.sequenceNumber);
       assert.equal(readBack.consumerGroup, '$Default');
