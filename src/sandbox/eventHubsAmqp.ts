@@ -34,6 +34,7 @@ import {
   trackingSuffix,
   type Claim,
   type PartitionChooser,
+  addressedNamespace,
 } from './eventHubsCommon';
 import { firstSequenceNumber, parseStartPosition, toDeliveredMessage } from './eventHubsConsumer';
 import type { ActiveFault, EventRecorder, FaultRegistry } from './internal';
@@ -226,7 +227,8 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
       onPutToken(context.message, state);
     } else if (role.kind === 'management') {
       delivery.accept();
-      onManagement(context.message, state);
+      // The hostname of the AMQP open frame: a real namespace name when the client came through the sandbox proxy.
+      onManagement(context.message, state, (context.connection as unknown as { remote?: { open?: { hostname?: string } } }).remote?.open?.hostname);
     } else {
       onTransfer(context, delivery, role, state);
     }
@@ -435,7 +437,7 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
     reply(state, request, 202, 'Accepted');
   }
 
-  function onManagement(request: Message | undefined, state: ConnState): void {
+  function onManagement(request: Message | undefined, state: ConnState, hostname?: string): void {
     if (!request) {
       return;
     }
@@ -445,7 +447,7 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
     const token = str(props['security_token']) ?? '';
     const tokenType = token.startsWith('SharedAccessSignature') ? 'sas' : 'jwt';
     // Reading hub and partition properties needs either right: consumers ask for partition ids too.
-    const auth = authorize(token, tokenType, `${ctx.ns.display()}/${name}`, ctx, 'any');
+    const auth = authorize(token, tokenType, `${addressedNamespace(ctx.ns, hostname)}/${name}`, ctx, 'any');
     if (faultReply(state, request, auth.clientId, name)) {
       return;
     }

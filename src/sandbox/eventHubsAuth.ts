@@ -18,6 +18,7 @@ import {
   sendClaimText,
   type Claim,
   type Namespace,
+  sameAddressedHost,
 } from './eventHubsCommon';
 import type { TokenVerifier, WorldState } from './internal';
 
@@ -183,7 +184,7 @@ function authorizeSas(token: string, resource: string, ctx: AuthContext): AuthRe
   const target = parseResource(resource);
   const scope = parseResource(sr);
   // The rules are entity-level (like Fabric custom-endpoint keys), so `sr` must name the hub and be a prefix of the resource.
-  if (!target || !scope || !isOwnNamespace(ctx.ns, scope) || scope.segments.length === 0 || !isPrefix(scope.segments, target.segments)) {
+  if (!target || !scope || !isOwnNamespace(ctx.ns, scope) || !sameAddressedHost(scope, target) || scope.segments.length === 0 || !isPrefix(scope.segments, target.segments)) {
     return authFailure('InvalidAudience', INVALID_AUDIENCE_TEXT);
   }
   const hub = target.segments[0];

@@ -73,6 +73,27 @@ export function isOwnNamespace(ns: Namespace, ref: ResourceRef): boolean {
   return ns.hosts.has(ref.host) && (ref.port === undefined || ns.ports.has(ref.port));
 }
 
+function isRoutedNamespaceHost(host: string): boolean {
+  return routeOfHost(host)?.peer === 'eventHubs';
+}
+
+/** The real namespace host a request addressed (Host header, AMQP hostname) when it came through the sandbox proxy. */
+export function routedNamespaceHost(host: string | undefined): string | undefined {
+  const bare = host?.trim().toLowerCase().replace(/:\d+$/, '');
+  return bare && isRoutedNamespaceHost(bare) ? bare : undefined;
+}
+
+/** The namespace a request addressed: `sb://{real host}` when it came through the sandbox proxy, else the sandbox's own. */
+export function addressedNamespace(ns: Namespace, host: string | undefined): string {
+  const routed = routedNamespaceHost(host);
+  return routed ? `sb://${routed}` : ns.display();
+}
+
+/** A token for a real namespace name is good only for requests addressed to that same name, as in Azure. */
+export function sameAddressedHost(scope: ResourceRef, target: ResourceRef): boolean {
+  return isRoutedNamespaceHost(scope.host) || isRoutedNamespaceHost(target.host) ? scope.host === target.host : true;
+}
+
 /** The first path segment is the entity; the service compares entity names case-insensitively. */
 export function entityExists(world: WorldState, hub: string | undefined): boolean {
   return hub !== undefined && hub.toLowerCase() === world.eventHubName.toLowerCase();

@@ -13,6 +13,7 @@ import {
   sendClaimText,
   serverBusyText,
   trackingSuffix,
+  routedNamespaceHost,
   type PartitionChooser,
 } from './eventHubsCommon';
 import type { ActiveFault, EventRecorder, FaultRegistry } from './internal';
@@ -193,7 +194,9 @@ async function handle(ctx: RestContext, req: IncomingMessage, res: ServerRespons
   const { body, size } = await readBody(req);
 
   const presented = tokenOf(req);
-  const resource = `https://localhost:${ctx.port()}/${route.segments.map(encodeURIComponent).join('/')}`;
+  // The namespace as addressed: a real name (Host header) when the request came through the sandbox proxy.
+  const authority = routedNamespaceHost(req.headers.host) ?? `localhost:${ctx.port()}`;
+  const resource = `https://${authority}/${route.segments.map(encodeURIComponent).join('/')}`;
   const auth: AuthResult =
     presented === 'missing'
       ? authFailure('MalformedToken', 'MissingToken: The authorization header was not found.')

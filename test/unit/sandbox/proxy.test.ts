@@ -8,6 +8,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { probeEndpoint } from '../../../src/core/azure/amqpClient';
 import { openTunnel } from '../../../src/core/azure/proxy';
 import { sendRest } from '../../../src/core/azure/restSender';
+import { createSharedAccessSignature, eventHubResourceUri } from '../../../src/core/azure/sas';
 import { CLOUDS } from '../../../src/core/model/cloud';
 import { startSandbox } from '../../../src/sandbox/index';
 import { routeOfHost } from '../../../src/sandbox/routes';
@@ -154,6 +155,25 @@ describe('peers addressed by their real names through the proxy', () => {
     });
     assert.equal(result.eventsAccepted, 1);
     assert.equal(sandbox.received.all().at(-1)?.body.toString(), 'signed for the real name');
+  });
+
+  it('Event Hubs refuses a SAS signed for one real namespace on a request addressed to another (401 InvalidAudience)', async () => {
+    const signature = createSharedAccessSignature({
+      resourceUri: eventHubResourceUri('eventstream-other.servicebus.windows.net', sandbox.world.eventHubName),
+      keyName: sandbox.world.sas.keyName,
+      key: sandbox.world.sas.key,
+    });
+    await assert.rejects(
+      sendRest({
+        namespace: 'eventstream-sas1234.servicebus.windows.net',
+        eventHubName: sandbox.world.eventHubName,
+        auth: { kind: 'sasToken', signature },
+        request: { events: [{ body: 'wrong namespace' }] },
+        signal: new AbortController().signal,
+        proxy: { url: sandbox.urls.proxy },
+      }),
+      (error: { status?: number; bodyText?: string }) => error.status === 401 && /InvalidAudience/.test(error.bodyText ?? ''),
+    );
   });
 
   it('Event Hubs answers an AMQP probe over WebSockets with a SAS for the real namespace host', async () => {
