@@ -243,3 +243,38 @@ void describe('parseError: redaction', () => {
     }
   });
 });
+
+void describe('parseError: details the service names', () => {
+  void it('reads the firewall client address, the RBAC action and scopes, the v1 resource, audiences and issuer tenants', () => {
+    const firewall = parseError(new HttpResponseError('keyVault', 403, {}, fixture('kv-firewall.json')));
+    assert.deepEqual(firewall.details, { clientAddress: '203.0.113.7', vault: 'kv-pipeline' });
+    const rbac = parseError(new HttpResponseError('keyVault', 403, {}, fixture('kv-forbidden-by-rbac.json')));
+    assert.equal(rbac.details?.action, 'Microsoft.KeyVault/vaults/secrets/getSecret/action');
+    assert.match(rbac.details?.scope ?? '', /^\/subscriptions\/.*\/providers\/microsoft\.keyvault\/vaults\//i);
+    assert.match(rbac.details?.vaultScope ?? '', /\/providers\/microsoft\.keyvault\/vaults\/[^/]+$/i);
+    const resource = parseError(new HttpResponseError('entra', 400, {}, fixture('entra-500011.json')));
+    assert.deepEqual(resource.details, { resource: 'https://eventhubs.azure.net/.default', resourceWithoutDefault: 'https://eventhubs.azure.net' });
+    const audience = parseError(new HttpResponseError('keyVault', 401, {}, fixture('kv-akv10022.json')));
+    assert.deepEqual(audience.details, { expectedAudience: 'https://vault.azure.net', foundAudience: 'https://vault.azure.net/' });
+    const issuer = parseError(
+      'AKV10032: Invalid issuer. Expected one of https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/, https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/, found https://sts.windows.net/0d4f3c1e-1111-2222-3333-444455556666/.',
+    );
+    assert.equal(issuer.details?.vaultTenant, '72f988bf-86f1-41af-91ab-2d7cd011db47');
+    assert.equal(issuer.details?.tokenTenant, '0d4f3c1e-1111-2222-3333-444455556666');
+    assert.equal(parseError(new HttpResponseError('eventHubsRest', 401, {}, fixture('eh-send-claim.xml'))).details?.entity, 'sb://eventstream-1234abcd.servicebus.windows.net/es_5678efgh');
+  });
+
+  void it('takes the firewall address from x-ms-keyvault-network-info when the message lacks it (RestError too)', () => {
+    const body = JSON.stringify({ error: { code: 'Forbidden', message: 'Client address is not authorized and caller is not a trusted service.', innererror: { code: 'ForbiddenByFirewall' } } });
+    const parsed = parseError(restError(403, body, { 'x-ms-keyvault-network-info': 'conn_type=Ipv4;addr=198.51.100.23;act_addr_fam=InterNetwork;' }));
+    assert.equal(parsed.code, 'ForbiddenByFirewall');
+    assert.equal(parsed.details?.clientAddress, '198.51.100.23');
+  });
+
+  void it('redacts details like the message, and leaves them out when there are none', () => {
+    const secret = 'kv-pipeline';
+    const parsed = parseError(new HttpResponseError('keyVault', 403, {}, fixture('kv-firewall.json')), { secrets: [secret] });
+    assert.equal(parsed.details?.vault, REDACTED);
+    assert.equal(parseError(new HttpResponseError('keyVault', 404, {}, fixture('kv-secret-not-found.json'))).details, undefined);
+  });
+});
