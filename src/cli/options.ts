@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StageId } from '../core/flow/types';
 import { ValidationError } from '../core/errors/errors';
 import { parseExportFormat, type ExportFormat } from '../core/export/index';
@@ -135,6 +135,31 @@ export function parseStage(text: string): StageId {
 /** Arguments that look like secrets are refused: a shell history is not a vault. */
 const SECRET_FLAGS = ['--client-secret', '--secret', '--key', '--sas-key', '--connection-string', '--password', '--token'];
 
+/** node:util parseArgs, with its errors (unknown option, missing or dash-leading value) as bad input (exit 2). */
+function parseArgsOrExplain<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) {
+      throw error;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const option = /'(--?[\w-]+)/.exec(message)?.[1] ?? 'arguments';
+    const help = 'Run eventstream-flow --help for the commands and options.';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new ValidationError(option, 'is not an option of eventstream-flow.', help);
+    }
+    if (/starting with a dash/.test(message)) {
+      throw new ValidationError(option, 'has a value starting with a dash, which reads as another option.', `Join the option and its value with "=": ${option}=<value>.`);
+    }
+    if (/argument missing/.test(message)) {
+      throw new ValidationError(option, 'needs a value.', help);
+    }
+    throw new ValidationError(option, message.split('\n')[0] ?? message, help);
+  }
+}
+
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   const secretFlag = argv.find((a) => SECRET_FLAGS.includes(a.split('=')[0] ?? ''));
   if (secretFlag) {
@@ -144,7 +169,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       'Set EVENTSTREAM_FLOW_CLIENT_SECRET, EVENTSTREAM_FLOW_SAS_KEY or EVENTSTREAM_FLOW_CONNECTION_STRING, or answer the hidden prompt.',
     );
   }
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseArgsOrExplain({
     args: [...argv],
     allowPositionals: true,
     strict: true,

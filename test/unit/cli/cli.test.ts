@@ -167,6 +167,20 @@ describe('eventstream-flow CLI', () => {
     }
   });
 
+  it('explains an unknown option, a missing value and a value starting with a dash as bad input (exit 2)', async () => {
+    const cases: [string[], RegExp, RegExp][] = [
+      [['run', '--bogus'], /--bogus: is not an option/, /--help/],
+      [['run', '--timeout'], /--timeout: needs a value/, /--help/],
+      [['run', '--timeout', '-1'], /--timeout: has a value starting with a dash/, /--timeout=<value>/],
+    ];
+    for (const [args, problem, fix] of cases) {
+      const { code, err } = await cli(args);
+      assert.equal(code, 2, err);
+      assert.match(err, problem);
+      assert.match(err, new RegExp(`fix: .*${fix.source}`));
+    }
+  });
+
   it('prints help', async () => {
     const { code, out } = await cli(['--help']);
     assert.equal(code, 0);
