@@ -217,8 +217,9 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       this.deps.redactor.add(stored.keyVault.auth.clientSecret);
     }
     const settings = (this.deps.settings ?? readSettings)();
-    // The profile's own transport wins; the setting is the default for profiles that have none.
-    return stored.endpoint.amqpTransport ? stored : { ...stored, endpoint: { ...stored.endpoint, amqpTransport: settings.amqpTransport } };
+    // The profile's own transport wins. For profiles without one the setting decides: `websockets` pins
+    // WebSockets; `tcp` (the default) leaves it open, so a blocked 5671 falls back to WebSockets on 443.
+    return stored.endpoint.amqpTransport || settings.amqpTransport !== 'websockets' ? stored : { ...stored, endpoint: { ...stored.endpoint, amqpTransport: 'websockets' } };
   }
 
   private async execute(profile: ConnectionProfile, options: FlowRunOptions, extras: ExecuteExtras): Promise<RoundTripResult> {

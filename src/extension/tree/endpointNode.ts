@@ -42,7 +42,7 @@ export class EndpointNode implements TreeNode, ProfileScoped {
       [
         `**Eventstream endpoint** \`${endpoint.namespace}\` / \`${endpoint.eventHubName}\``,
         '',
-        `Sends over ${endpoint.protocol.toUpperCase()}${endpoint.protocol === 'amqp' ? ` (${endpoint.amqpTransport ?? 'tcp'})` : ''}, authenticated with ${auth}.`,
+        `Sends over ${endpoint.protocol.toUpperCase()}${endpoint.protocol === 'amqp' ? ` (${endpoint.amqpTransport ?? 'tcp, WebSockets on 443 if 5671 is blocked'})` : ''}, authenticated with ${auth}.`,
         ...(advisory ? ['', `$(warning) **Least privilege:** ${escapeMarkdown(formatAdvisory(advisory))}`] : []),
         '',
         '---',
