@@ -384,6 +384,12 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
       },
     ],
   },
+  KeyVaultTokenExpired: {
+    summary: 'Key Vault refused the token as expired or not yet valid.',
+    cause: "The stage-1 token's validity window (nbf to exp) does not include Key Vault's current time: a token cached past its expiry, or this machine's clock is off.",
+    fix: "Request a fresh token (Refresh clears the token cache) and check the system clock is synchronised; tokens are valid about an hour.",
+    docsUrl: DOCS.kvErrors,
+  },
   AKV10046: {
     summary: 'Key Vault could not verify the token signature (AKV10046).',
     cause: 'The token was not signed by a key of the Entra ID instance Key Vault trusts: it comes from another cloud or authority, or it was altered.',

@@ -316,6 +316,10 @@ function readKeyVaultBody(err: Bag, status: number | undefined): Draft {
   if (/not allowed on an? expired secret|secret .*has expired/i.test(message)) {
     code = 'SecretExpired';
   }
+  // "Token expired (Activity ID: …)" / "Token not yet valid (Activity ID: …)": the bearer token's time window, not a missing token.
+  if (outer === 'Unauthorized' && !akv && /\btoken (?:has )?expired\b|\btoken is expired\b|\btoken not yet valid\b/i.test(message)) {
+    code = 'KeyVaultTokenExpired';
+  }
   if (status === 429 || /throttl/i.test(outer)) {
     code = code === outer ? 'Throttled' : code;
   }

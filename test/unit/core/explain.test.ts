@@ -58,6 +58,7 @@ const SAMPLES: Record<string, unknown> = {
   SecretDisabled: new HttpResponseError('keyVault', 403, {}, fixture('kv-secret-disabled.json')),
   SecretExpired: kv(403, 'Forbidden', undefined, 'Operation get is not allowed on an expired secret.'),
   Throttled: new HttpResponseError('keyVault', 429, { 'Retry-After': '5' }, ''),
+  KeyVaultTokenExpired: kv(401, 'Unauthorized', undefined, 'Token expired (Activity ID: 6e0b3e8f-4a5b-4c6d-1e2f-3a4b5c6d7e8f)'),
   AKV10046: kv(401, 'Unauthorized', undefined, 'AKV10046: Unable to resolve the key used for signature validation.'),
   BadParameter: kv(400, 'BadParameter', undefined, 'The api-version query parameter is missing.'),
   KeyVaultError: kv(500, 'InternalServerError'),
@@ -94,6 +95,10 @@ const SAMPLES: Record<string, unknown> = {
   EAI_AGAIN: systemError('EAI_AGAIN', 'getaddrinfo EAI_AGAIN kv.vault.azure.net'),
   ECONNRESET: systemError('ECONNRESET', 'socket hang up'),
   ETIMEDOUT: systemError('ETIMEDOUT', 'connect ETIMEDOUT'),
+  ProxyAuthenticationRequired: systemError('ProxyAuthenticationRequired', 'The proxy http://127.0.0.1:3128 answered 407 Proxy Authentication Required.'),
+  ProxyConnectFailed: systemError('ProxyConnectFailed', 'The proxy http://127.0.0.1:3128 refused CONNECT eventstream-x.servicebus.windows.net:443 (502).'),
+  ProxyUnreachable: systemError('ProxyUnreachable', 'The proxy http://127.0.0.1:3128 could not be reached (ECONNREFUSED).'),
+  AmqpTcpUnreachable: systemError('AmqpTcpUnreachable', 'AMQP over TCP to eventstream-x.servicebus.windows.net:5671 could not connect (ECONNRESET).'),
   TlsCertificateError: Object.assign(new TypeError('fetch failed'), { cause: systemError('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate') }),
   ERR_TLS_CERT_ALTNAME_INVALID: systemError('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"),
   // An errno without its own entry lands on the network fallback.
