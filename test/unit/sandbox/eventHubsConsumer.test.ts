@@ -13,6 +13,7 @@ import {
   type SubscribeOptions,
 } from '@azure/event-hubs';
 import type { TokenCredential } from '@azure/identity';
+import { create_container, types, type Connection, type EventContext } from 'rhea';
 import { NO_RETRY, sasToken, staticCredential, startFixture, type EventHubsFixture } from './eventHubsFixture';
 
 let fx: EventHubsFixture;
@@ -218,6 +219,71 @@ describe('Event Hubs AMQP peer: receiving', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     assert.deepEqual(batches, [1, 1, 1]);
+  });
+
+  it('honours link credit: one credit, one event; more credit, the rest', async () => {
+    await producer().sendBatch([{ body: 'c1' }, { body: 'c2' }, { body: 'c3' }], { partitionId: '0' });
+    const stream = fx.internals.recorder.stream('0');
+    const from = (stream.at(-1)?.event.sequenceNumber ?? 0) - 3;
+    const [host, port] = fx.namespace.split(':');
+    const container = create_container();
+    const connection: Connection = container.connect({
+      host,
+      port: Number(port),
+      transport: 'tls',
+      ca: fx.sandbox.caPem,
+      servername: 'localhost',
+      username: fx.sandbox.world.sas.keyName,
+      reconnect: false,
+    } as never);
+    closers.push(async () => {
+      connection.close();
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    const address = `${fx.hub}/ConsumerGroups/$Default/Partitions/0`;
+    // $cbs put-token for the partition path, as the SDK does, then a bare receive link.
+    await new Promise<void>((resolve, reject) => {
+      const replies = connection.open_receiver({ source: { address: '$cbs' }, target: { address: 'cbs-reply' } });
+      replies.on('message', (context: EventContext) => {
+        const status = (context.message?.application_properties as Record<string, unknown> | undefined)?.['status-code'];
+        if (status === 202) {
+          resolve();
+        } else {
+          reject(new Error(`put-token answered ${String(status)}`));
+        }
+      });
+      const cbs = connection.open_sender({ target: { address: '$cbs' } });
+      cbs.on('sendable', () => {
+        if (cbs.credit > 0 && !(cbs as unknown as { sentOnce?: boolean }).sentOnce) {
+          (cbs as unknown as { sentOnce?: boolean }).sentOnce = true;
+          cbs.send({
+            to: '$cbs',
+            reply_to: 'cbs-reply',
+            message_id: 'put-1',
+            application_properties: { operation: 'put-token', type: 'servicebus.windows.net:sastoken', name: `sb://${fx.namespace}/${address}` },
+            body: sasToken(`sb://${fx.namespace}/${address}`, fx.sandbox.world.sas.keyName, fx.sandbox.world.sas.key),
+          });
+        }
+      });
+    });
+    const bodies: string[] = [];
+    const receiver = connection.open_receiver({
+      source: { address, filter: { 'apache.org:selector-filter:string': types.wrap_described(`amqp.annotation.x-opt-sequence-number > '${from}'`, 77567109365764) } },
+      credit_window: 0,
+      autoaccept: true,
+    });
+    receiver.on('message', (context: EventContext) => {
+      const body = context.message?.body as { content?: Buffer } | undefined;
+      bodies.push(body?.content?.toString('utf8') ?? '');
+    });
+    await new Promise<void>((resolve) => receiver.once('receiver_open', () => resolve()));
+    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 300));
+    receiver.add_credit(1);
+    await settle();
+    assert.deepEqual(bodies, ['"c1"'], 'one credit, one event');
+    receiver.add_credit(5);
+    await settle();
+    assert.deepEqual(bodies, ['"c1"', '"c2"', '"c3"'], 'the rest once credit allows, in order');
   });
 
   it('refuses an unknown consumer group as the service does (amqp:not-found)', async () => {
