@@ -253,9 +253,10 @@ describe('Event Hubs AMQP peer: receiving', () => {
         }
       });
       const cbs = connection.open_sender({ target: { address: '$cbs' } });
+      let sent = false;
       cbs.on('sendable', () => {
-        if (cbs.credit > 0 && !(cbs as unknown as { sentOnce?: boolean }).sentOnce) {
-          (cbs as unknown as { sentOnce?: boolean }).sentOnce = true;
+        if (!sent) {
+          sent = true;
           cbs.send({
             to: '$cbs',
             reply_to: 'cbs-reply',
