@@ -23,6 +23,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'connectionRefused',
   'connectionReset',
   'timeout',
+  'amqpPortBlocked',
 ];
 
 /**
@@ -96,8 +97,8 @@ export const FAULTS_BY_STAGE: Readonly<Record<StageId, readonly FaultKind[]>> = 
     'connectionReset',
     'timeout',
   ],
-  send: ['wrongAudience', 'missingRole', 'oversizedEvent', 'throttled', 'serviceUnavailable', 'connectionRefused', 'connectionReset', 'timeout'],
-  probe: ['wrongAudience', 'missingRole', 'serviceUnavailable', 'connectionRefused', 'connectionReset', 'timeout'],
+  send: ['wrongAudience', 'missingRole', 'oversizedEvent', 'throttled', 'serviceUnavailable', 'connectionRefused', 'connectionReset', 'timeout', 'amqpPortBlocked'],
+  probe: ['wrongAudience', 'missingRole', 'serviceUnavailable', 'connectionRefused', 'connectionReset', 'timeout', 'amqpPortBlocked'],
 };
 
 /**

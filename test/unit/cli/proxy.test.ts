@@ -73,6 +73,7 @@ after(async () => {
 beforeEach(() => {
   sandbox.proxy.clearTunnels();
   sandbox.proxy.requireCredentials(PROXY_USER, PROXY_PASSWORD);
+  sandbox.faults.clear();
 });
 
 describe('eventstream-flow with HTTPS_PROXY', () => {
@@ -126,6 +127,49 @@ describe('eventstream-flow with HTTPS_PROXY', () => {
       .at(-1);
     assert.equal(result?.ok, true);
     assert.ok(sandbox.proxy.tunnels().some((t) => t.host === 'login.microsoftonline.com' && t.status === 200));
+    assertNothingSecret(out + err);
+  });
+});
+
+describe('eventstream-flow when port 5671 is blocked', () => {
+  const noProxyEnv = (): NodeJS.ProcessEnv => {
+    const env: NodeJS.ProcessEnv = { ...process.env, EVENTSTREAM_FLOW_CLIENT_SECRET: sandbox.world.reader.clientSecret };
+    for (const name of ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy']) {
+      delete env[name];
+    }
+    return env;
+  };
+
+  it('falls back to WebSockets on 443 and reports both endpoints tried (--fault send:amqpPortBlocked)', async () => {
+    const { code, out, err } = await cli(['send', '--protocol', 'amqp', '--fault', 'send:amqpPortBlocked', '--body', '{"blocked":5671}'], noProxyEnv());
+    assert.equal(code, 0, out + err);
+    assert.match(out, /amqps:\/\/localhost:\d+ failed \(ECONNRESET\); wss:\/\/localhost:\d+\/\$servicebus\/websocket ok — 5671 blocked\? fell back to WebSockets on 443/);
+  });
+
+  it('fails with exit 15 and suggests WebSockets when the profile pins tcp', async () => {
+    const demo = sandbox.world;
+    const pinned = {
+      id: randomUUID(),
+      name: 'Pinned TCP',
+      cloud: 'public',
+      authorityHost: sandbox.urls.authorityHost,
+      keyVault: {
+        vaultUrl: sandbox.urls.vaultUrl,
+        auth: { kind: 'servicePrincipal', tenantId: demo.tenantId, clientId: demo.reader.clientId, tokenRequest: 'pipeline' },
+        clientIdSecret: { name: demo.secrets.clientIdName },
+        clientSecretSecret: { name: demo.secrets.clientSecretName },
+      },
+      eventHubsToken: { tenantId: demo.tenantId, endpointVersion: 'v1' },
+      endpoint: { namespace: sandbox.urls.namespace, eventHubName: demo.eventHubName, auth: { kind: 'entra' }, protocol: 'amqp', amqpTransport: 'tcp' },
+    };
+    const path = join(await mkdtemp(join(tmpdir(), 'esf-cli-pinned-')), 'profile.json');
+    await writeFile(path, JSON.stringify(pinned));
+    sandbox.faults.inject({ peer: 'eventHubs', kind: 'amqpPortBlocked' });
+    const { code, out, err } = await cli(['send', '--profile', path, '--body', '{"never":"sent"}'], noProxyEnv());
+    assert.equal(code, 15, out + err);
+    assert.match(out, /AmqpTcpUnreachable/);
+    assert.match(out, /Fix: {3}Set the profile's AMQP transport to WebSockets \(port 443\)/);
+    assert.match(out, new RegExp(`Tried: amqps://${sandbox.urls.namespace} failed \\(ECONNRESET\\)`));
     assertNothingSecret(out + err);
   });
 });
