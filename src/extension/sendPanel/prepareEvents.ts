@@ -254,7 +254,8 @@ function safeError(error: ExplainedError, safe: (text: string) => string): SafeE
   return {
     code: safe(error.code),
     summary: safe(explanation.summary),
-    cause: safe(`${explanation.cause}${likely.join('')}`),
+    // The hosts, ports, transports (and proxy) the stage tried, e.g. a blocked 5671 before WebSockets.
+    cause: safe(`${explanation.cause}${likely.join('')}${error.tried?.length ? ` Tried: ${error.tried.join('; ')}.` : ''}`),
     fix: safe(explanation.fix),
     ...(explanation.docsUrl && /^https:\/\//i.test(explanation.docsUrl) ? { docsUrl: explanation.docsUrl } : {}),
   };

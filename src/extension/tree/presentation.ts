@@ -51,6 +51,9 @@ export function explainedErrorMarkdown(original: ExplainedError, redact: (text: 
   if (error.message && error.message !== error.code && !error.explanation.cause.includes(error.message)) {
     lines.push('', `**Details:** ${e(error.message)}`);
   }
+  if (error.tried && error.tried.length > 0) {
+    lines.push('', `**Tried:** ${e(error.tried.join('; '))}`);
+  }
   const docs = safeDocsUrl(error.explanation.docsUrl);
   if (docs) {
     lines.push('', `[Open docs](${docs})`);
