@@ -71,6 +71,8 @@ Secrets never go on the command line. They come from environment variables, or a
   EVENTSTREAM_FLOW_CLIENT_SECRET      the Key Vault reader's client secret (service principal)
   EVENTSTREAM_FLOW_SAS_KEY            the endpoint's SAS key (SAS auth)
   EVENTSTREAM_FLOW_CONNECTION_STRING  the endpoint's connection string (connection-string auth)
+  EVENTSTREAM_FLOW_READ_BACK_SAS_KEY / EVENTSTREAM_FLOW_READ_BACK_CONNECTION_STRING
+                                      the read-back endpoint's own key (profile readBack.auth)
 
 Logging: EVENTSTREAM_FLOW_LOG=debug (or info, warn, error) writes the engine's redacted log to stderr.
 

@@ -9,6 +9,9 @@ export const SECRET_ENV = {
   clientSecret: 'EVENTSTREAM_FLOW_CLIENT_SECRET',
   sasKey: 'EVENTSTREAM_FLOW_SAS_KEY',
   connectionString: 'EVENTSTREAM_FLOW_CONNECTION_STRING',
+  /** The read-back (consumer) endpoint's own key or connection string, when `readBack.auth` has one. */
+  readBackSasKey: 'EVENTSTREAM_FLOW_READ_BACK_SAS_KEY',
+  readBackConnectionString: 'EVENTSTREAM_FLOW_READ_BACK_CONNECTION_STRING',
 } as const;
 
 type Warn = (message: string) => void;
@@ -17,7 +20,7 @@ type Warn = (message: string) => void;
  * Reads a profile file and fills its secrets from the environment or a hidden prompt. Secrets
  * written into the file still work, with a warning: the file is exactly what this flow avoids.
  */
-export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.ProcessEnv = process.env): Promise<ConnectionProfile> {
+export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.ProcessEnv = process.env, use: { readBack?: boolean } = {}): Promise<ConnectionProfile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -33,7 +36,7 @@ export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.Proc
   if (typeof raw !== 'object' || raw === null) {
     throw new ValidationError('--profile', `${path} does not hold a JSON object.`, 'See the README for the profile format.');
   }
-  const profile = await withSecrets(raw as ConnectionProfile, path, warn, env);
+  const profile = await withReadBackSecrets(await withSecrets(raw as ConnectionProfile, path, warn, env), use.readBack === true, path, warn, env);
   const problems = validateProfile(profile);
   if (problems.length > 0) {
     throw problems[0] as ValidationError;
@@ -57,6 +60,25 @@ async function withSecrets(profile: ConnectionProfile, path: string, warn: Warn,
     endpoint = { ...endpoint, auth: { ...endpointAuth, connectionString } };
   }
   return { ...profile, keyVault, endpoint };
+}
+
+/** The read-back endpoint's secret is asked for only with --read-back; without it, those settings are not used. */
+async function withReadBackSecrets(profile: ConnectionProfile, readBack: boolean, path: string, warn: Warn, env: NodeJS.ProcessEnv): Promise<ConnectionProfile> {
+  const settings = profile.readBack;
+  const auth = settings?.auth;
+  if (!settings || (auth?.kind !== 'sas' && auth?.kind !== 'connectionString')) {
+    return profile;
+  }
+  if (!readBack) {
+    const { readBack: _unused, ...rest } = profile;
+    return rest;
+  }
+  if (auth.kind === 'sas') {
+    const key = await secretFrom(auth.key, SECRET_ENV.readBackSasKey, 'read-back SAS key', path, warn, env);
+    return { ...profile, readBack: { ...settings, auth: { ...auth, key } } };
+  }
+  const connectionString = await secretFrom(auth.connectionString, SECRET_ENV.readBackConnectionString, 'read-back connection string', path, warn, env);
+  return { ...profile, readBack: { ...settings, auth: { ...auth, connectionString } } };
 }
 
 async function secretFrom(inFile: string | undefined, variable: string, what: string, path: string, warn: Warn, env: NodeJS.ProcessEnv): Promise<string> {

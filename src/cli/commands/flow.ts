@@ -47,7 +47,7 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
     sandbox = await startCliSandbox(options, redactor);
     profile = await sandboxProfileFor(sandbox, options);
   } else {
-    profile = await loadProfileFile(options.profilePath ?? '', (m) => io.stderr(`warning: ${redactor.redact(m)}\n`), io.env);
+    profile = await loadProfileFile(options.profilePath ?? '', (m) => io.stderr(`warning: ${redactor.redact(m)}\n`), io.env, { readBack: options.readBack !== undefined });
   }
 
   try {

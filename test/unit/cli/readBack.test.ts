@@ -1,13 +1,18 @@
 // `--read-back` end to end, in-process against the sandbox the CLI starts: the matched event's
 // line, its JSON object, exit 17 when the event cannot be read back, and refused flag mistakes.
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
+import type { ConnectionProfile } from '../../../src/core/model/profile';
+import { startSandbox } from '../../../src/sandbox/index';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env: process.env });
+  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env });
   return { code, out, err };
 }
 
@@ -45,6 +50,32 @@ describe('eventstream-flow --read-back', () => {
     assert.match(out, /✘ Read back\s+\d+ ms {2}MessagingEntityNotFoundError/);
     assert.match(out, /Fix: /);
     assertNothingSecret(out);
+  });
+
+  it('reads a profile file\'s readBack endpoint, its key from the environment, and only asks for it with --read-back', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const base = sandbox.profile({ protocol: 'amqp' });
+      const group = sandbox.world.consumerGroups[1] ?? '';
+      const profile: ConnectionProfile = {
+        ...base,
+        keyVault: { ...base.keyVault, auth: { ...base.keyVault.auth, clientSecret: '' } as ConnectionProfile['keyVault']['auth'] },
+        readBack: { consumerGroup: group, auth: { kind: 'sas', keyName: sandbox.world.sas.keyName, key: '' }, timeoutSeconds: 10 },
+      };
+      const file = join(await mkdtemp(join(tmpdir(), 'esf-readback-')), 'profile.json');
+      await writeFile(file, JSON.stringify(profile));
+      const env = { ...process.env, EVENTSTREAM_FLOW_CLIENT_SECRET: sandbox.world.reader.clientSecret, EVENTSTREAM_FLOW_READ_BACK_SAS_KEY: sandbox.world.sas.key };
+      const { code, out, err } = await cli(['run', '--profile', file, '--read-back'], env);
+      assert.equal(code, 0, out + err);
+      assert.match(out, new RegExp(`✔ Read back .* consumer group ${group}: end-to-end \\d+ ms`));
+      assert.ok(!(out + err).includes(sandbox.world.sas.key), 'the read-back key leaked');
+      const { EVENTSTREAM_FLOW_READ_BACK_SAS_KEY: _unused, ...withoutKey } = env;
+      const plain = await cli(['run', '--profile', file], withoutKey);
+      assert.equal(plain.code, 0, plain.out + plain.err);
+      assert.doesNotMatch(plain.out, /Read back/);
+    } finally {
+      await sandbox.stop();
+    }
   });
 
   const mistakes: [string[], RegExp][] = [
