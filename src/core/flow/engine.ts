@@ -1,4 +1,5 @@
 import { parseConnectionString } from '../azure/connectionString';
+import { proxySecrets } from '../azure/proxy';
 import { inspectToken, likelyCausesOf, summarizeInspection, tokenStageFor, type InspectedStage, type TokenInspection } from '../diagnostics/tokenInspector';
 import { explainError } from '../errors/explain';
 import type { ExplainedError } from '../errors/errors';
@@ -48,6 +49,10 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
   const started = services.now();
 
   registerProfileSecrets(profile, services);
+  // A proxy URL may carry credentials (http://user:password@proxy:port): never printed either.
+  for (const secret of proxySecrets(services.proxy)) {
+    services.redactor.add(secret);
+  }
   // Defence in depth: a stored profile must not smuggle a CA in for remote hosts.
   const caProblem = validateTrustedCa(profile)[0];
   if (caProblem) {
