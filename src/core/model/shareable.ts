@@ -14,9 +14,14 @@ export function toShareableProfile(profile: ConnectionProfile): ConnectionProfil
       : endpointAuth.kind === 'connectionString'
         ? { ...endpointAuth, connectionString: '' }
         : endpointAuth;
+  const readBackAuth = profile.readBack?.auth;
+  const safeReadBackAuth =
+    readBackAuth?.kind === 'sas' ? { ...readBackAuth, key: '' } : readBackAuth?.kind === 'connectionString' ? { ...readBackAuth, connectionString: '' } : readBackAuth;
   return {
     ...profile,
     keyVault: { ...profile.keyVault, auth: keyVaultAuth },
     endpoint: { ...profile.endpoint, auth: safeEndpointAuth },
+    // The read-back endpoint's own key is a secret too.
+    ...(profile.readBack ? { readBack: { ...profile.readBack, ...(safeReadBackAuth ? { auth: safeReadBackAuth } : {}) } } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type { FlowServices, SendRequest } from '../../../src/core/flow/types';
 import { createLogger } from '../../../src/core/logging/logger';
 import { Redactor } from '../../../src/core/logging/redact';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
+import { toShareableProfile } from '../../../src/core/model/shareable';
 import { validateProfile } from '../../../src/core/model/validate';
 import { sandboxInternals, startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
@@ -180,6 +181,18 @@ describe('round trip: read the sent event back', () => {
     const result = await runFlowWithReadBack(profile, services(), { send, readBack: { timeoutSeconds: 15 } });
     assert.equal(result.readBack?.status, 'matched', JSON.stringify(result.readBack));
     assert.ok(lines.some((l) => /Read back: tcp could not connect, trying websockets/.test(l)), lines.join('\n'));
+  });
+
+  it('never exports the read-back endpoint\'s key or connection string', () => {
+    const base = sandbox.profile();
+    for (const auth of [
+      { kind: 'sas', keyName: 'key_dest', key: 'ZGVzdGluYXRpb24ta2V5LXZhbHVl' },
+      { kind: 'connectionString', connectionString: 'Endpoint=sb://dest/;SharedAccessKeyName=k;SharedAccessKey=ZGVzdGluYXRpb24ta2V5LXZhbHVl;EntityPath=es_1' },
+    ] as const) {
+      const shared = JSON.stringify(toShareableProfile({ ...base, readBack: { consumerGroup: 'cg', auth } }));
+      assert.ok(!shared.includes('ZGVzdGluYXRpb24ta2V5LXZhbHVl'), 'a read-back secret was exported');
+      assert.match(shared, /"consumerGroup":"cg"/);
+    }
   });
 
   it('validates read-back settings with clear messages', () => {
