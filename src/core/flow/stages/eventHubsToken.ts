@@ -19,19 +19,21 @@ export const eventHubsTokenStage: StageImplementation<'eventHubsToken'> = {
     const resource = eventHubsResourceOf(profile);
     const key = { authority: authorityHost, tenantId, clientId, audience: `${resource}|${endpointVersion}`, credential: clientSecret };
     const endpoint = endpointFor(ctx, authorityHost);
-    const { token, cached } = await tryingEndpoint(endpoint, () => services.tokenCache.getOrFetch(key, () =>
-      requestClientCredentialsToken({
-        authorityHost,
-        tenantId,
-        clientId,
-        clientSecret,
-        audience: resource,
-        endpointVersion,
-        signal: ctx.signal,
-        trustedCaPem: profile.trustedCaPem,
-        ...(services.proxy ? { proxy: services.proxy } : {}),
-      }),
-    ));
+    const { token, cached } = await tryingEndpoint(endpoint, () =>
+      services.tokenCache.getOrFetch(key, () =>
+        requestClientCredentialsToken({
+          authorityHost,
+          tenantId,
+          clientId,
+          clientSecret,
+          audience: resource,
+          endpointVersion,
+          signal: ctx.signal,
+          trustedCaPem: profile.trustedCaPem,
+          ...(services.proxy ? { proxy: services.proxy } : {}),
+        }),
+      ),
+    );
     ctx.redactor.add(token.token);
     const asked = endpointVersion === 'v1' ? `resource ${resource}` : `scope ${resource}/.default`;
     return {

@@ -26,34 +26,36 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
         const style = auth.tokenRequest ?? 'pipeline';
         how = style === 'pipeline' ? 'v1 endpoint, as the pipeline' : '@azure/identity';
         const key = { authority: authorityHost, tenantId: auth.tenantId, clientId: auth.clientId, audience: resource, credential: auth.clientSecret };
-        const called = (endpoint = endpointFor(ctx, authorityHost));
-        fetched = await tryingEndpoint(called, () => services.tokenCache.getOrFetch(key, () =>
-          style === 'pipeline'
-            ? requestClientCredentialsToken({
-                authorityHost,
-                tenantId: auth.tenantId,
-                clientId: auth.clientId,
-                clientSecret: auth.clientSecret,
-                audience: resource,
-                endpointVersion: 'v1',
-                signal: ctx.signal,
-                trustedCaPem: profile.trustedCaPem,
-                ...(services.proxy ? { proxy: services.proxy } : {}),
-              })
-            : fromProvider(
-                ctx,
-                createClientSecretTokenProvider({
+        endpoint = endpointFor(ctx, authorityHost);
+        fetched = await tryingEndpoint(endpoint, () =>
+          services.tokenCache.getOrFetch(key, () =>
+            style === 'pipeline'
+              ? requestClientCredentialsToken({
                   authorityHost,
                   tenantId: auth.tenantId,
                   clientId: auth.clientId,
                   clientSecret: auth.clientSecret,
+                  audience: resource,
+                  endpointVersion: 'v1',
+                  signal: ctx.signal,
                   trustedCaPem: profile.trustedCaPem,
                   ...(services.proxy ? { proxy: services.proxy } : {}),
-                }),
-                resource,
-                auth.tenantId,
-              ),
-        ));
+                })
+              : fromProvider(
+                  ctx,
+                  createClientSecretTokenProvider({
+                    authorityHost,
+                    tenantId: auth.tenantId,
+                    clientId: auth.clientId,
+                    clientSecret: auth.clientSecret,
+                    trustedCaPem: profile.trustedCaPem,
+                    ...(services.proxy ? { proxy: services.proxy } : {}),
+                  }),
+                  resource,
+                  auth.tenantId,
+                ),
+          ),
+        );
         break;
       }
       case 'azureCli': {
