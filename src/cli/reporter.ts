@@ -3,7 +3,7 @@ import type { Redactor } from '../core/logging/redact';
 import type { ReadBackOutcome } from '../core/flow/roundTrip';
 import type { FlowEvent, FlowResult, StageId } from '../core/flow/types';
 import { STAGE_TITLES } from '../core/flow/types';
-import { STAGE_EXIT_CODES } from './exitCodes';
+import { EXIT, STAGE_EXIT_CODES } from './exitCodes';
 
 export interface Reporter {
   event(event: FlowEvent): void;
@@ -53,7 +53,9 @@ export function createHumanReporter(out: Write, redactor: Redactor, color: boole
           line(paint('2', '·'), outcome.stage, '', paint('2', 'not run: an earlier stage failed'));
         }
       }
-      if (result.ok) {
+      if (result.ok && exitCode === EXIT.readBack) {
+        write(paint('33', `Flow succeeded in ${result.totalMs} ms, but the sent event was not read back. Exit code ${exitCode}.`));
+      } else if (result.ok) {
         write(paint('32', `Flow succeeded in ${result.totalMs} ms.`));
       } else if (result.cancelled) {
         write(paint('33', 'Cancelled.'));

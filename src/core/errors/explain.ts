@@ -630,6 +630,12 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     fix: 'Fabric Eventstream: read from a destination custom endpoint with its own key or Entra, and give the principal Contributor on the workspace. Azure Event Hubs: assign "Azure Event Hubs Data Receiver" on the hub or namespace (takes up to 5 minutes), or use a SAS policy with Listen; the send-only policy is right for sending, not for reading back.',
     docsUrl: DOCS.ehEntra,
   },
+  ConsumerGroupNotFound: {
+    summary: 'The consumer group to read back from does not exist.',
+    cause: 'The event hub has no consumer group with this name (names are compared case-insensitively).',
+    fix: 'Use $Default or a consumer group listed on the event hub; for a Fabric destination custom endpoint, copy the consumer group from its details (Event hub tab).',
+    docsUrl: DOCS.fabricCustomApp,
+  },
   ReadBackTimeout: {
     summary: 'The sent event did not come back from the consumer group in time.',
     cause: 'The send was accepted, but no event with this correlation id reached the consumer: the consumer group reads another hub or destination, the eventstream routes or filters the event elsewhere (or is paused), or delivery is slower than the timeout.',

@@ -434,6 +434,10 @@ function readMessagingError(e: Bag, message: string): Draft {
   if (/getaddrinfo\s+(ENOTFOUND|EAI_AGAIN)/.test(message)) {
     return { source: 'network', code: /EAI_AGAIN/.test(message) ? 'EAI_AGAIN' : 'ENOTFOUND', innerCode: code, message };
   }
+  // Read-back: a consumer group that does not exist is reported as a missing messaging entity.
+  if (/messaging entity '[^']*\/ConsumerGroups\/[^']*' could not be found/i.test(message)) {
+    return { source: 'amqp', code: 'ConsumerGroupNotFound', innerCode: code, message };
+  }
   // The service's description names the real problem ("InvalidSignature: …", "'Send' claim(s)…").
   if (code === 'UnauthorizedError' || code === 'MessagingError') {
     const detail = eventHubsDetailCode(message);

@@ -47,7 +47,8 @@ describe('eventstream-flow --read-back', () => {
     const { code, out } = await cli(['run', '--read-back', '--consumer-group', 'nobody-reads-this']);
     assert.equal(code, 17, out);
     assert.match(out, /✔ Send event/);
-    assert.match(out, /✘ Read back\s+\d+ ms {2}MessagingEntityNotFoundError/);
+    assert.match(out, /✘ Read back\s+\d+ ms {2}ConsumerGroupNotFound — The consumer group to read back from does not exist\./);
+    assert.match(out, /Flow succeeded in \d+ ms, but the sent event was not read back\. Exit code 17\./);
     assert.match(out, /Fix: /);
     assertNothingSecret(out);
   });

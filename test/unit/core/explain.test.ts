@@ -78,6 +78,10 @@ const SAMPLES: Record<string, unknown> = {
     'UnauthorizedError',
     "Unauthorized access. 'Listen' claim(s) are required to perform this operation. Resource: 'sb://ns.servicebus.windows.net/es_1/consumergroups/$default/partitions/0'. TrackingId:1_G0",
   ),
+  ConsumerGroupNotFound: messagingError(
+    'MessagingEntityNotFoundError',
+    "The messaging entity 'sb://ns.servicebus.windows.net/es_1/ConsumerGroups/nope' could not be found. To know more visit https://aka.ms/sbResourceMgrExceptions. TrackingId:1_G0",
+  ),
   ReadBackTimeout: Object.assign(new Error('No event with correlation-id 1 arrived in consumer group $Default within 30 s.'), { name: 'ReadBackTimeoutError', code: 'ReadBackTimeout' }),
   MessagingEntityNotFoundError: messagingError('MessagingEntityNotFoundError', "The messaging entity 'sb://ns/es_x' could not be found.", false),
   MessagingEntityDisabledError: messagingError('MessagingEntityDisabledError', 'disabled', false),

@@ -156,7 +156,8 @@ describe('round trip: read the sent event back', () => {
   it('explains an unknown consumer group', async () => {
     const result = await runFlowWithReadBack(sandbox.profile({ protocol: 'amqp' }), services(), { send, readBack: { consumerGroup: 'nobody-reads-this', timeoutSeconds: 10 } });
     assert.ok(result.readBack?.status === 'failed', JSON.stringify(result.readBack));
-    assert.equal(result.readBack.error.code, 'MessagingEntityNotFoundError');
+    assert.equal(result.readBack.error.code, 'ConsumerGroupNotFound');
+    assert.match(result.readBack.error.explanation.fix, /\$Default/);
   });
 
   it('does not wait when the send fails', async () => {
