@@ -8,6 +8,7 @@ import type { ExplainedError } from '../errors/errors';
 import type { EndpointAuth, ReadBackSettings } from '../model/profile';
 import { runFlow, type RunFlowOptions } from './engine';
 import { need } from './stage';
+import { amqpTransportOptions } from './stages/network';
 import type { ConnectionProfile } from '../model/profile';
 import type { FlowResult, FlowServices, SendRequest, StageContext, StageOutputs } from './types';
 
@@ -183,8 +184,8 @@ export async function runFlowWithReadBack(
           // Only the send's partition, when the consumer reads the hub it was sent to.
           ...(send.partitionId !== undefined && !settings?.eventHubName && !settings?.namespace ? { partitionId: send.partitionId } : {}),
           ...(profile.trustedCaPem ? { trustedCaPem: profile.trustedCaPem } : {}),
-          transport: profile.endpoint.amqpTransport ?? 'tcp',
-          fallbackToWebSockets: profile.endpoint.amqpTransport === undefined,
+          // The send stage's transport policy: the profile's pin, else TCP with a WebSockets fallback.
+          ...amqpTransportOptions(ctx),
           ...(services.proxy ? { proxy: services.proxy } : {}),
           signal: AbortSignal.any([ctx.signal, opening.signal]),
           logger: log,
