@@ -65,4 +65,22 @@ describe('send panel', () => {
       assert.ok(!text.includes(sandbox.world.pipeline.clientSecret), 'no secret in a stage event');
     }
   });
+
+  it('a send with Read back finds the event on the consumer group and reports its latency', async () => {
+    const sandbox = api.services.sandbox.current!;
+    const result = await api.services.flows.run(P, {
+      target: 'send',
+      showProgress: false,
+      send: { events: [{ body: { marker: `readback-${Date.now()}` }, contentType: 'application/json' }] },
+      readBack: { timeoutSeconds: 20 },
+    });
+    assert.ok(result.ok, JSON.stringify(result.outcomes.filter((o) => o.status === 'failed')));
+    const readBack = result.readBack;
+    assert.equal(readBack?.status, 'matched', JSON.stringify(readBack));
+    assert.ok(readBack?.status === 'matched');
+    const arrived = sandbox.received.all().find((e) => e.correlationId === readBack.correlationId);
+    assert.equal(arrived?.partitionId, readBack.partitionId);
+    assert.equal(arrived?.sequenceNumber, readBack.sequenceNumber);
+    assert.ok(readBack.latencyMs >= 0);
+  });
 });
