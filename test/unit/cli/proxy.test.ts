@@ -143,7 +143,7 @@ describe('eventstream-flow when port 5671 is blocked', () => {
   it('falls back to WebSockets on 443 and reports both endpoints tried (--fault send:amqpPortBlocked)', async () => {
     const { code, out, err } = await cli(['send', '--protocol', 'amqp', '--fault', 'send:amqpPortBlocked', '--body', '{"blocked":5671}'], noProxyEnv());
     assert.equal(code, 0, out + err);
-    assert.match(out, /amqps:\/\/localhost:\d+ failed \(ECONNRESET\); wss:\/\/localhost:\d+\/\$servicebus\/websocket ok — 5671 blocked\? fell back to WebSockets on 443/);
+    assert.match(out, /amqps:\/\/localhost:(\d+) failed \(ECONNRESET\); wss:\/\/localhost:\1\/\$servicebus\/websocket ok — \1 blocked\? fell back to WebSockets on \1/);
   });
 
   it('fails with exit 15 and suggests WebSockets when the profile pins tcp', async () => {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { runFlow } from '../../../src/core/flow/engine';
+import { describeAttempts } from '../../../src/core/flow/stages/network';
 import { TokenCache } from '../../../src/core/flow/tokenCache';
 import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';
 import { createLogger } from '../../../src/core/logging/logger';
@@ -169,7 +170,8 @@ describe('AMQP when port 5671 is blocked', () => {
     assert.equal(result.ok, true, JSON.stringify(result.outcomes));
     const summary = summaries(events).send ?? '';
     const ns = sandbox.urls.namespace;
-    assert.match(summary, new RegExp(`amqps://${ns} failed \\(\\w+\\); wss://${ns}/\\$servicebus/websocket ok — 5671 blocked\\? fell back to WebSockets on 443`));
+    const port = ns.split(':')[1] ?? '';
+    assert.match(summary, new RegExp(`amqps://${ns} failed \\(\\w+\\); wss://${ns}/\\$servicebus/websocket ok — ${port} blocked\\? fell back to WebSockets on ${port}`));
     assert.ok(lines.some((l) => /Falling back to WebSockets on 443/.test(l)));
     assert.equal(sandbox.received.all().length, 1, 'sent once, not twice');
   });
@@ -195,5 +197,18 @@ describe('AMQP when port 5671 is blocked', () => {
     const error = result.outcomes.find((o) => o.status === 'failed')?.error;
     assert.equal(result.failedStage, 'send');
     assert.deepEqual(error?.tried?.length, 1, JSON.stringify(error?.tried));
+  });
+});
+
+describe('describeAttempts', () => {
+  it('names the ports as tried: 5671 blocked, WebSockets on 443 for a real namespace', () => {
+    const text = describeAttempts([
+      { transport: 'tcp', endpoint: 'amqps://ns.servicebus.windows.net:5671', ok: false, code: 'ETIMEDOUT' },
+      { transport: 'websockets', endpoint: 'wss://ns.servicebus.windows.net:443/$servicebus/websocket', ok: true },
+    ]);
+    assert.equal(
+      text,
+      'amqps://ns.servicebus.windows.net:5671 failed (ETIMEDOUT); wss://ns.servicebus.windows.net:443/$servicebus/websocket ok — 5671 blocked? fell back to WebSockets on 443',
+    );
   });
 });

@@ -36,8 +36,13 @@ export async function tryingEndpoint<T>(endpoint: string, work: () => Promise<T>
 /** "amqps://ns:5671 failed (ECONNRESET); wss://ns:443/$servicebus/websocket ok — 5671 blocked? fell back to WebSockets on 443". */
 export function describeAttempts(attempts: readonly AmqpAttempt[]): string {
   const parts = attempts.map((a) => `${a.endpoint} ${a.ok ? 'ok' : `failed${a.code ? ` (${a.code})` : ''}`}`);
-  const fellBack = attempts.length > 1 && attempts[0]?.transport === 'tcp' && !attempts[0].ok && attempts.at(-1)?.transport === 'websockets' && attempts.at(-1)?.ok;
-  return `${parts.join('; ')}${fellBack ? ' — 5671 blocked? fell back to WebSockets on 443' : ''}`;
+  const first = attempts[0];
+  const last = attempts.at(-1);
+  const fellBack = attempts.length > 1 && first?.transport === 'tcp' && !first.ok && last?.transport === 'websockets' && last.ok;
+  // The ports as tried: 5671 and 443 on Azure, the sandbox's one port locally.
+  const portOf = (endpoint: string | undefined, fallback: number): string => /:(\d+)(?:\/|$|\s)/.exec(endpoint ?? '')?.[1] ?? String(fallback);
+  const note = fellBack ? ` — ${portOf(first.endpoint, 5671)} blocked? fell back to WebSockets on ${portOf(last.endpoint, 443)}` : '';
+  return `${parts.join('; ')}${note}`;
 }
 
 /**
