@@ -6,8 +6,8 @@ import { watchEvents, type ConsumedEvent, type EventWatch } from '../azure/consu
 import { explainError } from '../errors/explain';
 import type { ExplainedError } from '../errors/errors';
 import type { EndpointAuth, ReadBackSettings } from '../model/profile';
+import { ENTRA_READ_BACK_WITHOUT_TOKEN } from '../model/validate';
 import { runFlow, type RunFlowOptions } from './engine';
-import { need } from './stage';
 import { amqpTransportOptions } from './stages/network';
 import type { ConnectionProfile } from '../model/profile';
 import type { FlowResult, FlowServices, SendRequest, StageContext, StageOutputs } from './types';
@@ -124,7 +124,10 @@ function consumerTarget(profile: ConnectionProfile, auth: EndpointAuth, outputs:
   switch (auth.kind) {
     case 'entra': {
       // The stage-4 token: the pipeline principal must be allowed to listen as well.
-      const token = need(outputs, 'eventHubsToken');
+      if (!outputs.eventHubsToken) {
+        throw ENTRA_READ_BACK_WITHOUT_TOKEN;
+      }
+      const token = outputs.eventHubsToken;
       return { namespace, eventHubName, auth: { kind: 'token', credential: toTokenCredential(() => Promise.resolve(token)) } };
     }
     case 'sas':

@@ -735,10 +735,20 @@ export function validateProfile(profile: ConnectionProfile): ValidationError[] {
   }
   if (profile.readBack !== undefined) {
     found.push(...validateReadBack(profile.readBack, cloudName));
+    if (profile.readBack.auth?.kind === 'entra' && endpoint.auth.kind !== 'entra') {
+      found.push(ENTRA_READ_BACK_WITHOUT_TOKEN);
+    }
   }
   found.push(...validateTrustedCa(profile));
   return found;
 }
+
+/** Read back with Entra uses the stage-4 token, which only a flow that sends with Entra obtains. */
+export const ENTRA_READ_BACK_WITHOUT_TOKEN = new ValidationError(
+  'readBack.auth',
+  'is entra, but the send endpoint does not use Entra ID, so the flow obtains no Event Hubs token to read with.',
+  'Give the read-back endpoint its own SAS key or connection string, or leave readBack.auth out to read with the send endpoint\'s credentials.',
+);
 
 /** Event Hubs consumer group names: 1–50 letters, digits, `.`, `-`, `_`, `$` (Fabric's are GUIDs). */
 const CONSUMER_GROUP = /^[A-Za-z0-9$][A-Za-z0-9._$-]{0,49}$/;

@@ -196,6 +196,22 @@ describe('round trip: read the sent event back', () => {
     }
   });
 
+  it('refuses to read back with Entra when the send endpoint uses a SAS key (no Event Hubs token is obtained)', async () => {
+    const base = sandbox.profile({ protocol: 'rest' });
+    const profile: ConnectionProfile = {
+      ...base,
+      endpoint: { ...base.endpoint, auth: { kind: 'sas', keyName: sandbox.world.sas.keyName, key: sandbox.world.sas.key } },
+      readBack: { auth: { kind: 'entra' } },
+    };
+    assert.match(validateProfile(profile).map((p) => p.message).join('\n'), /readBack\.auth: is entra, but the send endpoint does not use Entra ID/);
+    const result = await runFlowWithReadBack(profile, services(), { send, readBack: { timeoutSeconds: 5 } });
+    assert.equal(result.ok, true);
+    assert.ok(result.readBack?.status === 'failed', JSON.stringify(result.readBack));
+    assert.equal(result.readBack.error.code, 'ValidationError');
+    assert.match(result.readBack.error.explanation.fix, /its own SAS key or connection string/);
+    assertNoSecrets(result);
+  });
+
   it('validates read-back settings with clear messages', () => {
     const profile: ConnectionProfile = {
       ...sandbox.profile(),
