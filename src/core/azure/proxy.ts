@@ -213,7 +213,20 @@ export function openTunnel(
         target: authority,
         ...(cause ? { cause } : {}),
       });
-    const onError = (error: NodeJS.ErrnoException): void => fail(unreachable(error.code ?? error.message, error));
+    const onError = (error: NodeJS.ErrnoException): void => {
+      // An https:// proxy whose certificate is not trusted keeps its TLS code: the table explains those.
+      if (error.code && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS/.test(error.code)) {
+        fail(
+          Object.assign(new Error(`The proxy ${described} presented a certificate this machine does not trust (${error.code}).`, { cause: error }), {
+            code: error.code,
+            proxy: described,
+            target: authority,
+          }),
+        );
+        return;
+      }
+      fail(unreachable(error.code ?? error.message, error));
+    };
     const onClose = (): void => fail(unreachable('the proxy closed the connection before answering CONNECT'));
     const onAbort = (): void => fail(Object.assign(new Error('Cancelled.'), { name: 'AbortError', code: 'ABORT_ERR' }));
     const onData = (chunk: Buffer): void => {

@@ -2,10 +2,12 @@
 // settings from the environment, credentials kept out of every description, the tunnel's own
 // failures (proxy down, proxy silent), and how the one explanation table reads them.
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { describeEndpoint, describeProxy, openTunnel, parseNoProxy, proxyFromEnvironment, proxySecrets, shouldProxy } from '../../../src/core/azure/proxy';
 import { explainError, formatExplainedError } from '../../../src/core/errors/explain';
+import { createCertificateAuthority, issueServerCertificate, loadCaFromEnv } from '../../../src/sandbox/ca';
 
 describe('shouldProxy', () => {
   const proxy = (noProxy: string[]) => ({ url: 'http://proxy:3128', noProxy });
@@ -141,5 +143,74 @@ describe('the explanation table reads proxy failures', () => {
     const explained = explainError(error, { stage: 'send' });
     assert.deepEqual(explained.tried, ['amqps://ns.servicebus.windows.net:5671 failed (ECONNREFUSED)']);
     assert.match(formatExplainedError(explained), /Tried: amqps:\/\/ns\.servicebus\.windows\.net:5671 failed \(ECONNREFUSED\)/);
+  });
+});
+
+describe('an https:// proxy', () => {
+  let target: Server;
+  const proxies: HttpsServer[] = [];
+
+  /** A CONNECT proxy spoken to over TLS with the given certificate; it tunnels to loopback. */
+  async function tlsProxy(cert: { certPem: string; keyPem: string }): Promise<string> {
+    const server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => res.writeHead(405).end());
+    server.on('connect', (req, client: Socket, head: Buffer) => {
+      const port = Number((req.url ?? '').split(':')[1]);
+      const upstream = netConnect(port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxies.push(server);
+    const address = server.address();
+    return `https://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+  }
+
+  const readGreeting = (socket: Socket): Promise<string> =>
+    new Promise((resolve) => {
+      socket.once('data', (chunk: Buffer) => {
+        resolve(chunk.toString());
+        socket.destroy();
+      });
+    });
+
+  let targetPort = 0;
+  before(async () => {
+    target = createServer((socket) => socket.end('hello through the tunnel'));
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const address = target.address();
+    targetPort = typeof address === 'object' && address ? address.port : 0;
+  });
+  after(async () => {
+    for (const server of proxies) {
+      server.closeAllConnections();
+      server.close();
+    }
+    await new Promise<void>((resolve) => target.close(() => resolve()));
+  });
+
+  it('tunnels over TLS when the proxy certificate is trusted', async () => {
+    const ca = loadCaFromEnv();
+    assert.ok(ca, 'the unit-test runner provides the sandbox CA');
+    const url = await tlsProxy(issueServerCertificate(ca, ['localhost']));
+    const socket = await openTunnel({ url }, { host: '127.0.0.1', port: targetPort });
+    assert.equal(await readGreeting(socket), 'hello through the tunnel');
+  });
+
+  it('refuses an untrusted proxy certificate with its TLS code, unless strictSsl is false (http.proxyStrictSSL)', async () => {
+    const url = await tlsProxy(issueServerCertificate(createCertificateAuthority('Some other CA'), ['localhost']));
+    await assert.rejects(openTunnel({ url }, { host: '127.0.0.1', port: targetPort }), (error: Error & { code?: string }) => {
+      assert.match(error.code ?? '', /CERT|SELF_SIGNED|UNABLE_TO/);
+      assert.match(error.message, /presented a certificate this machine does not trust/);
+      assert.equal(explainError(error).code, error.code);
+      assert.equal(explainError(error).source, 'network');
+      return true;
+    });
+    const socket = await openTunnel({ url, strictSsl: false }, { host: '127.0.0.1', port: targetPort });
+    assert.equal(await readGreeting(socket), 'hello through the tunnel');
   });
 });
