@@ -1,7 +1,8 @@
 // The workbench as a person uses it, driven in Chromium (playwright-core) against code-server with
 // the packaged VSIX installed: open the view, start the sandbox, run a stage from the tree, send
 // from the panel (five green timeline rows), then two failures explained (an invalid body refused
-// by the panel; a send to a partition that does not exist failing at stage 5 with cause and fix).
+// by the panel; a send to a partition that does not exist failing at stage 5 with cause and fix),
+// and a send with "Read back" whose event is found again on the consumer group.
 // Screenshots at every step: test-results/ui/ui-workbench/.
 //   node test/integration/harness/runUi.mjs test/integration/ui/workbench.test.mjs
 // Needs `node esbuild.mjs` first (scripts/test-host.sh does it): the VSIX ships the bundles.
@@ -167,5 +168,21 @@ describe('Eventstream Flow in the workbench', { timeout: 150_000 }, () => {
     await screenshot(page, 'send-failed-explained');
     // The tree shows the same failure on the stage node.
     await treeItem(page, '5. Send event').locator('.codicon-error').waitFor({ timeout: 30_000 });
+  });
+
+  test('with "Read back" on, a sixth row shows the sent event found on the consumer group and its latency', async () => {
+    const frame = webviewFrame(page);
+    await frame.locator('#partition-kind-none').click();
+    await frame.locator('#read-back').click();
+    await frame.locator('#send').click();
+    await frame.locator('#result[data-status="ok"]').waitFor({ timeout: LONG });
+    const row = frame.locator('#timeline [data-stage="readBack"]');
+    await frame.locator('#timeline [data-stage="readBack"][data-status="ok"]').waitFor({ timeout: LONG });
+    const text = await row.innerText();
+    assert.match(text, /Read back/);
+    assert.match(text, /on partition \d+ \(seq \d+\), consumer group \$Default: end-to-end/);
+    assert.ok(await row.locator('[data-testid="read-back-latency"]').isVisible(), 'the latency is shown');
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, 'send-read-back');
   });
 });
