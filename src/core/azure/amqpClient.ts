@@ -216,6 +216,10 @@ export function isTransportUnreachable(error: unknown): boolean {
   if (TRANSPORT_CODES.has(code)) {
     return true;
   }
+  // A service or SDK code (UnauthorizedError, MessagingEntityNotFoundError…) is an answer, not a blocked port.
+  if (code && !/^E[A-Z_]+$/.test(code)) {
+    return false;
+  }
   if (/\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)\b|socket hang up|disconnected/i.test(message) || rheaConnectFailure(message)) {
     return true;
   }
@@ -288,7 +292,7 @@ async function withProducer<T>(options: AmqpOptions, work: (producer: EventHubPr
         options.logger?.info(`${endpoint} could not be reached (${code ?? 'connection failed'}): port 5671 blocked? Falling back to WebSockets on 443.`);
         continue;
       }
-      if (transport === 'tcp' && plan.transports.length === 1 && !options.signal.aborted && isTransportUnreachable(error)) {
+      if (transport === 'tcp' && plan.transports.length === 1 && !namespaceOf(options).emulator && !options.signal.aborted && isTransportUnreachable(error)) {
         throw attachTried(tcpUnreachable(error, endpoint, code), tried);
       }
       throw attachTried(error, tried);

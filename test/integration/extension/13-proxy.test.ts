@@ -85,6 +85,22 @@ describe('VS Code http.proxy', () => {
     assert.match(result.outcomes.find((o) => o.stage === 'send')?.summary ?? '', /wss:\/\/eventstream-hostproxy\.servicebus\.windows\.net:443\/\$servicebus\/websocket via proxy/);
   });
 
+  it('goes direct for hosts in http.noProxy', async () => {
+    await setProxy(sandbox.urls.proxy);
+    const http = vscode.workspace.getConfiguration('http');
+    await http.update('noProxy', ['localhost'], vscode.ConfigurationTarget.Global);
+    try {
+      await freshState(api);
+      sandbox.proxy.clearTunnels();
+      const result = await api.services.flows.run(SANDBOX_PROFILE_ID, { target: 'keyVaultToken', showProgress: false });
+      assert.equal(result.ok, true, JSON.stringify(result.outcomes));
+      assert.deepEqual(sandbox.proxy.tunnels(), []);
+      assert.doesNotMatch(result.outcomes[0]?.summary ?? '', /via proxy/);
+    } finally {
+      await http.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('explains a proxy that wants credentials (407) on the first stage, naming the proxy', async () => {
     await setProxy(sandbox.urls.proxy);
     await freshState(api);
