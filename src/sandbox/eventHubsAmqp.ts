@@ -32,6 +32,7 @@ import {
   sendClaimText,
   serverBusyText,
   trackingSuffix,
+  claimFor,
   type Claim,
   type PartitionChooser,
   addressedNamespace,
@@ -383,7 +384,7 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
   }
 
   /** Takes a fault for a request/response step ($cbs, $management) and answers it; returns true when answered. */
-  function faultReply(state: ConnState, request: Message, clientId: string | undefined, hub: string): boolean {
+  function faultReply(state: ConnState, request: Message, clientId: string | undefined, hub: string, segments: readonly string[] = [hub]): boolean {
     const fault = ctx.faults.take('eventHubs', { protocol: 'amqp', ...(clientId ? { clientId } : {}) }, REQUEST_FAULTS);
     if (!fault) {
       return false;
@@ -393,7 +394,8 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
         reply(state, request, 401, INVALID_AUDIENCE_TEXT + trackingSuffix(hub));
         return true;
       case 'missingRole':
-        reply(state, request, 401, sendClaimText(ctx.ns, hub) + trackingSuffix(hub));
+        // A consumer's put-token (a ConsumerGroups path) lacks Listen, a sender's lacks Send.
+        reply(state, request, 401, missingClaim(claimFor(segments), segments, ctx).text + trackingSuffix(hub));
         return true;
       case 'throttled':
         reply(state, request, 503, serverBusyText(fault.spec.retryAfterSeconds ?? 2) + trackingSuffix(hub), { condition: 'com.microsoft:server-busy' });
@@ -425,7 +427,7 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
       return;
     }
     const result = authorize(token, type === 'jwt' ? 'jwt' : 'sas', audience, ctx);
-    if (faultReply(state, request, result.clientId, hub)) {
+    if (faultReply(state, request, result.clientId, hub, parseResource(audience)?.segments ?? [hub])) {
       return;
     }
     if (!result.ok) {

@@ -321,6 +321,18 @@ describe('Event Hubs AMQP peer: receiving', () => {
     assert.match(error.message, /'Listen' claim\(s\) are required/);
   });
 
+  it('answers a missingRole fault on a consumer put-token with the Listen claim text', async () => {
+    fx.sandbox.faults.inject({ peer: 'eventHubs', kind: 'missingRole', match: { protocol: 'amqp' }, times: 1 });
+    try {
+      const collected = collect(consumer(sas()), latestEventPosition, { partitionId: '0' });
+      const error = await firstError(collected);
+      assert.equal(error.code, 'UnauthorizedError');
+      assert.match(error.message, /'Listen' claim\(s\) are required .*consumergroups\/\$default\/partitions\/0/);
+    } finally {
+      fx.sandbox.faults.clear();
+    }
+  });
+
   it('lets a higher owner level (epoch) take a partition over', async () => {
     const first = collect(consumer(sas()), latestEventPosition, { partitionId: '0', ownerLevel: 1 });
     await first.ready;
