@@ -21,6 +21,17 @@ type Warn = (message: string) => void;
  * written into the file still work, with a warning: the file is exactly what this flow avoids.
  */
 export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.ProcessEnv = process.env, use: { readBack?: boolean } = {}): Promise<ConnectionProfile> {
+  const raw = await readProfileJson(path);
+  const profile = await withReadBackSecrets(await withSecrets(raw, path, warn, env), use.readBack === true, path, warn, env);
+  const problems = validateProfile(profile);
+  if (problems.length > 0) {
+    throw problems[0] as ValidationError;
+  }
+  return profile;
+}
+
+/** The profile file's JSON object, not yet validated or filled with secrets; unreadable or bad JSON is bad input. */
+export async function readProfileJson(path: string): Promise<ConnectionProfile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -31,17 +42,13 @@ export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.Proc
   try {
     raw = JSON.parse(text);
   } catch (error) {
+    // Not V8's message: its excerpt of the text could quote a secret.
     throw new ValidationError('--profile', `${path} is not valid JSON: ${jsonSyntaxProblem(error)}.`, 'Fix the JSON (a trailing comma or a missing quote is the usual cause).');
   }
   if (typeof raw !== 'object' || raw === null) {
     throw new ValidationError('--profile', `${path} does not hold a JSON object.`, 'See the README for the profile format.');
   }
-  const profile = await withReadBackSecrets(await withSecrets(raw as ConnectionProfile, path, warn, env), use.readBack === true, path, warn, env);
-  const problems = validateProfile(profile);
-  if (problems.length > 0) {
-    throw problems[0] as ValidationError;
-  }
-  return profile;
+  return raw as ConnectionProfile;
 }
 
 async function withSecrets(profile: ConnectionProfile, path: string, warn: Warn, env: NodeJS.ProcessEnv): Promise<ConnectionProfile> {

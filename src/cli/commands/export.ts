@@ -3,8 +3,8 @@ import { ValidationError } from '../../core/errors/errors';
 import { exportFlow } from '../../core/export/index';
 import type { ConnectionProfile } from '../../core/model/profile';
 import { validateProfile } from '../../core/model/validate';
-import { jsonSyntaxProblem } from '../../core/util/json';
 import { EXIT } from '../exitCodes';
+import { readProfileJson } from '../profileSource';
 import type { CliOptions } from '../options';
 import type { CliIo } from './flow';
 
@@ -42,23 +42,9 @@ export async function runExportCommand(options: CliOptions, io: CliIo): Promise<
   return EXIT.ok;
 }
 
+/** The profile without its secrets: an export needs none, so none is asked for. */
 async function readProfile(path: string): Promise<ConnectionProfile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ValidationError('--profile', `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path, or run `eventstream-flow sandbox` to write an example profile.');
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError('--profile', `${path} is not valid JSON: ${jsonSyntaxProblem(error)}.`, 'Fix the JSON (a trailing comma or a missing quote is the usual cause).');
-  }
-  if (typeof raw !== 'object' || raw === null) {
-    throw new ValidationError('--profile', `${path} does not hold a JSON object.`, 'See the README for the profile format.');
-  }
-  const profile = raw as ConnectionProfile;
+  const profile = await readProfileJson(path);
   const problems = validateProfile(profile).filter((p) => !SECRET_FIELDS.has(p.field));
   if (problems.length > 0) {
     throw problems[0] as ValidationError;
