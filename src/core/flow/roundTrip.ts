@@ -255,6 +255,10 @@ export async function runFlowWithReadBack(
       log.info(`Read back ${correlationId} on partition ${outcome.partitionId} (seq ${outcome.sequenceNumber}) in ${outcome.latencyMs} ms`);
       return { ...flow, readBack: outcome };
     } catch (error) {
+      // A cancel once the event was sent stops the wait: nothing failed, the user stopped it.
+      if (options.signal?.aborted) {
+        return { ...flow, readBack: { ...where, status: 'notRun', reason: 'The run was cancelled.' } };
+      }
       const explained = explain(error);
       log.error(`Read back failed: [${explained.code}] ${explained.explanation.summary}`, error);
       return { ...flow, readBack: { ...where, status: 'failed', waitedMs: services.now() - sendStartedAt, error: explained } };
@@ -267,6 +271,11 @@ export async function runFlowWithReadBack(
 /** `work` or a timeout error after `ms`, whichever comes first; the caller's signal cancels. */
 function waitWithin<T>(work: Promise<T>, ms: number, signal: AbortSignal, timeoutError: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // A cancel that landed before the wait began (as the send finished) fires no 'abort' event.
+    if (signal.aborted) {
+      reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled.'));
+      return;
+    }
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal.reason instanceof Error ? signal.reason : new Error('Cancelled.'));
