@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFlow } from '../src/core/flow/engine';
+import { runFlowWithReadBack } from '../src/core/flow/roundTrip';
 import { TokenCache } from '../src/core/flow/tokenCache';
 import type { FlowEvent, FlowServices, SendRequest } from '../src/core/flow/types';
 import { createLogger, silentSink } from '../src/core/logging/logger';
@@ -103,6 +104,58 @@ async function measureFlows(): Promise<void> {
       sums.push(ends.reduce((n, e) => n + e.durationMs, 0));
     }
     report('Key Vault reads, in parallel (wall)', ms(median(walls)), `sequential would take ~${ms(median(sums))}`);
+
+    // Round trip: send start → the consumer (opened before the send) has the event.
+    for (const protocol of ['rest', 'amqp'] as const) {
+      const cache = new TokenCache();
+      const profile = sandbox.profile({ protocol });
+      const latencies: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const result = await runFlowWithReadBack(profile, services(cache), { send, readBack: { timeoutSeconds: 10 } });
+        if (result.readBack?.status === 'matched') {
+          latencies.push(result.readBack.latencyMs);
+        }
+      }
+      report(`read back, ${protocol.toUpperCase()} send → consumer has the event`, ms(median(latencies.slice(1))), `median of ${latencies.length - 1} after a warm-up; tokens cached`);
+    }
+
+    // AMQP with port 5671 blocked (connections reset): what the fallback to WebSockets costs.
+    {
+      const base = sandbox.profile({ protocol: 'amqp' });
+      const auto: ConnectionProfile = { ...base, endpoint: { ...base.endpoint, amqpTransport: undefined } };
+      const cache = new TokenCache();
+      await runFlow(auto, services(cache), { send });
+      const sendMs = async (): Promise<number[]> => {
+        const times: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const events: FlowEvent[] = [];
+          await runFlow(auto, services(cache), { send, onEvent: (e) => events.push(e) });
+          const done = events.find((e) => e.type === 'stageSucceeded' && e.stage === 'send');
+          times.push(done && 'durationMs' in done ? done.durationMs : NaN);
+        }
+        return times;
+      };
+      const open = await sendMs();
+      const fault = sandbox.faults.inject({ peer: 'eventHubs', kind: 'amqpPortBlocked' });
+      const blocked = await sendMs();
+      sandbox.faults.clear(fault);
+      report('AMQP send stage, 5671 open (TLS)', ms(median(open)), 'tokens cached');
+      // A reset is seen at once; a port that silently drops packets costs the per-operation timeout (15 s) first.
+      report('AMQP send stage, 5671 blocked (reset) → WebSockets fallback', ms(median(blocked)), `difference ${ms(median(blocked) - median(open))}; a silent drop waits 15 s first`);
+    }
+
+    // Through an HTTP proxy (the sandbox's CONNECT proxy on loopback): the tunnel's cost per stage.
+    {
+      const profile = sandbox.profile({ protocol: 'rest' });
+      const viaProxy = (cache: TokenCache): FlowServices => ({ ...services(cache), proxy: { url: sandbox.urls.proxy } });
+      const direct: number[] = [];
+      const proxied: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        direct.push((await runFlow(profile, services(), { send })).totalMs);
+        proxied.push((await runFlow(profile, viaProxy(new TokenCache()), { send })).totalMs);
+      }
+      report('full flow, REST, cold, through an HTTP proxy', ms(median(proxied)), `direct ${ms(median(direct))}`);
+    }
 
     // Memory over many sends in one process (a long editor session).
     const cache = new TokenCache();
