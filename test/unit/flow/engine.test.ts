@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runFlow, type RunFlowOptions } from '../../../src/core/flow/engine';
 import type { StageImplementation } from '../../../src/core/flow/stage';
-import { TokenCache } from '../../../src/core/flow/tokenCache';
 import type { FlowEvent, FlowServices, StageId } from '../../../src/core/flow/types';
-import { createLogger, type LogLevel } from '../../../src/core/logging/logger';
-import { Redactor } from '../../../src/core/logging/redact';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
+import { testServices } from './flowFixture';
 
 const CLIENT_SECRET = 'reader~Secret~Value~1234567890abcdef';
 
@@ -28,15 +26,7 @@ function profile(endpointAuth: ConnectionProfile['endpoint']['auth'] = { kind: '
 
 function services(stageTimeoutMs = 5_000): FlowServices & { lines: string[] } {
   const lines: string[] = [];
-  const redactor = new Redactor();
-  return {
-    lines,
-    redactor,
-    logger: createLogger({ log: (level: LogLevel, m: string) => lines.push(`${level} ${m}`) }, redactor),
-    tokenCache: new TokenCache(),
-    stageTimeoutMs,
-    now: Date.now,
-  };
+  return { lines, ...testServices(lines, { stageTimeoutMs }) };
 }
 
 /** Stage implementations that record their timing and resolve after `ms`, so scheduling can be observed. */

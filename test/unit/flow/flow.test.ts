@@ -3,29 +3,17 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { runFlow } from '../../../src/core/flow/engine';
-import { TokenCache } from '../../../src/core/flow/tokenCache';
 import type { FlowEvent, FlowServices, SendRequest, StageId } from '../../../src/core/flow/types';
-import { createLogger } from '../../../src/core/logging/logger';
-import { Redactor } from '../../../src/core/logging/redact';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { startSandbox } from '../../../src/sandbox/index';
 import { faultForStage } from '../../../src/sandbox/stageFaults';
 import type { FaultKind, Sandbox } from '../../../src/sandbox/types';
+import { testServices } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
 
-function services(overrides: Partial<FlowServices> = {}): FlowServices {
-  const redactor = new Redactor();
-  return {
-    redactor,
-    logger: createLogger({ log: (level, m) => lines.push(`${level} ${m}`) }, redactor),
-    tokenCache: new TokenCache(),
-    stageTimeoutMs: 10_000,
-    now: Date.now,
-    ...overrides,
-  };
-}
+const services = (overrides: Partial<FlowServices> = {}): FlowServices => testServices(lines, overrides);
 
 const send: SendRequest = { events: [{ body: '{"hello":"pipeline"}', contentType: 'application/json', properties: { source: 'flow-test' } }] };
 

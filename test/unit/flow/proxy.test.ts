@@ -3,17 +3,15 @@
 // whose certificate names them (trusted through NODE_EXTRA_CA_CERTS, set by the unit-test runner).
 // Also AMQP's fallback from a blocked 5671 to WebSockets on 443, and the hosts and ports each stage reports.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { runFlow } from '../../../src/core/flow/engine';
 import { describeAttempts } from '../../../src/core/flow/stages/network';
-import { TokenCache } from '../../../src/core/flow/tokenCache';
 import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';
-import { createLogger } from '../../../src/core/logging/logger';
-import { Redactor } from '../../../src/core/logging/redact';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { realHostProfile as realHostProfileOf } from '../../shared/realHostProfile';
+import { testServices } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
@@ -21,34 +19,11 @@ let lines: string[];
 const VAULT_HOST = 'esf-proxy-demo.vault.azure.net';
 const NAMESPACE = 'eventstream-proxy1234.servicebus.windows.net';
 
-function services(overrides: Partial<FlowServices> = {}): FlowServices {
-  const redactor = new Redactor();
-  return {
-    redactor,
-    logger: createLogger({ log: (level, m) => lines.push(`${level} ${m}`) }, redactor),
-    tokenCache: new TokenCache(),
-    stageTimeoutMs: 20_000,
-    now: Date.now,
-    ...overrides,
-  };
-}
+const services = (overrides: Partial<FlowServices> = {}): FlowServices => testServices(lines, { stageTimeoutMs: 20_000, ...overrides });
 
 /** The demo world addressed by its real public-cloud names: no authority override, no extra CA in the profile. */
-function realHostProfile(protocol: 'rest' | 'amqp', overrides: Partial<ConnectionProfile['endpoint']> = {}): ConnectionProfile {
-  const demo = sandbox.world;
-  return {
-    id: randomUUID(),
-    name: 'Through the proxy',
-    cloud: 'public',
-    keyVault: {
-      vaultUrl: `https://${VAULT_HOST}/`,
-      auth: { kind: 'servicePrincipal', tenantId: demo.tenantId, clientId: demo.reader.clientId, clientSecret: demo.reader.clientSecret, tokenRequest: 'pipeline' },
-      clientIdSecret: { name: demo.secrets.clientIdName },
-      clientSecretSecret: { name: demo.secrets.clientSecretName },
-    },
-    eventHubsToken: { tenantId: demo.tenantId, endpointVersion: 'v1' },
-    endpoint: { namespace: NAMESPACE, eventHubName: demo.eventHubName, auth: { kind: 'entra' }, protocol, ...overrides },
-  };
+function realHostProfile(protocol: 'rest' | 'amqp', endpoint: Partial<ConnectionProfile['endpoint']> = {}): ConnectionProfile {
+  return realHostProfileOf(sandbox.world, { name: 'Through the proxy', hosts: { vault: VAULT_HOST, namespace: NAMESPACE }, protocol, endpoint });
 }
 
 const send: SendRequest = { events: [{ body: '{"via":"proxy"}', contentType: 'application/json' }] };

@@ -5,29 +5,18 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { AzureNamedKeyCredential } from '@azure/core-auth';
 import { CORRELATION_PROPERTY, runFlowWithReadBack, type RoundTripResult } from '../../../src/core/flow/roundTrip';
-import { TokenCache } from '../../../src/core/flow/tokenCache';
 import type { FlowServices, SendRequest } from '../../../src/core/flow/types';
-import { createLogger } from '../../../src/core/logging/logger';
-import { Redactor } from '../../../src/core/logging/redact';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { toShareableProfile } from '../../../src/core/model/shareable';
 import { validateProfile } from '../../../src/core/model/validate';
 import { sandboxInternals, startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { testServices } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
 
-function services(): FlowServices {
-  const redactor = new Redactor();
-  return {
-    redactor,
-    logger: createLogger({ log: (level, m) => lines.push(`${level} ${m}`) }, redactor),
-    tokenCache: new TokenCache(),
-    stageTimeoutMs: 10_000,
-    now: Date.now,
-  };
-}
+const services = (): FlowServices => testServices(lines);
 
 const send: SendRequest = { events: [{ body: '{"hello":"round trip"}', contentType: 'application/json', properties: { source: 'round-trip-test' } }] };
 

@@ -3,59 +3,29 @@
 // whose certificate names them) and asks for that cloud's audiences; the peers answer as that
 // cloud does (issuer, Key Vault audience and challenge), so a token for the wrong cloud fails.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { requestClientCredentialsToken } from '../../../src/core/azure/entraToken';
 import { explainError } from '../../../src/core/errors/explain';
 import { runFlow } from '../../../src/core/flow/engine';
-import { TokenCache } from '../../../src/core/flow/tokenCache';
 import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';
-import { createLogger } from '../../../src/core/logging/logger';
-import { Redactor } from '../../../src/core/logging/redact';
 import { CLOUDS, type CloudName } from '../../../src/core/model/cloud';
 import type { ConnectionProfile, TokenRequestStyle } from '../../../src/core/model/profile';
 import { validateProfile } from '../../../src/core/model/validate';
 import { startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { cloudHosts, realHostProfile } from '../../shared/realHostProfile';
+import { testServices } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
 
-function services(): FlowServices {
-  const redactor = new Redactor();
-  return {
-    redactor,
-    logger: createLogger({ log: (level, m) => lines.push(`${level} ${m}`) }, redactor),
-    tokenCache: new TokenCache(),
-    stageTimeoutMs: 20_000,
-    now: Date.now,
-    proxy: { url: sandbox.urls.proxy },
-  };
-}
+const services = (): FlowServices => testServices(lines, { stageTimeoutMs: 20_000, proxy: { url: sandbox.urls.proxy } });
 
-const hostsOf = (cloud: CloudName) => ({
-  authority: new URL(CLOUDS[cloud].authorityHost).hostname,
-  vault: `esf-sovereign${CLOUDS[cloud].keyVaultSuffix}`,
-  namespace: `eventstream-sov12345${CLOUDS[cloud].eventHubsSuffix}`,
-});
+const hostsOf = (cloud: CloudName) => cloudHosts(cloud, 'esf-sovereign', 'eventstream-sov12345');
 
 /** The demo world addressed by the cloud's real names: no authority override, no extra CA in the profile. */
 function cloudProfile(cloud: CloudName, protocol: 'rest' | 'amqp', tokenRequest: TokenRequestStyle, endpointVersion: 'v1' | 'v2' = 'v1'): ConnectionProfile {
-  const demo = sandbox.world;
-  const hosts = hostsOf(cloud);
-  return {
-    id: randomUUID(),
-    name: `Sovereign ${cloud}`,
-    cloud,
-    keyVault: {
-      vaultUrl: `https://${hosts.vault}/`,
-      auth: { kind: 'servicePrincipal', tenantId: demo.tenantId, clientId: demo.reader.clientId, clientSecret: demo.reader.clientSecret, tokenRequest },
-      clientIdSecret: { name: demo.secrets.clientIdName },
-      clientSecretSecret: { name: demo.secrets.clientSecretName },
-    },
-    eventHubsToken: { tenantId: demo.tenantId, endpointVersion },
-    endpoint: { namespace: hosts.namespace, eventHubName: demo.eventHubName, auth: { kind: 'entra' }, protocol },
-  };
+  return realHostProfile(sandbox.world, { name: `Sovereign ${cloud}`, cloud, hosts: hostsOf(cloud), protocol, tokenRequest, endpointVersion });
 }
 
 const send: SendRequest = { events: [{ body: '{"cloud":"sovereign"}', contentType: 'application/json' }] };

@@ -5,26 +5,16 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { formatInspection } from '../../../src/core/diagnostics/tokenInspector';
 import { formatExplainedError } from '../../../src/core/errors/explain';
 import { runFlow } from '../../../src/core/flow/engine';
-import { TokenCache } from '../../../src/core/flow/tokenCache';
 import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';
-import { createLogger } from '../../../src/core/logging/logger';
-import { REDACTED, Redactor } from '../../../src/core/logging/redact';
+import { REDACTED } from '../../../src/core/logging/redact';
 import { startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { testServices } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
 
-function services(): FlowServices {
-  const redactor = new Redactor();
-  return {
-    redactor,
-    logger: createLogger({ log: (level, m) => lines.push(`${level} ${m}`) }, redactor),
-    tokenCache: new TokenCache(),
-    stageTimeoutMs: 10_000,
-    now: Date.now,
-  };
-}
+const services = (): FlowServices => testServices(lines);
 
 const send: SendRequest = { events: [{ body: '{"inspect":true}', contentType: 'application/json' }] };
 
