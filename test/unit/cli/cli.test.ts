@@ -8,16 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
-import { main } from '../../../src/cli/main';
+
+import { runCli as cli } from './cliRunner';
 
 const root = join(__dirname, '..', '..', '..');
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env });
-  return { code, out, err };
-}
 
 /** Secrets of the in-process sandboxes are random; these shapes must never appear in any output. */
 function assertNothingSecret(text: string): void {

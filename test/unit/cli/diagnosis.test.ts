@@ -3,18 +3,13 @@
 // exit with that stage's code, and print no secret.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../../../src/cli/main';
 import { STAGE_EXIT_CODES } from '../../../src/cli/exitCodes';
 import { explanationKeyFor } from '../../../src/core/errors/explain';
 import { STAGE_TITLES } from '../../../src/core/flow/types';
 import { DIAGNOSIS_CASES, cliFault } from '../../shared/diagnosisCases';
+import { runCli } from './cliRunner';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env: process.env });
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(args, process.env);
 
 /** The sandbox's secrets are random per run; their shapes must never appear. */
 function assertNothingSecret(text: string): void {

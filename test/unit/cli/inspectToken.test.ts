@@ -2,14 +2,9 @@
 // text and JSON, exit 3 on a mismatch, the likely cause on a later failure, and never a token.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { main } from '../../../src/cli/main';
+import { runCli } from './cliRunner';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env: { ...process.env, EVENTSTREAM_FLOW_LOG: 'debug' } });
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(args, { ...process.env, EVENTSTREAM_FLOW_LOG: 'debug' });
 
 /** Checked on stdout and on the debug log (stderr): no JWT and no part of one. */
 function assertNoToken(text: string): void {

@@ -9,9 +9,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { main } from '../../../src/cli/main';
 import { startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { realHostProfile, withoutReaderSecret } from '../../shared/realHostProfile';
+import { runCli as cli } from './cliRunner';
 
 const root = join(__dirname, '..', '..', '..');
 const VAULT_HOST = 'esf-cli-proxy.vault.azure.net';
@@ -21,13 +22,6 @@ const PROXY_PASSWORD = 'cli-proxy-pa55';
 
 let sandbox: Sandbox;
 let profilePath: string;
-
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env });
-  return { code, out, err };
-}
 
 function proxyUrl(password = PROXY_PASSWORD): string {
   return `http://${PROXY_USER}:${password}@${new URL(sandbox.urls.proxy).host}`;
@@ -49,21 +43,8 @@ function assertNothingSecret(text: string): void {
 
 before(async () => {
   sandbox = await startSandbox();
-  const demo = sandbox.world;
   // No secret in the file: the reader's secret comes from EVENTSTREAM_FLOW_CLIENT_SECRET.
-  const profile = {
-    id: randomUUID(),
-    name: 'CLI through the proxy',
-    cloud: 'public',
-    keyVault: {
-      vaultUrl: `https://${VAULT_HOST}/`,
-      auth: { kind: 'servicePrincipal', tenantId: demo.tenantId, clientId: demo.reader.clientId, tokenRequest: 'pipeline' },
-      clientIdSecret: { name: demo.secrets.clientIdName },
-      clientSecretSecret: { name: demo.secrets.clientSecretName },
-    },
-    eventHubsToken: { tenantId: demo.tenantId, endpointVersion: 'v1' },
-    endpoint: { namespace: NAMESPACE, eventHubName: demo.eventHubName, auth: { kind: 'entra' }, protocol: 'rest' },
-  };
+  const profile = withoutReaderSecret(realHostProfile(sandbox.world, { name: 'CLI through the proxy', hosts: { vault: VAULT_HOST, namespace: NAMESPACE } }));
   profilePath = join(await mkdtemp(join(tmpdir(), 'esf-cli-proxy-')), 'profile.json');
   await writeFile(profilePath, JSON.stringify(profile, null, 2));
 });

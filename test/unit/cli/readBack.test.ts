@@ -5,16 +5,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { main } from '../../../src/cli/main';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { startSandbox } from '../../../src/sandbox/index';
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env });
-  return { code, out, err };
-}
+import { runCli as cli } from './cliRunner';
 
 function assertNothingSecret(text: string): void {
   assert.doesNotMatch(text, /eyJ[A-Za-z0-9_-]{10,}\.eyJ/, 'a JWT leaked');

@@ -3,46 +3,30 @@
 // routes them to its peers) and ask for the cloud's audiences; a profile whose hosts belong to
 // another cloud is refused before anything is sent, with the cloud to switch to.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../../src/cli/main';
 import { CLOUDS, type CloudName } from '../../../src/core/model/cloud';
 import { startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { cloudHosts, realHostProfile, withoutReaderSecret } from '../../shared/realHostProfile';
+import { runCli } from './cliRunner';
 
 let sandbox: Sandbox;
 let dir: string;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+function cli(args: string[]): ReturnType<typeof runCli> {
   const env: NodeJS.ProcessEnv = { ...process.env, HTTPS_PROXY: sandbox.urls.proxy, EVENTSTREAM_FLOW_CLIENT_SECRET: sandbox.world.reader.clientSecret };
   delete env.NO_PROXY;
   delete env.no_proxy;
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env });
-  return { code, out, err };
+  return runCli(args, env);
 }
 
 /** A profile file without secrets (the reader's secret comes from EVENTSTREAM_FLOW_CLIENT_SECRET). */
 async function profileFile(cloud: CloudName, hostsOf: CloudName = cloud): Promise<string> {
-  const demo = sandbox.world;
-  const c = CLOUDS[hostsOf];
-  const profile = {
-    id: randomUUID(),
-    name: `CLI ${cloud}`,
-    cloud,
-    keyVault: {
-      vaultUrl: `https://esf-cli-sovereign${c.keyVaultSuffix}/`,
-      auth: { kind: 'servicePrincipal', tenantId: demo.tenantId, clientId: demo.reader.clientId, tokenRequest: 'pipeline' },
-      clientIdSecret: { name: demo.secrets.clientIdName },
-      clientSecretSecret: { name: demo.secrets.clientSecretName },
-    },
-    eventHubsToken: { tenantId: demo.tenantId, endpointVersion: 'v1' },
-    endpoint: { namespace: `eventstream-clisov1${c.eventHubsSuffix}`, eventHubName: demo.eventHubName, auth: { kind: 'entra' }, protocol: 'rest' },
-  };
+  const hosts = cloudHosts(hostsOf, 'esf-cli-sovereign', 'eventstream-clisov1');
+  const profile = withoutReaderSecret(realHostProfile(sandbox.world, { name: `CLI ${cloud}`, cloud, hosts }));
   const path = join(dir, `${cloud}-${hostsOf}.json`);
   await writeFile(path, JSON.stringify(profile));
   return path;

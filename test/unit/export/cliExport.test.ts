@@ -8,20 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Ajv from 'ajv';
-import { main } from '../../../src/cli/main';
 import { toShareableProfile } from '../../../src/core/model/shareable';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { startTestSandbox } from '../azure/sandboxFixture';
+import { runCli } from '../cli/cliRunner';
 import { READER_SECRET, sampleProfile } from '../extension/profilesFixtures';
 
 const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'schemas', 'datafactory-pipeline.schema.json'), 'utf8')) as object;
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), color: false, env });
-  return { code, out, err };
-}
+/** No secret in the environment unless a test gives one. */
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, env);
 
 describe('eventstream-flow export', () => {
   let dir: string;
