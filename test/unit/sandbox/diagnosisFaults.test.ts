@@ -3,10 +3,11 @@
 // sandbox profile wrong the way users get it wrong.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { StageId } from '../../../src/core/flow/types';
 import { httpsRequest, type SimpleResponse } from '../../../src/sandbox/http';
 import { startSandbox } from '../../../src/sandbox/index';
 import { applyProfileFault, faultForStage, UNRESOLVABLE_NAMESPACE } from '../../../src/sandbox/stageFaults';
-import type { Sandbox } from '../../../src/sandbox/types';
+import type { FaultKind, Sandbox } from '../../../src/sandbox/types';
 
 let sandbox: Sandbox;
 before(async () => {
@@ -35,13 +36,22 @@ function readSecret(name: string, bearer: string): Promise<SimpleResponse> {
   return httpsRequest(`${sandbox.urls.vaultUrl}secrets/${name}?api-version=7.0`, { ca: sandbox.caPem, headers: { authorization: `Bearer ${bearer}` } });
 }
 
+/** Runs `check` while the fault aimed at `stage` is injected, and clears it even when a check fails. */
+async function withStageFault(stage: StageId, kind: FaultKind, check: () => Promise<void>): Promise<void> {
+  const id = sandbox.faults.inject(faultForStage(stage, kind, sandbox.world));
+  try {
+    await check();
+  } finally {
+    sandbox.faults.clear(id);
+  }
+}
+
 const kvError = (res: SimpleResponse): { code: string; message: string; innererror?: { code: string } } =>
   res.json<{ error: { code: string; message: string; innererror?: { code: string } } }>().error;
 
 void describe('diagnosis faults on the peers', () => {
   void it('defaultScopeAsResource: Entra answers 500011 naming the resource with /.default, only for the stage it targets', async () => {
-    const id = sandbox.faults.inject(faultForStage('eventHubsToken', 'defaultScopeAsResource', sandbox.world));
-    try {
+    await withStageFault('eventHubsToken', 'defaultScopeAsResource', async () => {
       assert.equal((await token('https://vault.azure.net')).status, 200, 'stage 1 unaffected');
       const res = await token('https://eventhubs.azure.net', sandbox.world.pipeline);
       assert.equal(res.status, 400);
@@ -49,15 +59,12 @@ void describe('diagnosis faults on the peers', () => {
       assert.equal(body.error, 'invalid_resource');
       assert.deepEqual(body.error_codes, [500011]);
       assert.match(body.error_description, /^AADSTS500011: The resource principal named https:\/\/eventhubs\.azure\.net\/\.default was not found in the tenant named /);
-    } finally {
-      sandbox.faults.clear(id);
-    }
+    });
   });
 
   void it('tokenFromOtherTenant: 401 AKV10032 with the vault tenant expected and another found', async () => {
     const bearer = await vaultToken();
-    const id = sandbox.faults.inject(faultForStage('readClientId', 'tokenFromOtherTenant', sandbox.world));
-    try {
+    await withStageFault('readClientId', 'tokenFromOtherTenant', async () => {
       const res = await readSecret(sandbox.world.secrets.clientIdName, bearer);
       assert.equal(res.status, 401);
       assert.match(String(res.headers['www-authenticate']), /^Bearer authorization="https:\/\/login\.microsoftonline\.com\//);
@@ -65,15 +72,12 @@ void describe('diagnosis faults on the peers', () => {
       assert.equal(error.code, 'Unauthorized');
       assert.match(error.message, new RegExp(`^AKV10032: Invalid issuer\\. Expected one of https://sts\\.windows\\.net/${sandbox.world.tenantId}/, .* found https://sts\\.windows\\.net/(?!${sandbox.world.tenantId})[0-9a-f-]{36}/\\.$`));
       assert.equal((await readSecret(sandbox.world.secrets.clientSecretName, bearer)).status, 200, 'only the targeted secret');
-    } finally {
-      sandbox.faults.clear(id);
-    }
+    });
   });
 
   void it('blockedByFirewall: 403 Forbidden/ForbiddenByFirewall naming the client address, which x-ms-keyvault-network-info repeats', async () => {
     const bearer = await vaultToken();
-    const id = sandbox.faults.inject(faultForStage('readClientId', 'blockedByFirewall', sandbox.world));
-    try {
+    await withStageFault('readClientId', 'blockedByFirewall', async () => {
       const res = await readSecret(sandbox.world.secrets.clientIdName, bearer);
       assert.equal(res.status, 403);
       const error = kvError(res);
@@ -86,15 +90,12 @@ void describe('diagnosis faults on the peers', () => {
       assert.match(lines[2] ?? '', /^Caller: appid=[0-9a-f-]{36};oid=[0-9a-f-]{36};iss=https:\/\/sts\.windows\.net\//);
       assert.match(lines[3] ?? '', /^Vault: kv-esf-[0-9a-f]{4};location=westeurope$/);
       assert.match(String(res.headers['x-ms-keyvault-network-info']), new RegExp(`addr=${address?.replace(/\./g, '\\.')};`));
-    } finally {
-      sandbox.faults.clear(id);
-    }
+    });
   });
 
   void it('secretIdStored: the client-secret secret reads as a GUID, and Entra then refuses it with 7000215', async () => {
     const bearer = await vaultToken();
-    const id = sandbox.faults.inject(faultForStage('eventHubsToken', 'secretIdStored', sandbox.world));
-    try {
+    await withStageFault('eventHubsToken', 'secretIdStored', async () => {
       const read = await readSecret(sandbox.world.secrets.clientSecretName, bearer);
       assert.equal(read.status, 200);
       const value = String(read.json()['value']);
@@ -102,9 +103,7 @@ void describe('diagnosis faults on the peers', () => {
       const res = await token('https://eventhubs.azure.net', { clientId: sandbox.world.pipeline.clientId, clientSecret: value });
       assert.equal(res.status, 401);
       assert.match(res.json<{ error_description: string }>().error_description, /^AADSTS7000215: .*client secret value, not the client secret ID/);
-    } finally {
-      sandbox.faults.clear(id);
-    }
+    });
   });
 
   void it('untrustedCertificate: new connections see another CA until the fault is cleared', async () => {
