@@ -1,10 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ExplainedError } from '../../../src/core/errors/errors';
 
 /** Recorded error bodies (verbatim shapes from the wire facts §1.3–1.5, §2.3, §4.4). */
 export function fixture(name: string): string {
   return readFileSync(join(__dirname, '..', 'fixtures', 'errors', name), 'utf8');
 }
+
+/** Key Vault's AKV10022 refusal, explained, with the token inspector's likely cause: aud has a trailing slash. */
+export const AUDIENCE_REFUSAL: ExplainedError = {
+  source: 'keyVault',
+  code: 'AKV10022',
+  status: 401,
+  message: 'AKV10022: Invalid audience.',
+  stage: 'readClientId',
+  explanation: { code: 'AKV10022', summary: 'Wrong audience.', cause: 'c', fix: 'f' },
+  likelyCauses: [{ tokenStage: 'keyVaultToken', claim: 'aud', reason: 'aud has a trailing slash.', fix: 'Drop it.' }],
+};
 
 /** An AMQP error built the way @azure/core-amqp builds MessagingError. */
 export function messagingError(code: string, message: string, retryable = true, extra: Record<string, unknown> = {}): Error {

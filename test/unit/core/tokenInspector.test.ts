@@ -17,6 +17,7 @@ import {
 import { formatExplainedError } from '../../../src/core/errors/explain';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { TokenIssuer } from '../../../src/sandbox/jwt';
+import { AUDIENCE_REFUSAL } from './errorFixtures';
 
 const issuer = new TokenIssuer();
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -243,15 +244,7 @@ describe('likely cause of a later failure', () => {
   });
 
   it('formatExplainedError prints each likely cause with its fix', () => {
-    const text = formatExplainedError({
-      source: 'keyVault',
-      code: 'AKV10022',
-      status: 401,
-      message: 'x',
-      stage: 'readClientId',
-      explanation: { code: 'AKV10022', summary: 'Wrong audience.', cause: 'c', fix: 'f' },
-      likelyCauses: [{ tokenStage: 'keyVaultToken', claim: 'aud', reason: 'aud has a trailing slash.', fix: 'Drop it.' }],
-    });
+    const text = formatExplainedError(AUDIENCE_REFUSAL);
     assert.match(text, /^Likely cause \(Key Vault token, aud\): aud has a trailing slash\. Fix: Drop it\.$/m);
   });
 });

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { TokenInspection } from '../../../src/core/diagnostics/tokenInspector';
 import { projectFlowEvent } from '../../../src/extension/sendPanel/prepareEvents';
 import { explainedErrorMarkdown, stagePresentation } from '../../../src/extension/tree/presentation';
+import { AUDIENCE_REFUSAL } from '../core/errorFixtures';
 
 const inspection: TokenInspection = {
   stage: 'keyVaultToken',
@@ -25,15 +26,7 @@ describe('token inspection in the tree', () => {
   });
 
   it("a failure's tooltip names the likely cause with its fix", () => {
-    const markdown = explainedErrorMarkdown({
-      source: 'keyVault',
-      code: 'AKV10022',
-      status: 401,
-      message: 'AKV10022: Invalid audience.',
-      stage: 'readClientId',
-      explanation: { code: 'AKV10022', summary: 'Wrong audience.', cause: 'c', fix: 'f' },
-      likelyCauses: [{ tokenStage: 'keyVaultToken', claim: 'aud', reason: 'aud has a trailing slash.', fix: 'Drop it.' }],
-    });
+    const markdown = explainedErrorMarkdown(AUDIENCE_REFUSAL);
     assert.match(markdown, /\*\*Likely cause\*\* \(Key Vault token, `aud`\): aud has a trailing slash\\\. Drop it\\\./);
   });
 });
