@@ -1,14 +1,13 @@
 // The whole flow, every stage real, against the local sandbox: success over REST and AMQP, the
 // token cache, SAS and connection-string endpoints, and each stage failing the way Azure fails.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runFlow } from '../../../src/core/flow/engine';
 import type { FlowEvent, FlowServices, SendRequest, StageId } from '../../../src/core/flow/types';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
-import { startSandbox } from '../../../src/sandbox/index';
 import { faultForStage } from '../../../src/sandbox/stageFaults';
 import type { FaultKind, Sandbox } from '../../../src/sandbox/types';
-import { testServices } from './flowFixture';
+import { testServices, useSandbox } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
@@ -34,17 +33,13 @@ function assertNoSecrets(text: string): void {
   assert.doesNotMatch(text, /sig=[A-Za-z0-9%]{10,}/, 'a SAS signature leaked');
 }
 
-before(async () => {
-  sandbox = await startSandbox();
-});
-after(async () => {
-  await sandbox.stop();
-});
-beforeEach(() => {
-  lines = [];
-  sandbox.faults.clear();
-  sandbox.received.clear();
-});
+useSandbox(
+  (started) => (sandbox = started),
+  () => {
+    lines = [];
+    sandbox.received.clear();
+  },
+);
 
 describe('the whole flow against the sandbox', () => {
   it('runs the five stages over REST and the event arrives with its body and properties', async () => {

@@ -3,15 +3,14 @@
 // whose certificate names them (trusted through NODE_EXTRA_CA_CERTS, set by the unit-test runner).
 // Also AMQP's fallback from a blocked 5671 to WebSockets on 443, and the hosts and ports each stage reports.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runFlow } from '../../../src/core/flow/engine';
 import { describeAttempts } from '../../../src/core/flow/stages/network';
 import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
-import { startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { realHostProfile as realHostProfileOf } from '../../shared/realHostProfile';
-import { testServices } from './flowFixture';
+import { testServices, useSandbox } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
@@ -32,19 +31,15 @@ function summaries(events: FlowEvent[]): Record<string, string> {
   return Object.fromEntries(events.flatMap((e) => (e.type === 'stageSucceeded' ? [[e.stage, e.summary]] : [])));
 }
 
-before(async () => {
-  sandbox = await startSandbox();
-});
-after(async () => {
-  await sandbox.stop();
-});
-beforeEach(() => {
-  lines = [];
-  sandbox.faults.clear();
-  sandbox.received.clear();
-  sandbox.proxy.clearTunnels();
-  sandbox.proxy.allowAnonymous();
-});
+useSandbox(
+  (started) => (sandbox = started),
+  () => {
+    lines = [];
+    sandbox.received.clear();
+    sandbox.proxy.clearTunnels();
+    sandbox.proxy.allowAnonymous();
+  },
+);
 
 describe('the flow through an HTTP proxy, on the real Azure host names', () => {
   it('runs all five stages over REST, each reporting the host, port and proxy it used', async () => {

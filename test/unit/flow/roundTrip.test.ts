@@ -1,7 +1,7 @@
 // The round trip against the sandbox: listen on a consumer group, send over REST or AMQP, and
 // find the sent event again by its correlation id, among other traffic; and when it cannot.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { AzureNamedKeyCredential } from '@azure/core-auth';
 import { CORRELATION_PROPERTY, runFlowWithReadBack, type RoundTripResult } from '../../../src/core/flow/roundTrip';
@@ -9,9 +9,9 @@ import type { FlowServices, SendRequest } from '../../../src/core/flow/types';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { toShareableProfile } from '../../../src/core/model/shareable';
 import { validateProfile } from '../../../src/core/model/validate';
-import { sandboxInternals, startSandbox } from '../../../src/sandbox/index';
+import { sandboxInternals } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
-import { testServices } from './flowFixture';
+import { testServices, useSandbox } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
@@ -40,16 +40,7 @@ async function noise(count: number): Promise<void> {
   }
 }
 
-before(async () => {
-  sandbox = await startSandbox();
-});
-after(async () => {
-  await sandbox.stop();
-});
-beforeEach(() => {
-  lines = [];
-  sandbox.faults.clear();
-});
+useSandbox((started) => (sandbox = started), () => (lines = []));
 
 describe('round trip: read the sent event back', () => {
   for (const protocol of ['rest', 'amqp'] as const) {

@@ -3,7 +3,7 @@
 // whose certificate names them) and asks for that cloud's audiences; the peers answer as that
 // cloud does (issuer, Key Vault audience and challenge), so a token for the wrong cloud fails.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { requestClientCredentialsToken } from '../../../src/core/azure/entraToken';
 import { explainError } from '../../../src/core/errors/explain';
 import { runFlow } from '../../../src/core/flow/engine';
@@ -11,10 +11,9 @@ import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flo
 import { CLOUDS, type CloudName } from '../../../src/core/model/cloud';
 import type { ConnectionProfile, TokenRequestStyle } from '../../../src/core/model/profile';
 import { validateProfile } from '../../../src/core/model/validate';
-import { startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { cloudHosts, realHostProfile } from '../../shared/realHostProfile';
-import { testServices } from './flowFixture';
+import { testServices, useSandbox } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
@@ -30,18 +29,14 @@ function cloudProfile(cloud: CloudName, protocol: 'rest' | 'amqp', tokenRequest:
 
 const send: SendRequest = { events: [{ body: '{"cloud":"sovereign"}', contentType: 'application/json' }] };
 
-before(async () => {
-  sandbox = await startSandbox();
-});
-after(async () => {
-  await sandbox.stop();
-});
-beforeEach(() => {
-  lines = [];
-  sandbox.faults.clear();
-  sandbox.received.clear();
-  sandbox.proxy.clearTunnels();
-});
+useSandbox(
+  (started) => (sandbox = started),
+  () => {
+    lines = [];
+    sandbox.received.clear();
+    sandbox.proxy.clearTunnels();
+  },
+);
 
 for (const cloud of ['china', 'usgov'] as const) {
   describe(`${CLOUDS[cloud].displayName} end to end`, () => {

@@ -1,15 +1,14 @@
 // The token inspector inside the engine, against the sandbox: each token stage reports its claims
 // and checks (never the token), and a later refusal carries the mismatch as its likely cause.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { formatInspection } from '../../../src/core/diagnostics/tokenInspector';
 import { formatExplainedError } from '../../../src/core/errors/explain';
 import { runFlow } from '../../../src/core/flow/engine';
 import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';
 import { REDACTED } from '../../../src/core/logging/redact';
-import { startSandbox } from '../../../src/sandbox/index';
 import type { Sandbox } from '../../../src/sandbox/types';
-import { testServices } from './flowFixture';
+import { testServices, useSandbox } from './flowFixture';
 
 let sandbox: Sandbox;
 let lines: string[];
@@ -41,16 +40,7 @@ function succeeded(events: FlowEvent[], stage: 'keyVaultToken' | 'eventHubsToken
   return event;
 }
 
-before(async () => {
-  sandbox = await startSandbox();
-});
-after(async () => {
-  await sandbox.stop();
-});
-beforeEach(() => {
-  lines = [];
-  sandbox.faults.clear();
-});
+useSandbox((started) => (sandbox = started), () => (lines = []));
 
 describe('token inspection in the flow', () => {
   it('inspects both tokens of a good run: every check passes, the client id is redacted, no token is kept', async () => {
