@@ -76,7 +76,7 @@ export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
     headers,
     signal: req.signal,
     ...(ca ? { ca } : {}),
-    ...(proxied && req.proxy ? { agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs) } : {}),
+    ...(proxied && req.proxy ? { agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, req.signal) } : {}),
   };
   const send = url.protocol === 'https:' ? httpsRequestRaw : httpRequest;
 

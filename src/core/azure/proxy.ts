@@ -290,6 +290,8 @@ export class ProxyTunnelAgent extends HttpsAgent {
     readonly settings: ProxySettings,
     private readonly ca?: readonly string[],
     private readonly tunnelTimeoutMs = DEFAULT_TUNNEL_TIMEOUT_MS,
+    /** The request's signal, for an agent made per request: a cancel closes a tunnel still waiting for the proxy. */
+    private readonly signal?: AbortSignal,
   ) {
     super({ keepAlive: false });
   }
@@ -297,7 +299,7 @@ export class ProxyTunnelAgent extends HttpsAgent {
   override createConnection(options: RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
     const host = bareHost(String(options.hostname ?? options.host ?? 'localhost'));
     const port = Number(options.port ?? 443);
-    const tunnel = openTunnel(this.settings, { host, port }, { timeoutMs: this.tunnelTimeoutMs });
+    const tunnel = openTunnel(this.settings, { host, port }, { timeoutMs: this.tunnelTimeoutMs, ...(this.signal ? { signal: this.signal } : {}) });
     tunnel.then(
       (socket) => {
         const servername = typeof options.servername === 'string' && options.servername ? options.servername : isIP(host) ? undefined : host;
