@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { ExtensionApi } from '../../../src/extension/extension';
-import type { ConnectionProfile } from '../../../src/core/model/profile';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { realHostProfile } from '../../shared/realHostProfile';
 import { ensureSandbox, freshState, getApi, SANDBOX_PROFILE_ID } from './helpers';
 
 const VAULT_HOST = 'esf-host-proxy.vault.azure.net';
@@ -17,23 +17,6 @@ const NAMESPACE = 'eventstream-hostproxy.servicebus.windows.net';
 
 async function setProxy(value: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('http').update('proxy', value, vscode.ConfigurationTarget.Global);
-}
-
-function realHostProfile(sandbox: Sandbox): ConnectionProfile {
-  const demo = sandbox.world;
-  return {
-    id: `proxy-${randomUUID()}`,
-    name: 'Real hosts through the proxy',
-    cloud: 'public',
-    keyVault: {
-      vaultUrl: `https://${VAULT_HOST}/`,
-      auth: { kind: 'servicePrincipal', tenantId: demo.tenantId, clientId: demo.reader.clientId, clientSecret: demo.reader.clientSecret, tokenRequest: 'pipeline' },
-      clientIdSecret: { name: demo.secrets.clientIdName },
-      clientSecretSecret: { name: demo.secrets.clientSecretName },
-    },
-    eventHubsToken: { tenantId: demo.tenantId, endpointVersion: 'v1' },
-    endpoint: { namespace: NAMESPACE, eventHubName: demo.eventHubName, auth: { kind: 'entra' }, protocol: 'amqp' },
-  };
 }
 
 describe('VS Code http.proxy', () => {
@@ -74,7 +57,12 @@ describe('VS Code http.proxy', () => {
 
   it('reaches the real public-cloud host names through the proxy, AMQP over WebSockets included', async () => {
     await setProxy(sandbox.urls.proxy);
-    const profile = realHostProfile(sandbox);
+    const profile = realHostProfile(sandbox.world, {
+      id: `proxy-${randomUUID()}`,
+      name: 'Real hosts through the proxy',
+      hosts: { vault: VAULT_HOST, namespace: NAMESPACE },
+      protocol: 'amqp',
+    });
     await api.services.profiles.save(profile);
     saved.push(profile.id);
     sandbox.proxy.clearTunnels();

@@ -9,6 +9,7 @@ import type { ExtensionApi } from '../../../src/extension/extension';
 import { CLOUDS, type CloudName } from '../../../src/core/model/cloud';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { cloudHosts, realHostProfile } from '../../shared/realHostProfile';
 import { ensureSandbox, freshState, getApi } from './helpers';
 
 async function setProxy(value: string | undefined): Promise<void> {
@@ -16,21 +17,8 @@ async function setProxy(value: string | undefined): Promise<void> {
 }
 
 function cloudProfile(sandbox: Sandbox, cloud: CloudName): ConnectionProfile {
-  const demo = sandbox.world;
-  const c = CLOUDS[cloud];
-  return {
-    id: `sovereign-${cloud}-${randomUUID()}`,
-    name: `${c.displayName} through the proxy`,
-    cloud,
-    keyVault: {
-      vaultUrl: `https://esf-host-sovereign${c.keyVaultSuffix}/`,
-      auth: { kind: 'servicePrincipal', tenantId: demo.tenantId, clientId: demo.reader.clientId, clientSecret: demo.reader.clientSecret, tokenRequest: 'pipeline' },
-      clientIdSecret: { name: demo.secrets.clientIdName },
-      clientSecretSecret: { name: demo.secrets.clientSecretName },
-    },
-    eventHubsToken: { tenantId: demo.tenantId, endpointVersion: 'v1' },
-    endpoint: { namespace: `eventstream-hostsov1${c.eventHubsSuffix}`, eventHubName: demo.eventHubName, auth: { kind: 'entra' }, protocol: 'rest' },
-  };
+  const hosts = cloudHosts(cloud, 'esf-host-sovereign', 'eventstream-hostsov1');
+  return realHostProfile(sandbox.world, { id: `sovereign-${cloud}-${randomUUID()}`, name: `${CLOUDS[cloud].displayName} through the proxy`, cloud, hosts });
 }
 
 describe('sovereign clouds', () => {
