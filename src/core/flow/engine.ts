@@ -94,7 +94,8 @@ export async function runFlow(profile: ConnectionProfile, services: FlowServices
     // The token's appid is the client id in lower case; the redactor must know that spelling too.
     services.redactor.add(clientId?.toLowerCase());
     const inspection = inspectToken(token, { stage, profile, now: services.now(), ...(clientId !== undefined ? { expectedClientId: clientId } : {}) });
-    const safe = JSON.parse(services.redactor.redact(JSON.stringify(inspection))) as TokenInspection;
+    // Value by value, not over the JSON text: a short secret inside a number or a key would break the JSON.
+    const safe = redactValues(inspection, (text) => services.redactor.redact(text));
     inspections.set(stage, safe);
     log.info(`${STAGE_TITLES[stage]}: token inspected: ${summarizeInspection(safe)}`);
     return safe;
@@ -211,4 +212,18 @@ export function registerProfileSecrets(profile: ConnectionProfile, services: Pic
       // A malformed string fails at the send stage; the whole string is registered above.
     }
   }
+}
+
+/** Every string in plain data (arrays, objects) redacted; numbers, booleans and keys as they are. */
+function redactValues<T>(value: T, redact: (text: string) => string): T {
+  if (typeof value === 'string') {
+    return redact(value) as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item: unknown) => redactValues(item, redact)) as T;
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValues(item as unknown, redact)])) as T;
+  }
+  return value;
 }
