@@ -108,7 +108,7 @@ function firstLine(text: string): string {
 
 /** JSON output: one object per finished stage, then one result object; every line redacted. */
 export function createJsonReporter(out: Write, redactor: Redactor): Reporter {
-  const emit = (value: object): void => out(redactor.redact(JSON.stringify(value)) + '\n');
+  const emit = (value: object): void => out(redactor.redactJson(value) + '\n');
   return {
     event(event) {
       if (event.type === 'stageStarted') {

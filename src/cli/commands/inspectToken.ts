@@ -16,7 +16,7 @@ export function reportInspection(result: FlowResult, stage: StageId, runExitCode
   }
   const mismatches = mismatchesOf(inspection);
   if (json) {
-    out(redactor.redact(JSON.stringify({ type: 'inspection', stage, mismatches: mismatches.length, inspection })) + '\n');
+    out(redactor.redactJson({ type: 'inspection', stage, mismatches: mismatches.length, inspection }) + '\n');
   } else {
     out(redactor.redact(`\n${formatInspection(inspection)}\n`));
     out(

@@ -47,7 +47,7 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
       ca: caPath,
     };
     if (options.json) {
-      io.stdout(redactor.redact(JSON.stringify(summary)) + '\n');
+      io.stdout(redactor.redactJson(summary) + '\n');
     } else {
       io.stdout(
         redactor.redact(

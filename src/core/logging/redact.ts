@@ -86,7 +86,35 @@ export class Redactor {
     return redact(text, this.secrets);
   }
 
+  /**
+   * `value` as JSON text, redacted, that still parses: a short secret found inside a number (a PIN-like
+   * password in a timestamp) or a key would break the text, so then each string is redacted instead.
+   */
+  redactJson(value: unknown): string {
+    const text = this.redact(JSON.stringify(value));
+    try {
+      JSON.parse(text);
+      return text;
+    } catch {
+      return JSON.stringify(redactStrings(value, (s) => this.redact(s)));
+    }
+  }
+
   get size(): number {
     return this.secrets.size;
   }
+}
+
+/** Every string in plain data (arrays, objects) redacted; numbers, booleans and keys as they are. */
+function redactStrings(value: unknown, redactText: (text: string) => string): unknown {
+  if (typeof value === 'string') {
+    return redactText(value);
+  }
+  if (Array.isArray(value)) {
+    return value.map((item: unknown) => redactStrings(item, redactText));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactStrings(item as unknown, redactText)]));
+  }
+  return value;
 }
