@@ -1,4 +1,4 @@
-import { describeProxy, proxyFromEnvironment, proxySecrets } from '../../core/azure/proxy';
+import { describeProxy, proxyFromEnvironment, proxySecrets, proxySettingProblem } from '../../core/azure/proxy';
 import { endpointAuthAdvisory, formatAdvisory } from '../../core/diagnostics/leastPrivilege';
 import { runFlowWithReadBack } from '../../core/flow/roundTrip';
 import { TokenCache } from '../../core/flow/tokenCache';
@@ -31,6 +31,11 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
   const proxy = proxyFromEnvironment(io.env);
   for (const secret of proxySecrets(proxy)) {
     redactor.add(secret);
+  }
+  // A malformed setting is bad input (exit 2), not a proxy that refused a tunnel at stage 1.
+  const proxyProblem = proxy ? proxySettingProblem(proxy) : undefined;
+  if (proxyProblem) {
+    throw proxyProblem;
   }
   const reporter: Reporter = options.json ? createJsonReporter(io.stdout, redactor) : createHumanReporter(io.stdout, redactor, io.color);
   // The reporter already shows every stage; the engine's log goes to stderr only when asked for.

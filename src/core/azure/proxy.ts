@@ -2,6 +2,7 @@ import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { ValidationError } from '../errors/errors';
 
 /**
  * The one HTTP proxy implementation of the core: an HTTP CONNECT tunnel, wrapped in an https.Agent
@@ -60,6 +61,28 @@ function parseProxy(settings: ProxySettings): ParsedProxy {
     port,
     ...(user || password ? { authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` } : {}),
   };
+}
+
+/**
+ * What is wrong with a proxy setting, before anything is sent: not a URL, a scheme other than
+ * http(s), no host. The message names where the setting came from, never its credentials.
+ */
+export function proxySettingProblem(settings: ProxySettings): ValidationError | undefined {
+  const field = settings.source ?? 'proxy';
+  const fix = `Set ${field} to http://host:port (or http://user:password@host:port), or unset it to connect directly.`;
+  let url: URL;
+  try {
+    url = new URL(settings.url);
+  } catch {
+    return new ValidationError(field, 'is not a URL.', fix);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return new ValidationError(field, `uses the scheme ${url.protocol.replace(/:$/, '')}://, which is not an HTTP proxy (only http:// and https:// proxies are supported).`, fix);
+  }
+  if (!url.hostname) {
+    return new ValidationError(field, 'names no proxy host.', fix);
+  }
+  return undefined;
 }
 
 /**
