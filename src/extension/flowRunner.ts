@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { CancelledError, createStageError } from '../core/errors/errors';
 import { normalizeWarningDays } from '../core/diagnostics/secretHygiene';
 import type { StageImplementation } from '../core/flow/stage';
-import { describeProxy, type ProxySettings } from '../core/azure/proxy';
+import { describeProxy, proxySettingProblem, type ProxySettings } from '../core/azure/proxy';
 import { TokenCache } from '../core/flow/tokenCache';
 import type { RoundTripResult } from '../core/flow/roundTrip';
 import type { AccessToken, EndpointInfo, FlowEvent, FlowResult, FlowServices, SecretValue, StageId, StageOutcome } from '../core/flow/types';
@@ -203,6 +203,11 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   /** VS Code's http.proxy (or HTTPS_PROXY), as an option object for core calls. */
   proxyOption(): { proxy?: ProxySettings } {
     const proxy = readProxySettings(this.deps.redactor);
+    // A malformed http.proxy is bad input with a fix, not a proxy that refused a tunnel at stage 1.
+    const problem = proxy ? proxySettingProblem(proxy) : undefined;
+    if (problem) {
+      throw problem;
+    }
     return proxy ? { proxy } : {};
   }
 

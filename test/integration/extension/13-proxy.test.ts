@@ -40,6 +40,18 @@ describe('VS Code http.proxy', () => {
     await freshState(api);
   });
 
+  it('refuses a malformed http.proxy before any stage, naming the setting and the fix', async () => {
+    await setProxy('socks5://alice:s3cret-Pa55@127.0.0.1:1080');
+    await assert.rejects(api.services.flows.run(SANDBOX_PROFILE_ID, { target: 'keyVaultToken', showProgress: false }), (error: Error & { field?: string; fix?: string }) => {
+      assert.equal(error.field, 'http.proxy');
+      assert.match(error.message, /uses the scheme socks5:\/\/, which is not an HTTP proxy/);
+      assert.match(error.fix ?? '', /Set http\.proxy to http:\/\/host:port/);
+      assert.ok(!error.message.includes('s3cret-Pa55'), 'the proxy password leaked');
+      return true;
+    });
+    await setProxy(undefined);
+  });
+
   it('sends the sandbox flow through the proxy in http.proxy (the proxy saw each tunnel)', async () => {
     await setProxy(sandbox.urls.proxy);
     await freshState(api);
