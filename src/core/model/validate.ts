@@ -738,6 +738,7 @@ export function validateProfile(profile: ConnectionProfile): ValidationError[] {
     if (profile.readBack.auth?.kind === 'entra' && endpoint.auth.kind !== 'entra') {
       found.push(ENTRA_READ_BACK_WITHOUT_TOKEN);
     }
+    found.push(...readBackTargetMismatches(profile.readBack, profile.readBack.auth ?? endpoint.auth));
   }
   found.push(...validateTrustedCa(profile));
   return found;
@@ -749,6 +750,34 @@ export const ENTRA_READ_BACK_WITHOUT_TOKEN = new ValidationError(
   'is entra, but the send endpoint does not use Entra ID, so the flow obtains no Event Hubs token to read with.',
   'Give the read-back endpoint its own SAS key or connection string, or leave readBack.auth out to read with the send endpoint\'s credentials.',
 );
+
+/**
+ * A consumer that reads with a connection string reads where its Endpoint (and EntityPath) point, so
+ * a readBack.namespace or eventHubName naming somewhere else would be silently ignored.
+ */
+function readBackTargetMismatches(readBack: ReadBackSettings, auth: ConnectionProfile['endpoint']['auth']): ValidationError[] {
+  if (auth.kind !== 'connectionString') {
+    return [];
+  }
+  let parsed: ReturnType<typeof parseConnectionString>;
+  try {
+    parsed = parseConnectionString(auth.connectionString);
+  } catch {
+    return []; // Reported as a connection-string problem.
+  }
+  const whose = readBack.auth ? 'readBack.auth.connectionString' : "the send endpoint's connection string (readBack has no auth of its own)";
+  const fix = "Give readBack its own auth (a SAS key or connection string of the consumer endpoint), or make the two agree: the connection string's Endpoint and EntityPath win.";
+  const found: ValidationError[] = [];
+  const namespace = readBack.namespace?.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+  if (namespace && namespace !== parsed.namespace.toLowerCase()) {
+    found.push(new ValidationError('readBack.namespace', `is ${namespace}, but ${whose} points at ${parsed.namespace}.`, fix));
+  }
+  const hub = readBack.eventHubName?.trim();
+  if (hub && parsed.eventHubName && hub !== parsed.eventHubName) {
+    found.push(new ValidationError('readBack.eventHubName', `is ${hub}, but ${whose} has EntityPath ${parsed.eventHubName}.`, fix));
+  }
+  return found;
+}
 
 /** Event Hubs consumer group names: 1–50 letters, digits, `.`, `-`, `_`, `$` (Fabric's are GUIDs). */
 const CONSUMER_GROUP = /^[A-Za-z0-9$][A-Za-z0-9._$-]{0,49}$/;
