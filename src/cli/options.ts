@@ -291,7 +291,7 @@ function readBackOptions(command: CliCommand, readBack: boolean, consumerGroup: 
     return {};
   }
   if (command !== 'run' && command !== 'send') {
-    throw new ValidationError('--read-back', `does not apply to ${command}: nothing is sent.`, 'Use it with run or send.');
+    throw new ValidationError('--read-back', `does not apply to ${command}: only run and send read the sent event back.`, 'Use it with run or send.');
   }
   const group = consumerGroup !== undefined ? valueOrThrow(validateConsumerGroup(consumerGroup, '--consumer-group')) : undefined;
   const seconds = timeout !== undefined ? valueOrThrow(validateReadBackTimeout(positiveNumber('--read-back-timeout', timeout, 30), '--read-back-timeout')) : undefined;

@@ -59,8 +59,10 @@ export interface EventWatch {
 const RECEIVE_WAIT_SECONDS = 0.25;
 
 /** The producer's view of the same endpoint: its client options (CA, WebSockets, proxy) and transport plan are reused. */
-function asAmqpOptions(options: ConsumerOptions, transport = options.transport): AmqpOptions {
+function asAmqpOptions(options: ConsumerOptions, transport = options.transport, fallbackAhead = false): AmqpOptions {
   return {
+    // As for sends: with a fallback ahead, a blocked port is reported at once instead of retried.
+    ...(fallbackAhead ? { retryOptions: { maxRetries: 0 } } : {}),
     namespace: options.namespace,
     eventHubName: options.eventHubName,
     auth: options.auth,
@@ -72,8 +74,8 @@ function asAmqpOptions(options: ConsumerOptions, transport = options.transport):
   };
 }
 
-async function openConsumer(options: ConsumerOptions, transport: AmqpTransport): Promise<EventHubConsumerClient> {
-  const [{ EventHubConsumerClient }, clientOpts] = await Promise.all([import('@azure/event-hubs'), clientOptions(asAmqpOptions(options, transport))]);
+async function openConsumer(options: ConsumerOptions, transport: AmqpTransport, fallbackAhead: boolean): Promise<EventHubConsumerClient> {
+  const [{ EventHubConsumerClient }, clientOpts] = await Promise.all([import('@azure/event-hubs'), clientOptions(asAmqpOptions(options, transport, fallbackAhead))]);
   const { auth, consumerGroup } = options;
   switch (auth.kind) {
     case 'token':
@@ -120,7 +122,7 @@ export async function watchEvents(options: ConsumerOptions): Promise<EventWatch>
   const { transports } = transportPlan(asAmqpOptions(options));
   let lastError: unknown;
   for (const [i, transport] of transports.entries()) {
-    const watch = await openWatch(options, transport);
+    const watch = await openWatch(options, transport, i < transports.length - 1);
     try {
       await untilReady(watch.ready, options.signal);
       return watch;
@@ -147,8 +149,8 @@ function untilReady(ready: Promise<void>, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function openWatch(options: ConsumerOptions, transport: AmqpTransport): Promise<EventWatch> {
-  const client = await openConsumer(options, transport);
+async function openWatch(options: ConsumerOptions, transport: AmqpTransport, fallbackAhead: boolean): Promise<EventWatch> {
+  const client = await openConsumer(options, transport, fallbackAhead);
   const events: ConsumedEvent[] = [];
   const openPartitions = new Set<string>();
   let expected: number | undefined = options.partitionId !== undefined ? 1 : undefined;
