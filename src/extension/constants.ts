@@ -4,6 +4,7 @@ export const EXTENSION_ID = 'eventstream-flow.eventstream-flow';
 export const COMMANDS = {
   addProfile: 'eventstreamFlow.addProfile',
   editProfile: 'eventstreamFlow.editProfile',
+  configureReadBack: 'eventstreamFlow.configureReadBack',
   duplicateProfile: 'eventstreamFlow.duplicateProfile',
   renameProfile: 'eventstreamFlow.renameProfile',
   deleteProfile: 'eventstreamFlow.deleteProfile',

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CancelledError, ValidationError } from '../../core/errors/errors';
 import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
-import { describeBroadKeys, describeMissing, MAX_IMPORT_BYTES, parseProfilesFile, planImport } from '../profiles/profileImport';
+import { describeBroadKeys, describeMissing, MAX_IMPORT_BYTES, parseProfilesFile, planImport, splitMissing } from '../profiles/profileImport';
 
 const EDIT = 'Edit Profile';
 
@@ -39,8 +39,13 @@ export async function importProfiles(services: ExtensionServices, node?: unknown
 
   const names = plan.profiles.map((p) => `"${p.name}"`).join(', ');
   const parts = [`Imported ${plan.profiles.length === 1 ? 'profile' : `${plan.profiles.length} profiles`} ${names}.`];
-  if (plan.missing.length > 0) {
-    parts.push(`Fill in the ${describeMissing(plan.missing)} with Edit Profile.`);
+  const missing = splitMissing(plan.missing);
+  if (missing.edit.length > 0) {
+    parts.push(`Fill in the ${describeMissing(missing.edit)} with Edit Profile.`);
+  }
+  if (missing.readBack.length > 0) {
+    // The read-back settings are kept; only their key was left out of the file.
+    parts.push(`Set the ${describeMissing(missing.readBack)} with Configure Read Back….`);
   }
   if (plan.fileHadSecrets) {
     parts.push(`${fileName} contains secrets; they are now in SecretStorage, so consider deleting the file.`);
@@ -49,7 +54,7 @@ export async function importProfiles(services: ExtensionServices, node?: unknown
   if (broadKeys) {
     parts.push(broadKeys);
   }
-  const first = plan.profiles.find((p) => plan.missing.some((m) => m.name === p.name));
+  const first = plan.profiles.find((p) => missing.edit.some((m) => m.name === p.name));
   const actions = first ? [EDIT] : [];
   // Not awaited: the command is done; the button only offers the next step.
   void (broadKeys ? vscode.window.showWarningMessage(parts.join(' '), ...actions) : vscode.window.showInformationMessage(parts.join(' '), ...actions)).then((choice) => {

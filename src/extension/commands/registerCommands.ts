@@ -4,6 +4,7 @@ import type { ExtensionServices } from '../services';
 import { addProfile } from './addProfile';
 import { clearAllData } from './clearAllData';
 import type { CommandHandler } from './commandContext';
+import { configureReadBack } from './configureReadBack';
 import { copySecretReference } from './copySecretReference';
 import { deleteProfile } from './deleteProfile';
 import { duplicateProfile } from './duplicateProfile';
@@ -38,6 +39,7 @@ import { testKeyVaultToken } from './testKeyVaultToken';
 export const COMMAND_HANDLERS: { readonly [K in keyof typeof COMMANDS]: CommandHandler } = {
   addProfile,
   editProfile,
+  configureReadBack,
   duplicateProfile,
   renameProfile,
   deleteProfile,

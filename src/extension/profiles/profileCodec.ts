@@ -131,7 +131,19 @@ export function missingSecrets(profile: ConnectionProfile): MissingSecret[] {
   } else if (ep.kind === 'connectionString' && !ep.connectionString) {
     missing.push({ field: 'endpoint.auth.connectionString', label: 'connection string' });
   }
+  // Set with Configure Read Back…, not Edit Profile (see isReadBackSecret).
+  const rb = profile.readBack?.auth;
+  if (rb?.kind === 'sas' && !rb.key) {
+    missing.push({ field: 'readBack.auth.key', label: 'read-back SAS key' });
+  } else if (rb?.kind === 'connectionString' && !rb.connectionString) {
+    missing.push({ field: 'readBack.auth.connectionString', label: 'read-back connection string' });
+  }
   return missing;
+}
+
+/** Missing secrets that Configure Read Back… fills in (the others: Edit Profile). */
+export function isReadBackSecret(missing: MissingSecret): boolean {
+  return missing.field.startsWith('readBack.');
 }
 
 /**

@@ -4,10 +4,10 @@ import { parseConnectionString } from '../../core/azure/connectionString';
 import { endpointAuthAdvisory, ROOT_KEY_NAME, SEND_ONLY_POLICY_FIX } from '../../core/diagnostics/leastPrivilege';
 import { ValidationError } from '../../core/errors/errors';
 import { CLOUDS, type CloudName } from '../../core/model/cloud';
-import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, SecretReference, SendProtocol } from '../../core/model/profile';
+import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, ReadBackSettings, SecretReference, SendProtocol } from '../../core/model/profile';
 import { jsonSyntaxProblem } from '../../core/util/json';
 import type { ProfileSummary } from '../services';
-import { missingSecrets, storageProblems, uniqueName, type MissingSecret } from './profileCodec';
+import { isReadBackSecret, missingSecrets, storageProblems, uniqueName, type MissingSecret } from './profileCodec';
 
 /** Profile files are small; anything bigger is not one (and is not read into memory whole). */
 export const MAX_IMPORT_BYTES = 1_048_576;
@@ -75,7 +75,14 @@ export function planImport(candidates: readonly unknown[], stored: readonly Prof
 function hasSecrets(p: ConnectionProfile): boolean {
   const kv = p.keyVault.auth;
   const ep = p.endpoint.auth;
-  return (kv.kind === 'servicePrincipal' && !!kv.clientSecret) || (ep.kind === 'sas' && !!ep.key) || (ep.kind === 'connectionString' && !!ep.connectionString);
+  const rb = p.readBack?.auth;
+  return (
+    (kv.kind === 'servicePrincipal' && !!kv.clientSecret) ||
+    (ep.kind === 'sas' && !!ep.key) ||
+    (ep.kind === 'connectionString' && !!ep.connectionString) ||
+    (rb?.kind === 'sas' && !!rb.key) ||
+    (rb?.kind === 'connectionString' && !!rb.connectionString)
+  );
 }
 
 function labelOf(candidate: unknown, index: number, count: number): string {
@@ -137,6 +144,7 @@ export function coerceProfile(raw: unknown, label: string): ConnectionProfile {
   const amqpTransport = ep.amqpTransport === undefined ? undefined : oneOf(ep.amqpTransport, 'endpoint.amqpTransport', ['tcp', 'websockets'] as const);
   const authorityHost = optStr(p.authorityHost, 'authorityHost');
   const trustedCaPem = optStr(p.trustedCaPem, 'trustedCaPem');
+  const readBack = p.readBack === undefined || p.readBack === null ? undefined : coerceReadBack(obj(p.readBack, 'readBack'), str, optStr, oneOf, fail);
   return {
     id: typeof p.id === 'string' ? p.id.trim() : '',
     name: str(p.name, 'name', true).trim(),
@@ -160,6 +168,44 @@ export function coerceProfile(raw: unknown, label: string): ConnectionProfile {
       ...(amqpTransport ? { amqpTransport } : {}),
     },
     ...(trustedCaPem ? { trustedCaPem } : {}),
+    ...(readBack ? { readBack } : {}),
+  };
+}
+
+/** The read-back endpoint; its key or connection string may be empty (exports carry none). */
+function coerceReadBack(
+  rb: Record<string, unknown>,
+  str: (value: unknown, field: string, optional?: boolean) => string,
+  optStr: (value: unknown, field: string) => string | undefined,
+  oneOf: <T extends string>(value: unknown, field: string, allowed: readonly T[]) => T,
+  fail: (field: string, problem: string, fix: string) => never,
+): ReadBackSettings {
+  const namespace = optStr(rb.namespace, 'readBack.namespace');
+  const eventHubName = optStr(rb.eventHubName, 'readBack.eventHubName');
+  const consumerGroup = optStr(rb.consumerGroup, 'readBack.consumerGroup');
+  const timeoutSeconds =
+    rb.timeoutSeconds === undefined || rb.timeoutSeconds === null
+      ? undefined
+      : typeof rb.timeoutSeconds === 'number'
+        ? rb.timeoutSeconds
+        : fail('readBack.timeoutSeconds', 'is not a number.', 'Give a number of seconds from 1 to 600, or leave it out (30).');
+  let auth: EndpointAuth | undefined;
+  if (rb.auth !== undefined && rb.auth !== null) {
+    const raw = isRecord(rb.auth) ? rb.auth : fail('readBack.auth', 'is not an object.', 'Use a file written by Export Profile or `eventstream-flow sandbox`.');
+    const kind = oneOf(raw.kind, 'readBack.auth.kind', ['entra', 'sas', 'connectionString'] as const);
+    auth =
+      kind === 'entra'
+        ? { kind: 'entra' }
+        : kind === 'sas'
+          ? { kind: 'sas', keyName: str(raw.keyName, 'readBack.auth.keyName'), key: str(raw.key, 'readBack.auth.key', true) }
+          : { kind: 'connectionString', connectionString: str(raw.connectionString, 'readBack.auth.connectionString', true) };
+  }
+  return {
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(eventHubName !== undefined ? { eventHubName } : {}),
+    ...(consumerGroup !== undefined ? { consumerGroup } : {}),
+    ...(auth ? { auth } : {}),
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
   };
 }
 
@@ -233,6 +279,19 @@ export function describeBroadKeys(profiles: readonly ConnectionProfile[]): strin
   const names = flagged.map((f) => `"${f.name}"`).join(', ');
   const what = flagged.some((f) => f.advisory.code === 'rootKey') ? `the namespace root key (${ROOT_KEY_NAME})` : 'a namespace-level key (no EntityPath)';
   return `${names} send${flagged.length === 1 ? 's' : ''} with ${what}, more than sending needs. ${SEND_ONLY_POLICY_FIX}`;
+}
+
+/**
+ * The missing secrets split by the command that fills them in: Edit Profile, or Configure Read
+ * Back… (the read-back key). A profile may appear in both.
+ */
+export function splitMissing(missing: ImportPlan['missing']): { readonly edit: ImportPlan['missing']; readonly readBack: ImportPlan['missing'] } {
+  const part = (readBack: boolean): ImportPlan['missing'] =>
+    missing.flatMap((m) => {
+      const secrets = m.secrets.filter((s) => isReadBackSecret(s) === readBack);
+      return secrets.length > 0 ? [{ name: m.name, secrets }] : [];
+    });
+  return { edit: part(false), readBack: part(true) };
 }
 
 /** "Key Vault client secret of "A"; SAS key of "B"" — for the import notification. */

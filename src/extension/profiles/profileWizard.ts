@@ -600,6 +600,8 @@ function buildProfile(d: Draft, kept: Kept, options: ProfileWizardOptions): Conn
       ...(protocol === 'amqp' ? { amqpTransport: d.transport === 'amqp-websockets' ? ('websockets' as const) : ('tcp' as const) } : {}),
     },
     ...(existing?.trustedCaPem !== undefined ? { trustedCaPem: existing.trustedCaPem } : {}),
+    // Asked by Configure Read Back…, not here: an edit keeps it.
+    ...(existing?.readBack !== undefined ? { readBack: existing.readBack } : {}),
   };
 }
 
@@ -636,7 +638,7 @@ function checkSecretRef(text: string, label: string): StepCheck {
   return /\/secrets\//.test(text) ? { severity: 'info', message: `Read from the secret URL: ${formatSecretRef(ref)}.` } : undefined;
 }
 
-function checkConnectionString(text: string, cloud: CloudName): StepCheck {
+export function checkConnectionString(text: string, cloud: CloudName): StepCheck {
   let parsed: ParsedConnectionString;
   try {
     parsed = parseConnectionString(text);
@@ -650,7 +652,7 @@ function checkConnectionString(text: string, cloud: CloudName): StepCheck {
 }
 
 /** A key broader than sending needs is accepted, with a warning naming the smaller one that is enough. */
-function leastPrivilege(advisory: PrivilegeAdvisory | undefined, prefix = ''): StepCheck {
+export function leastPrivilege(advisory: PrivilegeAdvisory | undefined, prefix = ''): StepCheck {
   return advisory ? { severity: 'warning', message: `${prefix}${formatAdvisory(advisory)}` } : undefined;
 }
 
@@ -666,24 +668,24 @@ function checkMatchesEndpoint(text: string, d: Draft): StepCheck {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Prompt helpers
+// Prompt helpers (shared with Configure Read Back…, so both check values the same way)
 
-function describeProblem(problem: ValidationError): string {
+export function describeProblem(problem: ValidationError): string {
   return `${problem.problem} ${problem.fix}`;
 }
 
-function error(label: string, problem: ValidationError): StepCheck {
+export function error(label: string, problem: ValidationError): StepCheck {
   return { severity: 'error', message: `${label} ${problem.problem} ${problem.fix}` };
 }
 
-function check<T>(label: string, result: Validated<T>): StepCheck {
+export function check<T>(label: string, result: Validated<T>): StepCheck {
   if (!result.ok) {
     return error(label, result.error);
   }
   return result.note ? { severity: 'info', message: result.note } : undefined;
 }
 
-function valueOf(result: Validated<string>, fallback: string): string {
+export function valueOf(result: Validated<string>, fallback: string): string {
   return result.ok ? result.value : fallback.trim();
 }
 
@@ -695,7 +697,7 @@ interface InputSpec {
   readonly set: (value: string) => void;
 }
 
-async function input(prompter: WizardPrompter, frame: StepFrame, initialError: string | undefined, spec: InputSpec): Promise<StepAnswer<unknown>> {
+export async function input(prompter: WizardPrompter, frame: StepFrame, initialError: string | undefined, spec: InputSpec): Promise<StepAnswer<unknown>> {
   const answer = await prompter.input({
     ...frame,
     prompt: spec.prompt,
@@ -723,7 +725,7 @@ interface SecretSpec {
 }
 
 /** A `password` box. Empty keeps `fallback` when there is one; the fallback is never put in the box. */
-async function secretInput(prompter: WizardPrompter, frame: StepFrame, initialError: string | undefined, spec: SecretSpec): Promise<StepAnswer<unknown>> {
+export async function secretInput(prompter: WizardPrompter, frame: StepFrame, initialError: string | undefined, spec: SecretSpec): Promise<StepAnswer<unknown>> {
   const fallback = spec.fallback;
   const answer = await prompter.input({
     ...frame,
@@ -748,7 +750,7 @@ interface PickSpec<T> {
   readonly set: (value: T) => void;
 }
 
-async function pick<T>(prompter: WizardPrompter, frame: StepFrame, spec: PickSpec<T>): Promise<StepAnswer<unknown>> {
+export async function pick<T>(prompter: WizardPrompter, frame: StepFrame, spec: PickSpec<T>): Promise<StepAnswer<unknown>> {
   const answer = await prompter.pick<T>({ ...frame, placeholder: spec.placeholder, options: spec.options, active: spec.active });
   if (answer.kind === 'value') {
     spec.set(answer.value);

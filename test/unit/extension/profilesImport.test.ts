@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { isValidationError } from '../../../src/core/errors/errors';
 import { toShareableProfile } from '../../../src/core/model/shareable';
 import { storageProblems } from '../../../src/extension/profiles/profileCodec';
-import { cloudOfNamespace, describeBroadKeys, describeMissing, parseProfilesFile, planImport, profileFromConnectionString } from '../../../src/extension/profiles/profileImport';
+import { cloudOfNamespace, describeBroadKeys, describeMissing, parseProfilesFile, planImport, profileFromConnectionString, splitMissing } from '../../../src/extension/profiles/profileImport';
 import { FABRIC_CS, READER_SECRET, SAS_KEY, sampleProfile } from './profilesFixtures';
 
 let counter = 0;
@@ -89,6 +89,29 @@ describe('import profiles', () => {
     const extra = { ...sampleProfile(), password: 'hunter2', endpoint: { ...sampleProfile().endpoint, bogus: true } };
     const plan = planImport([extra], [], newId);
     assert.doesNotMatch(JSON.stringify(plan.profiles), /hunter2|bogus/);
+  });
+
+  it('keeps the read-back settings of an export; their missing key is set with Configure Read Back…', () => {
+    const group = '3f2b8c1e-7d4a-4b6e-9c0f-1a2b3c4d5e6f';
+    const readBack = { namespace: 'eventstream-dest9876.servicebus.windows.net', eventHubName: 'es_dest5678', consumerGroup: group, auth: { kind: 'sas' as const, keyName: 'key_dest1234', key: SAS_KEY }, timeoutSeconds: 20 };
+    const exported = JSON.stringify(toShareableProfile(sampleProfile({ readBack })));
+    assert.ok(!exported.includes(SAS_KEY), 'the export holds no read-back key');
+    const plan = planImport(parseProfilesFile(exported, 'dest.json'), [], newId);
+    assert.deepEqual(plan.profiles[0]?.readBack, { ...readBack, auth: { ...readBack.auth, key: '' } });
+    const missing = splitMissing(plan.missing);
+    assert.equal(describeMissing(missing.edit), 'Key Vault client secret of "Orders pipeline"');
+    assert.equal(describeMissing(missing.readBack), 'read-back SAS key of "Orders pipeline"');
+    // With its key, the file's secret is noticed (and then lives in SecretStorage only).
+    const withKey = planImport(parseProfilesFile(JSON.stringify({ ...toShareableProfile(sampleProfile()), readBack }), 'dest.json'), [], newId);
+    assert.equal(withKey.fileHadSecrets, true);
+    assert.equal(splitMissing(withKey.missing).readBack.length, 0);
+  });
+
+  it('refuses bad read-back settings, naming the field and the fix', () => {
+    const bad = (readBack: unknown): string => JSON.stringify({ ...toShareableProfile(sampleProfile()), readBack });
+    assert.throws(() => planImport(parseProfilesFile(bad({ consumerGroup: 'bad group!' }), 'x.json'), [], newId), validationError(/readBack\.consumerGroup.*not a consumer group name/));
+    assert.throws(() => planImport(parseProfilesFile(bad({ timeoutSeconds: '30' }), 'x.json'), [], newId), validationError(/readBack\.timeoutSeconds.*not a number/));
+    assert.throws(() => planImport(parseProfilesFile(bad({ auth: { kind: 'password' } }), 'x.json'), [], newId), validationError(/readBack\.auth\.kind/));
   });
 });
 

@@ -6,76 +6,9 @@ import { isCancelledError } from '../../../src/core/errors/errors';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import type { UserInput } from '../../../src/extension/services';
 import { KEEP_SECRET_PLACEHOLDER, PASTED_SECRET_PLACEHOLDER, runProfileWizard, type WizardDefaults } from '../../../src/extension/profiles/profileWizard';
-import { createUserInputPrompter, WIZARD_BACK, type InputStep, type PickStep, type StepAnswer, type WizardPrompter } from '../../../src/extension/profiles/wizardPrompter';
+import { createUserInputPrompter, WIZARD_BACK, type WizardPrompter } from '../../../src/extension/profiles/wizardPrompter';
+import { BACK, scripted, type Answer } from './scriptedPrompter';
 import { FABRIC_CS, READER_CLIENT_ID, READER_SECRET, SAS_KEY, sampleProfile, TENANT } from './profilesFixtures';
-
-type Answer = string | { pick: string } | { back: true };
-const BACK: Answer = { back: true };
-
-interface Shown {
-  kind: 'input' | 'pick';
-  title: string;
-  step: number;
-  totalSteps: number;
-  prompt: string;
-  value?: string;
-  placeholder?: string;
-  password?: boolean;
-  initialError?: string;
-  labels?: string[];
-  refused: string[];
-  /** Accepted with a warning (e.g. the namespace root key). */
-  warnings?: string[];
-}
-
-/** Answers steps in order like a user at the quick input; a refused value is recorded and the next answer typed. */
-function scripted(answers: Answer[]): WizardPrompter & { shown: Shown[] } {
-  const queue = [...answers];
-  const shown: Shown[] = [];
-  const next = (what: string): Answer => {
-    const a = queue.shift();
-    if (a === undefined) {
-      throw new Error(`no scripted answer for ${what}`);
-    }
-    return a;
-  };
-  return {
-    shown,
-    input(step: InputStep): Promise<StepAnswer<string>> {
-      const record: Shown = { kind: 'input', title: step.title, step: step.step, totalSteps: step.totalSteps, prompt: step.prompt, value: step.value, placeholder: step.placeholder, password: step.password, initialError: step.initialError, refused: [] };
-      shown.push(record);
-      for (;;) {
-        const a = next(step.prompt);
-        if (typeof a === 'object' && 'back' in a) {
-          return Promise.resolve({ kind: 'back' });
-        }
-        assert.ok(typeof a === 'string', `expected a typed answer for "${step.prompt}", got ${JSON.stringify(a)}`);
-        // '' is Enter: a prefilled (non-secret) box submits what it shows.
-        const typed = a === '' && !step.password ? (step.value ?? '') : a;
-        const check = step.validate(typed);
-        if (check?.severity === 'error') {
-          record.refused.push(check.message);
-          continue;
-        }
-        if (check?.severity === 'warning') {
-          (record.warnings ??= []).push(check.message);
-        }
-        return Promise.resolve({ kind: 'value', value: typed });
-      }
-    },
-    pick<T>(step: PickStep<T>): Promise<StepAnswer<T>> {
-      shown.push({ kind: 'pick', title: step.title, step: step.step, totalSteps: step.totalSteps, prompt: step.placeholder, labels: step.options.map((o) => o.label), refused: [] });
-      const a = next(step.placeholder);
-      if (typeof a === 'object' && 'back' in a) {
-        return Promise.resolve({ kind: 'back' });
-      }
-      const label = typeof a === 'string' ? a : 'pick' in a ? a.pick : '';
-      const option = step.options.find((o) => o.label === label);
-      assert.ok(option, `no option "${label}" in ${step.options.map((o) => o.label).join(', ')}`);
-      return Promise.resolve({ kind: 'value', value: option.value });
-    },
-  };
-}
 
 const DEFAULTS: WizardDefaults = { cloud: 'public', protocol: 'rest', amqpTransport: 'tcp' };
 
