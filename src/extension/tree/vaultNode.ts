@@ -284,16 +284,7 @@ export class SecretNode implements TreeNode, ProfileScoped {
       if (info.version) {
         lines.push(`- Version \`${escape(info.version)}\`${this.pinnedVersion ? ' (pinned in the profile)' : ' (latest)'}`);
       }
-      if (info.createdOn) {
-        lines.push(`- Created ${info.createdOn.toISOString()}`);
-      }
-      if (info.updatedOn) {
-        lines.push(`- Updated ${info.updatedOn.toISOString()}`);
-      }
-      if (info.notBefore) {
-        lines.push(`- Valid from ${info.notBefore.toISOString()}`);
-      }
-      lines.push(info.expiresOn ? `- ${status === 'expired' ? 'Expired' : 'Expires'} ${info.expiresOn.toISOString()}` : '- No expiry date');
+      lines.push(...dateLines(info, status === 'expired'));
       if (info.contentType) {
         lines.push(`- Content type ${escape(info.contentType)}`);
       }
@@ -446,16 +437,7 @@ export class SecretVersionNode implements TreeNode, ProfileScoped {
       lines.push('', readByPipeline ? hygieneMarkdown(verdict) : escape(verdict.message));
     }
     lines.push('', `- ${info.enabled ? 'Enabled' : 'Disabled'}`);
-    if (info.createdOn) {
-      lines.push(`- Created ${info.createdOn.toISOString()}`);
-    }
-    if (info.updatedOn) {
-      lines.push(`- Updated ${info.updatedOn.toISOString()}`);
-    }
-    if (info.notBefore) {
-      lines.push(`- Valid from ${info.notBefore.toISOString()}`);
-    }
-    lines.push(info.expiresOn ? `- ${status === 'expired' ? 'Expired' : 'Expires'} ${info.expiresOn.toISOString()}` : '- No expiry date');
+    lines.push(...dateLines(info, status === 'expired'));
     lines.push('', `Reference: \`${escape(this.referenceUri)}\``);
     const tooltip = new vscode.MarkdownString(lines.join('\n'));
     tooltip.supportThemeIcons = true;
@@ -466,6 +448,16 @@ export class SecretVersionNode implements TreeNode, ProfileScoped {
   getChildren(): Promise<TreeNode[]> {
     return Promise.resolve([]);
   }
+}
+
+/** The tooltip's date lines of a secret or a version: created, updated, valid from, expiry. */
+function dateLines(info: SecretInfo, expired: boolean): string[] {
+  return [
+    ...(info.createdOn ? [`- Created ${info.createdOn.toISOString()}`] : []),
+    ...(info.updatedOn ? [`- Updated ${info.updatedOn.toISOString()}`] : []),
+    ...(info.notBefore ? [`- Valid from ${info.notBefore.toISOString()}`] : []),
+    info.expiresOn ? `- ${expired ? 'Expired' : 'Expires'} ${info.expiresOn.toISOString()}` : '- No expiry date',
+  ];
 }
 
 function newest(versions: readonly SecretInfo[]): SecretInfo | undefined {
