@@ -426,7 +426,10 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
       reply(state, request, 400, `The CBS request is not valid: operation '${str(props['operation']) ?? ''}', type '${type ?? ''}'.`);
       return;
     }
-    const result = authorize(token, type === 'jwt' ? 'jwt' : 'sas', audience, ctx);
+    // `hub/$management` (the SDK's management audience) takes either right, like the READs it
+    // covers: a consumer with a Listen-only key (a Fabric destination's) asks for partition ids.
+    const management = parseResource(audience)?.segments[1]?.toLowerCase() === '$management';
+    const result = authorize(token, type === 'jwt' ? 'jwt' : 'sas', audience, ctx, management ? 'any' : undefined);
     if (faultReply(state, request, result.clientId, hub, parseResource(audience)?.segments ?? [hub])) {
       return;
     }
