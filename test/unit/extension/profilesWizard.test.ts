@@ -170,7 +170,9 @@ describe('profile wizard', () => {
   });
 
   it('edits with every value prefilled, never shows a stored secret, and Enter keeps it', async () => {
-    const existing = sampleProfile({ endpoint: { ...sampleProfile().endpoint, auth: { kind: 'sas', keyName: 'key_1', key: SAS_KEY } } });
+    // The read-back settings (Configure Read Back…'s, not asked here) are kept too.
+    const readBack = { consumerGroup: 'cg-orders', auth: { kind: 'sas' as const, keyName: 'listen_1', key: SAS_KEY } };
+    const existing = sampleProfile({ endpoint: { ...sampleProfile().endpoint, auth: { kind: 'sas', keyName: 'key_1', key: SAS_KEY } }, readBack });
     // Presses Enter on every step (prefilled values, kept secrets) and types only the new name.
     const prompter = scripted([]);
     const accept: WizardPrompter = {
