@@ -9,7 +9,7 @@ import type { ConnectionProfile, EndpointAuth, ReadBackSettings } from '../../co
 import { validateConsumerGroup, validateEventHubName, validateNamespace, validateProfile, validateReadBackTimeout, validateSasKey, validateSasKeyName } from '../../core/model/validate';
 import { resolveProfile } from '../profiles/commandSupport';
 import { check, checkConnectionString, describeProblem, input, KEEP_SECRET_PLACEHOLDER, pick, secretInput, valueOf } from '../profiles/profileWizard';
-import type { StepAnswer, StepFrame, WizardPrompter } from '../profiles/wizardPrompter';
+import { runWizard, type StepAnswer, type StepFrame, type WizardPrompter } from '../profiles/wizardPrompter';
 import type { ExtensionServices } from '../services';
 
 type Mode = 'same' | 'other' | 'remove';
@@ -236,52 +236,27 @@ export async function runReadBackWizard(options: ReadBackWizardOptions): Promise
   const { profile, prompter } = options;
   const d = draftOf(profile);
   const kept = keptOf(profile.readBack);
-  const title = `Configure Read Back: ${profile.name}`;
-  const active = (): Step[] => STEPS.filter((s) => !s.when || s.when(d, kept));
-
-  let at = 0;
-  const history: number[] = [];
-  let pending: { id: StepId; message: string } | undefined;
-  let resumeAtEnd = false;
-  for (;;) {
-    if (at >= STEPS.length) {
+  return runWizard<Step, StepId, ReadBackChoice>({
+    title: `Configure Read Back: ${profile.name}`,
+    steps: STEPS,
+    isActive: (step) => !step.when || step.when(d, kept),
+    run: (step, frame, initialError) => step.run({ d, kept, frame, initialError, prompter, profile }),
+    finish: () => {
       if (d.mode === 'remove') {
-        return { kind: 'remove' };
+        return { done: { kind: 'remove' } };
       }
       const readBack = buildReadBack(d, kept, profile);
       const problem: ValidationError | undefined = validateProfile({ ...profile, readBack }).find((e) => e.field.startsWith('readBack'));
       if (!problem) {
-        return { kind: 'set', readBack };
+        return { done: { kind: 'set', readBack } };
       }
       const target = stepForField(problem.field, d);
-      const index = target ? STEPS.findIndex((s) => s.id === target && (!s.when || s.when(d, kept))) : -1;
-      if (index < 0) {
+      if (!target || !STEPS.some((s) => s.id === target && (!s.when || s.when(d, kept)))) {
         throw problem;
       }
-      pending = { id: target as StepId, message: describeProblem(problem) };
-      at = index;
-      resumeAtEnd = true;
-      continue;
-    }
-    const step = STEPS[at] as Step;
-    if (step.when && !step.when(d, kept)) {
-      at++;
-      continue;
-    }
-    const steps = active();
-    const frame: StepFrame = { title, step: steps.indexOf(step) + 1, totalSteps: steps.length };
-    const initialError = pending?.id === step.id ? pending.message : undefined;
-    pending = undefined;
-    const answer = await step.run({ d, kept, frame, initialError, prompter, profile });
-    if (answer.kind === 'back') {
-      resumeAtEnd = false;
-      at = history.pop() ?? 0;
-      continue;
-    }
-    history.push(at);
-    at = resumeAtEnd ? STEPS.length : at + 1;
-    resumeAtEnd = false;
-  }
+      return { reopen: target, message: describeProblem(problem) };
+    },
+  });
 }
 
 function draftOf(profile: ConnectionProfile): Draft {

@@ -23,7 +23,7 @@ import {
 } from '../../core/model/validate';
 import type { ProfileSummary } from '../services';
 import { checkProfileName } from './profileCodec';
-import type { StepAnswer, StepCheck, StepFrame, WizardPrompter } from './wizardPrompter';
+import { runWizard, type StepAnswer, type StepCheck, type StepFrame, type WizardPrompter } from './wizardPrompter';
 
 /** Preferences read from settings (never identifiers): what a new profile starts with. */
 export interface WizardDefaults {
@@ -131,48 +131,24 @@ export async function runProfileWizard(options: ProfileWizardOptions): Promise<C
   const existing = options.existing;
   const d = draftOf(existing, options.defaults);
   const kept = keptOf(existing);
-  const title = existing ? `Edit Profile: ${existing.name}` : 'Add Profile';
-  const active = (): Step[] => STEPS.filter((s) => !s.when || s.when(d, kept));
-
-  let at = 0; // index into STEPS
-  const history: number[] = [];
-  let pending: { id: StepId; message: string } | undefined;
-  let resumeAtEnd = false;
-  for (;;) {
-    if (at >= STEPS.length) {
+  return runWizard<Step, StepId, ConnectionProfile>({
+    title: existing ? `Edit Profile: ${existing.name}` : 'Add Profile',
+    steps: STEPS,
+    isActive: (step) => !step.when || step.when(d, kept),
+    run: (step, frame, initialError) => step.run({ d, kept, frame, initialError, prompter: options.prompter, options }),
+    finish: () => {
       const profile = buildProfile(d, kept, options);
       const problem = validateProfile(normalizeProfile(profile))[0];
       if (!problem) {
-        return profile;
+        return { done: profile };
       }
       const target = stepForField(problem.field, d, kept);
-      if (!target) {
+      if (!target || !STEPS.some((s) => s.id === target && (!s.when || s.when(d, kept)))) {
         throw problem;
       }
-      pending = { id: target, message: describeProblem(problem) };
-      at = STEPS.findIndex((s) => s.id === target);
-      resumeAtEnd = true;
-      continue;
-    }
-    const step = STEPS[at] as Step;
-    if (step.when && !step.when(d, kept)) {
-      at++;
-      continue;
-    }
-    const steps = active();
-    const frame: StepFrame = { title, step: steps.indexOf(step) + 1, totalSteps: steps.length };
-    const initialError = pending?.id === step.id ? pending.message : undefined;
-    pending = undefined;
-    const answer = await step.run({ d, kept, frame, initialError, prompter: options.prompter, options });
-    if (answer.kind === 'back') {
-      resumeAtEnd = false;
-      at = history.pop() ?? 0;
-      continue;
-    }
-    history.push(at);
-    at = resumeAtEnd ? STEPS.length : at + 1;
-    resumeAtEnd = false;
-  }
+      return { reopen: target, message: describeProblem(problem) };
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -129,3 +129,63 @@ export function createUserInputPrompter(input: UserInput): WizardPrompter {
 function toInputBoxMessage(check: StepCheck): { message: string; severity: 1 | 2 | 3 } | undefined {
   return check ? { message: check.message, severity: check.severity === 'error' ? 3 : check.severity === 'warning' ? 2 : 1 } : undefined;
 }
+
+/** What a wizard's steps answer at the end: the result, or the step to reopen with a message. */
+export type WizardOutcome<Id extends string, R> = { readonly done: R } | { readonly reopen: Id; readonly message: string };
+
+export interface WizardRun<S extends { readonly id: Id }, Id extends string, R> {
+  readonly title: string;
+  /** Every step in order; inactive ones are skipped and not counted. */
+  readonly steps: readonly S[];
+  readonly isActive: (step: S) => boolean;
+  readonly run: (step: S, frame: StepFrame, initialError: string | undefined) => Promise<StepAnswer<unknown>>;
+  /** Called after the last step: the result, a step to reopen (its message shown), or throws. */
+  readonly finish: () => WizardOutcome<Id, R>;
+}
+
+/**
+ * Runs wizard steps with Back (to the step answered before), a step counter over the active steps,
+ * and a final check that may reopen one step: after it is answered again the wizard goes straight
+ * back to the end, every other answer kept. A reopened step that is not active fails loudly.
+ */
+export async function runWizard<S extends { readonly id: Id }, Id extends string, R>(wizard: WizardRun<S, Id, R>): Promise<R> {
+  const { steps } = wizard;
+  let at = 0;
+  const history: number[] = [];
+  let pending: { id: Id; message: string } | undefined;
+  let resumeAtEnd = false;
+  for (;;) {
+    if (at >= steps.length) {
+      const outcome = wizard.finish();
+      if ('done' in outcome) {
+        return outcome.done;
+      }
+      const index = steps.findIndex((s) => s.id === outcome.reopen && wizard.isActive(s));
+      if (index < 0) {
+        throw new Error(`The wizard cannot reopen the step '${outcome.reopen}': ${outcome.message}`);
+      }
+      pending = { id: outcome.reopen, message: outcome.message };
+      at = index;
+      resumeAtEnd = true;
+      continue;
+    }
+    const step = steps[at] as S;
+    if (!wizard.isActive(step)) {
+      at++;
+      continue;
+    }
+    const active = steps.filter((s) => wizard.isActive(s));
+    const frame: StepFrame = { title: wizard.title, step: active.indexOf(step) + 1, totalSteps: active.length };
+    const initialError = pending?.id === step.id ? pending.message : undefined;
+    pending = undefined;
+    const answer = await wizard.run(step, frame, initialError);
+    if (answer.kind === 'back') {
+      resumeAtEnd = false;
+      at = history.pop() ?? 0;
+      continue;
+    }
+    history.push(at);
+    at = resumeAtEnd ? steps.length : at + 1;
+    resumeAtEnd = false;
+  }
+}
