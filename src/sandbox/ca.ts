@@ -59,14 +59,20 @@ function serialNumber(): string {
   return bytes.toString('hex');
 }
 
-export function createCertificateAuthority(commonName = 'Eventstream Flow Sandbox CA'): CertificateAuthority {
+/** A fresh key pair and an unsigned certificate for it, valid from a day ago for `days` days. */
+function newCertificate(days: number): { keys: ReturnType<typeof nativeRsaKeyPair>; cert: forge.pki.Certificate } {
   const keys = nativeRsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
   cert.serialNumber = serialNumber();
   const now = Date.now();
   cert.validity.notBefore = new Date(now - DAY_MS);
-  cert.validity.notAfter = new Date(now + 3650 * DAY_MS);
+  cert.validity.notAfter = new Date(now + days * DAY_MS);
+  return { keys, cert };
+}
+
+export function createCertificateAuthority(commonName = 'Eventstream Flow Sandbox CA'): CertificateAuthority {
+  const { keys, cert } = newCertificate(3650);
   const subject = [
     { name: 'commonName', value: commonName },
     { name: 'organizationName', value: 'Eventstream Flow (local sandbox, not trusted anywhere else)' },
@@ -86,13 +92,7 @@ export function createCertificateAuthority(commonName = 'Eventstream Flow Sandbo
 export function issueServerCertificate(ca: CertificateAuthority, hosts: readonly string[] = ['localhost', '127.0.0.1', '::1']): ServerCertificate {
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const caKey = createPrivateKey(ca.keyPem);
-  const keys = nativeRsaKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = serialNumber();
-  const now = Date.now();
-  cert.validity.notBefore = new Date(now - DAY_MS);
-  cert.validity.notAfter = new Date(now + 365 * DAY_MS);
+  const { keys, cert } = newCertificate(365);
   cert.setSubject([{ name: 'commonName', value: hosts[0] ?? 'localhost' }]);
   cert.setIssuer(caCert.subject.attributes);
   const altNames = hosts.map((host) => (isIP(host) === 0 ? { type: 2, value: host } : { type: 7, ip: host }));
