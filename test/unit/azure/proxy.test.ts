@@ -2,12 +2,13 @@
 // settings from the environment, credentials kept out of every description, the tunnel's own
 // failures (proxy down, proxy silent), and how the one explanation table reads them.
 import assert from 'node:assert/strict';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
+import type { Server as HttpsServer } from 'node:https';
+import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { describeEndpoint, describeProxy, openTunnel, parseNoProxy, proxyFromEnvironment, proxySecrets, shouldProxy } from '../../../src/core/azure/proxy';
 import { explainError, formatExplainedError } from '../../../src/core/errors/explain';
 import { createCertificateAuthority, issueServerCertificate, loadCaFromEnv } from '../../../src/sandbox/ca';
+import { startTlsConnectProxy } from './tlsConnectProxy';
 
 describe('shouldProxy', () => {
   const proxy = (noProxy: string[]) => ({ url: 'http://proxy:3128', noProxy });
@@ -152,22 +153,9 @@ describe('an https:// proxy', () => {
 
   /** A CONNECT proxy spoken to over TLS with the given certificate; it tunnels to loopback. */
   async function tlsProxy(cert: { certPem: string; keyPem: string }): Promise<string> {
-    const server = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => res.writeHead(405).end());
-    server.on('connect', (req, client: Socket, head: Buffer) => {
-      const port = Number((req.url ?? '').split(':')[1]);
-      const upstream = netConnect(port, '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { server, port } = await startTlsConnectProxy(cert);
     proxies.push(server);
-    const address = server.address();
-    return `https://localhost:${typeof address === 'object' && address ? address.port : 0}`;
+    return `https://localhost:${port}`;
   }
 
   const readGreeting = (socket: Socket): Promise<string> =>

@@ -3,10 +3,10 @@
 // extra CA (trustedCaPem) is what a tunnelled target is checked against, nothing broader.
 import assert from 'node:assert/strict';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { connect as netConnect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { httpsRequest } from '../../../src/core/azure/http';
 import { createCertificateAuthority, issueServerCertificate, loadCaFromEnv, type CertificateAuthority } from '../../../src/sandbox/ca';
+import { startTlsConnectProxy } from './tlsConnectProxy';
 
 const servers: HttpsServer[] = [];
 let proxyUrl = '';
@@ -29,19 +29,9 @@ before(async () => {
   strangerCa = createCertificateAuthority('A CA nobody trusts');
   // An https:// proxy with an untrusted certificate (so strictSsl: false is needed to use it at all).
   const cert = issueServerCertificate(strangerCa, ['localhost']);
-  const proxy = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, client: Socket, head: Buffer) => {
-    const port = Number((req.url ?? '').split(':')[1]);
-    const upstream = netConnect(port, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  proxyUrl = `https://localhost:${await listen(proxy)}`;
+  const { server: proxy, port } = await startTlsConnectProxy(cert);
+  servers.push(proxy);
+  proxyUrl = `https://localhost:${port}`;
 });
 after(() => {
   for (const server of servers) {
