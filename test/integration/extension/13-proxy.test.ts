@@ -10,14 +10,10 @@ import { COMMANDS } from '../../../src/extension/constants';
 import type { ExtensionApi } from '../../../src/extension/extension';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { realHostProfile } from '../../shared/realHostProfile';
-import { ensureSandbox, freshState, getApi, SANDBOX_PROFILE_ID } from './helpers';
+import { ensureSandbox, freshState, getApi, SANDBOX_PROFILE_ID, setHttpProxy } from './helpers';
 
 const VAULT_HOST = 'esf-host-proxy.vault.azure.net';
 const NAMESPACE = 'eventstream-hostproxy.servicebus.windows.net';
-
-async function setProxy(value: string | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('http').update('proxy', value, vscode.ConfigurationTarget.Global);
-}
 
 describe('VS Code http.proxy', () => {
   let api: ExtensionApi;
@@ -33,7 +29,7 @@ describe('VS Code http.proxy', () => {
     sandbox.proxy.clearTunnels();
   });
   after(async () => {
-    await setProxy(undefined);
+    await setHttpProxy(undefined);
     for (const id of saved) {
       await api.services.profiles.delete(id);
     }
@@ -41,7 +37,7 @@ describe('VS Code http.proxy', () => {
   });
 
   it('refuses a malformed http.proxy before any stage, naming the setting and the fix', async () => {
-    await setProxy('socks5://alice:s3cret-Pa55@127.0.0.1:1080');
+    await setHttpProxy('socks5://alice:s3cret-Pa55@127.0.0.1:1080');
     await assert.rejects(api.services.flows.run(SANDBOX_PROFILE_ID, { target: 'keyVaultToken', showProgress: false }), (error: Error & { field?: string; fix?: string }) => {
       assert.equal(error.field, 'http.proxy');
       assert.match(error.message, /uses the scheme socks5:\/\/, which is not an HTTP proxy/);
@@ -49,11 +45,11 @@ describe('VS Code http.proxy', () => {
       assert.ok(!error.message.includes('s3cret-Pa55'), 'the proxy password leaked');
       return true;
     });
-    await setProxy(undefined);
+    await setHttpProxy(undefined);
   });
 
   it('sends the sandbox flow through the proxy in http.proxy (the proxy saw each tunnel)', async () => {
-    await setProxy(sandbox.urls.proxy);
+    await setHttpProxy(sandbox.urls.proxy);
     await freshState(api);
     sandbox.proxy.clearTunnels();
     await vscode.commands.executeCommand(COMMANDS.runFlow, SANDBOX_PROFILE_ID);
@@ -68,7 +64,7 @@ describe('VS Code http.proxy', () => {
   });
 
   it('reaches the real public-cloud host names through the proxy, AMQP over WebSockets included', async () => {
-    await setProxy(sandbox.urls.proxy);
+    await setHttpProxy(sandbox.urls.proxy);
     const profile = realHostProfile(sandbox.world, {
       id: `proxy-${randomUUID()}`,
       name: 'Real hosts through the proxy',
@@ -86,7 +82,7 @@ describe('VS Code http.proxy', () => {
   });
 
   it('goes direct for hosts in http.noProxy', async () => {
-    await setProxy(sandbox.urls.proxy);
+    await setHttpProxy(sandbox.urls.proxy);
     const http = vscode.workspace.getConfiguration('http');
     await http.update('noProxy', ['localhost'], vscode.ConfigurationTarget.Global);
     try {
@@ -102,7 +98,7 @@ describe('VS Code http.proxy', () => {
   });
 
   it('explains a proxy that wants credentials (407) on the first stage, naming the proxy', async () => {
-    await setProxy(sandbox.urls.proxy);
+    await setHttpProxy(sandbox.urls.proxy);
     await freshState(api);
     sandbox.proxy.requireCredentials('host-user', 'host-proxy-secret');
     const result = await api.services.flows.run(SANDBOX_PROFILE_ID, { target: 'keyVaultToken', showProgress: false });

@@ -4,17 +4,12 @@
 // asks for the cloud's audiences, and the stage nodes say so.
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/extension';
 import { CLOUDS, type CloudName } from '../../../src/core/model/cloud';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { cloudHosts, realHostProfile } from '../../shared/realHostProfile';
-import { ensureSandbox, freshState, getApi } from './helpers';
-
-async function setProxy(value: string | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('http').update('proxy', value, vscode.ConfigurationTarget.Global);
-}
+import { ensureSandbox, freshState, getApi, setHttpProxy } from './helpers';
 
 function cloudProfile(sandbox: Sandbox, cloud: CloudName): ConnectionProfile {
   const hosts = cloudHosts(cloud, 'esf-host-sovereign', 'eventstream-hostsov1');
@@ -29,10 +24,10 @@ describe('sovereign clouds', () => {
     api = await getApi();
     sandbox = await ensureSandbox(api);
     await freshState(api);
-    await setProxy(sandbox.urls.proxy);
+    await setHttpProxy(sandbox.urls.proxy);
   });
   after(async () => {
-    await setProxy(undefined);
+    await setHttpProxy(undefined);
     for (const id of saved) {
       await api.services.profiles.delete(id);
     }

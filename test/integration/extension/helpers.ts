@@ -60,6 +60,11 @@ export async function ensureSandbox(api: ExtensionApi): Promise<Sandbox> {
 }
 
 /** Drops cached tokens and listings (what the Refresh command does) and clears sandbox faults. */
+/** Sets (or with undefined, clears) VS Code's user-level http.proxy, as a user would in Settings. */
+export async function setHttpProxy(value: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('http').update('proxy', value, vscode.ConfigurationTarget.Global);
+}
+
 export async function freshState(api: ExtensionApi): Promise<void> {
   api.services.sandbox.current?.faults.clear();
   await vscode.commands.executeCommand('eventstreamFlow.refresh');
