@@ -1,5 +1,5 @@
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
-import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { BlockList, connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { ValidationError } from '../errors/errors';
@@ -16,8 +16,10 @@ export interface ProxySettings {
   readonly url: string;
   /**
    * Hosts that bypass the proxy, NO_PROXY style: `*` (everything), `name` (that host and its
-   * subdomains), `.suffix` / `*.suffix`, each optionally with `:port`. Loopback is not excluded
-   * unless listed: an explicit proxy is used for every host.
+   * subdomains), `.suffix` / `*.suffix`, IP literals (`127.0.0.1`, `::1`, `[::1]`), each optionally
+   * with `:port`; CIDR blocks (`10.0.0.0/8`, `::1/128`) for IP-literal hosts. A scheme
+   * (`https://example.com`) and a trailing dot (`example.com.`) are ignored. Loopback is not
+   * excluded unless listed: an explicit proxy is used for every host.
    */
   readonly noProxy?: readonly string[];
   /** Where the setting came from, for messages: "HTTPS_PROXY", "http.proxy". */
@@ -115,11 +117,29 @@ export function proxySecrets(settings: ProxySettings | undefined): string[] {
   }
 }
 
-/** NO_PROXY / http.noProxy text → entries (comma or whitespace separated). */
+/**
+ * One NO_PROXY entry as written → its canonical text: lower case, without a scheme (and whatever
+ * follows the authority when one was written: `https://example.com/` → `example.com`), without
+ * user info, and without the trailing dot of a fully qualified name (`example.com.`).
+ */
+export function normalizeNoProxyEntry(entry: string): string {
+  let text = entry.trim().toLowerCase();
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//.exec(text);
+  if (scheme) {
+    text = text.slice(scheme[0].length);
+    // After a scheme, a "/" starts the path, never a CIDR prefix.
+    text = text.split(/[/?#]/, 1)[0] ?? '';
+    text = text.slice(text.lastIndexOf('@') + 1);
+  }
+  // "example.com." and "example.com.:443" name the same host as "example.com".
+  return text.replace(/\.(?=(?::\d+)?$)/, '');
+}
+
+/** NO_PROXY / http.noProxy text → entries (comma or whitespace separated), each normalized. */
 export function parseNoProxy(text: string | undefined): string[] {
   return (text ?? '')
     .split(/[\s,]+/)
-    .map((entry) => entry.trim().toLowerCase())
+    .map(normalizeNoProxyEntry)
     .filter((entry) => entry.length > 0);
 }
 
@@ -127,33 +147,84 @@ function bareHost(hostname: string): string {
   return hostname.toLowerCase().replace(/^\[|\]$/g, '');
 }
 
+type NoProxyRule =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'ip'; readonly addresses: BlockList; readonly port?: number }
+  | { readonly kind: 'name'; readonly suffix: string; readonly port?: number };
+
+function ipFamily(address: string): 'ipv4' | 'ipv6' | undefined {
+  const version = isIP(address);
+  return version === 4 ? 'ipv4' : version === 6 ? 'ipv6' : undefined;
+}
+
+/**
+ * One NO_PROXY entry → the rule it states, as curl reads it: `*`; an IP literal (`127.0.0.1`,
+ * `::1`, `[::1]`), optionally with `:port` (IPv6 with a port needs brackets); a CIDR block
+ * (`10.0.0.0/8`, `::1/128`); or a name (`example.com`, `.example.com`, `*.example.com`: the host
+ * and its subdomains), optionally with `:port`. Undefined for an entry that is none of these.
+ */
+function noProxyRule(raw: string): NoProxyRule | undefined {
+  const entry = normalizeNoProxyEntry(raw);
+  if (entry === '*') {
+    return { kind: 'all' };
+  }
+  const cidr = /^\[?([^\]/]+)\]?\/(\d{1,3})$/.exec(entry);
+  if (cidr?.[1] && cidr[2] !== undefined) {
+    const family = ipFamily(cidr[1]);
+    const prefix = Number(cidr[2]);
+    if (!family || prefix > (family === 'ipv4' ? 32 : 128)) {
+      return undefined;
+    }
+    const addresses = new BlockList();
+    addresses.addSubnet(cidr[1], prefix, family);
+    return { kind: 'ip', addresses };
+  }
+  // An unbracketed IPv6 literal ("::1", "fe80::1") has no port: its colons are the address's own.
+  const withPort = ipFamily(entry) === 'ipv6' ? [entry, entry, undefined] : /^(\[[^\]]+\]|[^:[\]/]+)(?::(\d+))?$/.exec(entry);
+  if (!withPort?.[1]) {
+    return undefined;
+  }
+  const port = withPort[2] !== undefined ? Number(withPort[2]) : undefined;
+  const host = bareHost(withPort[1]);
+  const family = ipFamily(host);
+  if (family) {
+    const addresses = new BlockList();
+    addresses.addAddress(host, family);
+    return { kind: 'ip', addresses, ...(port !== undefined ? { port } : {}) };
+  }
+  const name = host.replace(/^\*/, '').replace(/^\.+/, '');
+  if (!name) {
+    return undefined;
+  }
+  return { kind: 'name', suffix: name, ...(port !== undefined ? { port } : {}) };
+}
+
 /** Whether a request to host:port goes through the proxy (false when a noProxy entry matches). */
 export function shouldProxy(settings: ProxySettings | undefined, hostname: string, port: number): settings is ProxySettings {
   if (!settings) {
     return false;
   }
-  const host = bareHost(hostname);
+  const host = bareHost(hostname).replace(/\.$/, '');
+  const hostFamily = ipFamily(host);
   for (const raw of settings.noProxy ?? []) {
-    const entry = raw.trim().toLowerCase();
-    if (entry === '*') {
+    const rule = noProxyRule(raw);
+    if (!rule) {
+      continue;
+    }
+    if (rule.kind === 'all') {
       return false;
     }
-    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(entry);
-    if (!match?.[1]) {
+    if (rule.port !== undefined && rule.port !== port) {
       continue;
     }
-    if (match[2] !== undefined && Number(match[2]) !== port) {
-      continue;
-    }
-    const pattern = bareHost(match[1]).replace(/^\*/, '');
-    if (isIP(pattern) !== 0 || isIP(host) !== 0) {
-      if (pattern === host) {
+    if (rule.kind === 'ip') {
+      // IP rules match IP-literal hosts only: no name is resolved to decide.
+      if (hostFamily && rule.addresses.check(host, hostFamily)) {
         return false;
       }
       continue;
     }
-    const suffix = pattern.startsWith('.') ? pattern : `.${pattern}`;
-    if (host === suffix.slice(1) || host.endsWith(suffix)) {
+    if (!hostFamily && (host === rule.suffix || host.endsWith(`.${rule.suffix}`))) {
       return false;
     }
   }

@@ -32,6 +32,42 @@ describe('shouldProxy', () => {
     [['127.0.0.1'], '127.0.0.2', 443, true],
     [['[::1]'], '::1', 443, false],
     [['localhost'], 'localhost', 443, false],
+    // Issue #13: the forms curl and the Azure SDKs accept, which used to be ignored (the request then went through the proxy).
+    [['::1'], '::1', 443, false],
+    [['::1'], '[::1]', 8443, false],
+    [['::1'], '::2', 443, true],
+    [['0:0:0:0:0:0:0:1'], '::1', 443, false],
+    [['[::1]:8443'], '::1', 8443, false],
+    [['[::1]:8443'], '::1', 443, true],
+    [['127.0.0.0/8'], '127.0.0.1', 443, false],
+    [['127.0.0.0/8'], '127.255.0.9', 8443, false],
+    [['127.0.0.0/8'], '128.0.0.1', 443, true],
+    [['10.0.0.0/8'], '10.1.2.3', 443, false],
+    [['10.0.0.0/8'], '11.1.2.3', 443, true],
+    [['10.0.0.0/8'], 'ten.example', 443, true],
+    [['192.168.1.0/24'], '192.168.1.77', 443, false],
+    [['192.168.1.0/24'], '192.168.2.77', 443, true],
+    [['::1/128'], '::1', 443, false],
+    [['::1/128'], '[::1]', 443, false],
+    [['::1/128'], '::2', 443, true],
+    [['fd00::/8'], 'fd12:3456::1', 443, false],
+    [['10.0.0.0/40'], '10.0.0.1', 443, true],
+    [['example.com.'], 'example.com', 443, false],
+    [['example.com.'], 'kv.example.com', 443, false],
+    [['example.com'], 'example.com.', 443, false],
+    [['example.com'], 'kv.example.com.', 443, false],
+    [['.example.com.'], 'kv.example.com', 443, false],
+    [['example.com.:8443'], 'example.com', 8443, false],
+    [['example.com.:8443'], 'example.com', 443, true],
+    [['https://example.com'], 'example.com', 443, false],
+    [['https://example.com'], 'kv.example.com', 8443, false],
+    [['https://example.com/'], 'example.com', 443, false],
+    [['HTTPS://Example.COM'], 'example.com', 443, false],
+    [['http://host:8080'], 'host', 8080, false],
+    [['http://host:8080'], 'host', 443, true],
+    [['http://[::1]:8080'], '::1', 8080, false],
+    [['http://127.0.0.1'], '127.0.0.1', 443, false],
+    [['https://example.com'], 'notexample.com', 443, true],
   ];
   for (const [noProxy, host, port, expected] of cases) {
     it(`${expected ? 'proxies' : 'bypasses'} ${host}:${port} with NO_PROXY=${noProxy.join(',')}`, () => {
@@ -59,6 +95,24 @@ describe('proxy settings from the environment', () => {
 
   it('splits NO_PROXY on commas and spaces', () => {
     assert.deepEqual(parseNoProxy(' a.example,b.example  c.example ,, '), ['a.example', 'b.example', 'c.example']);
+  });
+
+  it('reads IPv6 literals, CIDR blocks, trailing dots and entries written with a scheme from NO_PROXY', () => {
+    assert.deepEqual(parseNoProxy('::1, 127.0.0.0/8 ::1/128,example.com., https://Corp.Example/, http://host:8080, [::1]:8443'), [
+      '::1',
+      '127.0.0.0/8',
+      '::1/128',
+      'example.com',
+      'corp.example',
+      'host:8080',
+      '[::1]:8443',
+    ]);
+    const settings = proxyFromEnvironment({ HTTPS_PROXY: 'http://p:3128', NO_PROXY: '::1,127.0.0.0/8,https://vault.azure.net,corp.example.' });
+    assert.equal(shouldProxy(settings, '::1', 443), false);
+    assert.equal(shouldProxy(settings, '127.0.0.1', 8443), false);
+    assert.equal(shouldProxy(settings, 'kv.vault.azure.net', 443), false);
+    assert.equal(shouldProxy(settings, 'eh.corp.example', 443), false);
+    assert.equal(shouldProxy(settings, 'ns.servicebus.windows.net', 443), true);
   });
 });
 
