@@ -14,7 +14,7 @@ Usage:
   eventstream-flow inspect-token kv-token|eh-token [options]
                                               obtain a token (running the stages it needs) and check
                                               its claims against the next stage; never prints it
-  eventstream-flow export --format pipeline|http|curl --profile FILE [--out FILE]
+  eventstream-flow export --format pipeline|http|curl --profile FILE [--out FILE [--force]]
                                               write the profile's flow as a Data Factory / Fabric
                                               pipeline, a REST Client .http file or a curl script
 
@@ -51,7 +51,9 @@ Send options (run, send):
 
 Export options:
   --format F             pipeline (JSON of Web activities), http (REST Client) or curl (bash)
-  --out FILE             write to FILE instead of stdout
+  --out FILE             write to FILE instead of stdout; an existing FILE is refused, and a
+                         symbolic link at FILE is never followed
+  --force                with --out: replace an existing regular file
   --kv-auth msi|service-principal
                          pipeline only: how its Key Vault activities sign in (default msi: the
                          factory's managed identity; service-principal: a SecureString parameter)
@@ -106,7 +108,13 @@ export interface CliOptions {
   /** --read-back: the round trip after the send, with its overrides. */
   readonly readBack?: { readonly consumerGroup?: string; readonly timeoutSeconds?: number };
   /** export: what to write and where. */
-  readonly export?: { readonly format: ExportFormat; readonly out?: string; readonly keyVaultAuth?: 'msi' | 'servicePrincipal' };
+  readonly export?: {
+    readonly format: ExportFormat;
+    readonly out?: string;
+    /** --force: --out may replace an existing regular file (never a link). */
+    readonly force?: boolean;
+    readonly keyVaultAuth?: 'msi' | 'servicePrincipal';
+  };
 }
 
 const STAGE_ALIASES: Readonly<Record<string, StageId>> = {
@@ -197,6 +205,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       'read-back-timeout': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      force: { type: 'boolean', default: false },
       'kv-auth': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -251,14 +260,21 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...(values['content-type'] !== undefined ? { contentType: values['content-type'] } : {}),
     faults: (values.fault ?? []).map(parseFault),
     ...readBackOptions(command, values['read-back'], values['consumer-group'], values['read-back-timeout']),
-    ...exportOptions(command, values.format, values.out, values['kv-auth'], values.profile),
+    ...exportOptions(command, values.format, values.out, values.force, values['kv-auth'], values.profile),
   };
 }
 
-/** export: --format and --profile are required; --out and --kv-auth belong to it alone. */
-function exportOptions(command: CliCommand, format: string | undefined, out: string | undefined, kvAuth: string | undefined, profile: string | undefined): Pick<CliOptions, 'export'> {
+/** export: --format and --profile are required; --out, --force and --kv-auth belong to it alone. */
+function exportOptions(
+  command: CliCommand,
+  format: string | undefined,
+  out: string | undefined,
+  force: boolean,
+  kvAuth: string | undefined,
+  profile: string | undefined,
+): Pick<CliOptions, 'export'> {
   if (command !== 'export') {
-    const stray = format !== undefined ? '--format' : out !== undefined ? '--out' : kvAuth !== undefined ? '--kv-auth' : undefined;
+    const stray = format !== undefined ? '--format' : out !== undefined ? '--out' : force ? '--force' : kvAuth !== undefined ? '--kv-auth' : undefined;
     if (stray) {
       throw new ValidationError(stray, `only applies to export.`, 'Write e.g. `eventstream-flow export --format pipeline --profile FILE`.');
     }
@@ -270,6 +286,9 @@ function exportOptions(command: CliCommand, format: string | undefined, out: str
   if (profile === undefined) {
     throw new ValidationError('--profile', 'export needs the profile you tested.', 'Add --profile FILE (secrets are not needed: exports never hold them).');
   }
+  if (force && out === undefined) {
+    throw new ValidationError('--force', 'only applies with --out (it lets --out replace an existing file).', 'Add --out FILE, or drop --force to print to stdout.');
+  }
   if (kvAuth !== undefined && kvAuth !== 'msi' && kvAuth !== 'service-principal') {
     throw new ValidationError('--kv-auth', `'${kvAuth}' is not a sign-in for the Key Vault activities.`, 'Use msi or service-principal.');
   }
@@ -277,6 +296,7 @@ function exportOptions(command: CliCommand, format: string | undefined, out: str
     export: {
       format: parseExportFormat(format),
       ...(out !== undefined ? { out } : {}),
+      ...(force ? { force } : {}),
       ...(kvAuth !== undefined ? { keyVaultAuth: kvAuth === 'msi' ? 'msi' : 'servicePrincipal' } : {}),
     },
   };

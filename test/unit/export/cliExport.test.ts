@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -58,7 +58,61 @@ describe('eventstream-flow export', () => {
     assert.match(await readFile(out, 'utf8'), /^#!\/usr\/bin\/env bash\n/);
   });
 
+  // Issue #13: --out never follows a link and never replaces a file unless --force.
+  it('--out refuses an existing file without --force (exit 2, naming --out and the fix) and leaves it as it was', async () => {
+    const out = join(dir, 'existing.http');
+    await writeFile(out, 'keep me\n');
+    const refused = await cli(['export', '--format', 'http', '--profile', profilePath, '--out', out]);
+    assert.equal(refused.code, 2, refused.err);
+    assert.match(refused.err, /error: --out: .*existing\.http already exists; export does not replace it\.\n {2}fix: Add --force to replace it, or give another --out path\./);
+    assert.equal(await readFile(out, 'utf8'), 'keep me\n');
+  });
+
+  it('--out --force replaces an existing regular file', async () => {
+    const out = join(dir, 'replaced.http');
+    await writeFile(out, 'old\n');
+    const result = await cli(['export', '--format', 'http', '--profile', profilePath, '--out', out, '--force']);
+    assert.equal(result.code, 0, result.err);
+    const text = await readFile(out, 'utf8');
+    assert.ok(!text.includes('old\n'));
+    assert.match(text, /EVENTSTREAM_FLOW_CLIENT_SECRET/);
+  });
+
+  for (const force of [false, true]) {
+    it(`--out never follows a symbolic link to an existing file${force ? ', not even with --force' : ''}`, async () => {
+      const target = join(dir, `target-${force}.txt`);
+      const link = join(dir, `link-${force}.http`);
+      await writeFile(target, 'victim\n');
+      await symlink(target, link);
+      const result = await cli(['export', '--format', 'http', '--profile', profilePath, '--out', link, ...(force ? ['--force'] : [])]);
+      assert.equal(result.code, 2, result.err);
+      assert.match(result.err, /error: --out: .*link-\w+\.http is a symbolic link; export does not follow links/);
+      assert.equal(await readFile(target, 'utf8'), 'victim\n');
+      assert.ok((await lstat(link)).isSymbolicLink());
+    });
+
+    it(`--out never follows a dangling symbolic link (it would create the file it points to)${force ? ', not even with --force' : ''}`, async () => {
+      const target = join(dir, `created-through-link-${force}.sh`);
+      const link = join(dir, `dangling-${force}.sh`);
+      await symlink(target, link);
+      const result = await cli(['export', '--format', 'curl', '--profile', profilePath, '--out', link, ...(force ? ['--force'] : [])]);
+      assert.equal(result.code, 2, result.err);
+      assert.match(result.err, /is a symbolic link/);
+      await assert.rejects(lstat(target), { code: 'ENOENT' });
+    });
+  }
+
+  it('--out refuses a directory, even with --force', async () => {
+    const sub = join(dir, 'a-directory');
+    await mkdir(sub);
+    const result = await cli(['export', '--format', 'http', '--profile', profilePath, '--out', sub, '--force']);
+    assert.equal(result.code, 2, result.err);
+    assert.match(result.err, /a-directory exists and is not a regular file/);
+  });
+
   const mistakes: [string[], RegExp][] = [
+    [['export', '--format', 'http', '--profile', 'p.json', '--force'], /--force: only applies with --out/],
+    [['run', '--force'], /--force: only applies to export\./],
     [['export', '--profile', 'p.json'], /--format: export needs a format\.\n {2}fix: Add --format pipeline, --format http or --format curl\./],
     [['export', '--format', 'pipeline'], /--profile: export needs the profile you tested\./],
     [['export', '--format', 'postman', '--profile', 'p.json'], /'postman' is not an export format/],
