@@ -16,8 +16,13 @@ export interface HttpRequest {
   readonly signal: AbortSignal;
   /** Extra CA to trust on top of Node's roots (the local sandbox's CA). */
   readonly trustedCaPem?: string;
-  /** Whole-request timeout; default 60 s. */
+  /**
+   * Deadline over the whole exchange (proxy tunnel, connect, TLS, send, headers and body), not an
+   * idle timeout: a server trickling bytes cannot stretch it. Default 60 s.
+   */
   readonly timeoutMs?: number;
+  /** The most response body bytes read; more fails with code ResponseTooLarge. Default 4 MiB. */
+  readonly maxResponseBytes?: number;
   /** HTTP proxy for https requests (CONNECT tunnel), unless its noProxy list excludes the host. */
   readonly proxy?: ProxySettings;
 }
@@ -30,11 +35,48 @@ export interface HttpResponse {
 }
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
+/** Token, secret and send answers are a few KiB; 4 MiB leaves room for any error page. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** setTimeout fires at once for delays past 2^31-1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 import { abortError, throwIfAborted } from '../util/abort';
 
 // Re-exported: the Azure clients take their abort helpers from here.
 export { abortError, raceAbort, throwIfAborted } from '../util/abort';
+
+/**
+ * A 3xx answer. Never followed: these requests carry a bearer token, a SAS or a client secret,
+ * which must not be replayed to whatever host a redirect names. `location` is an origin only
+ * (its path and query may carry anything).
+ */
+export class HttpRedirectError extends Error {
+  readonly code = 'UnexpectedRedirect';
+  constructor(
+    readonly status: number,
+    readonly origin: string,
+    readonly location: string | undefined,
+  ) {
+    super(
+      location
+        ? `${origin} answered HTTP ${status} with a redirect to ${location}; redirects are not followed, so nothing was sent there.`
+        : `${origin} answered HTTP ${status} (a redirect without a usable Location); redirects are not followed.`,
+    );
+    this.name = 'HttpRedirectError';
+  }
+}
+
+/** The answer exceeded `maxResponseBytes`: the rest was not read and the connection was closed. */
+export class ResponseTooLargeError extends Error {
+  readonly code = 'ResponseTooLarge';
+  constructor(
+    readonly origin: string,
+    readonly limitBytes: number,
+  ) {
+    super(`${origin} answered more than ${limitBytes} bytes (the limit for this request); the rest was not read.`);
+    this.name = 'ResponseTooLargeError';
+  }
+}
 
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
@@ -44,9 +86,24 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | u
   return out;
 }
 
+/** The origin a Location header points to (relative ones resolve against the request), or undefined. */
+function locationOrigin(location: string | undefined, base: URL): string | undefined {
+  if (!location) {
+    return undefined;
+  }
+  try {
+    const origin = new URL(location, base).origin;
+    return origin === 'null' ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * One HTTP exchange. https only, except http to loopback. Resolves for every status (callers
- * decide what success is); rejects on network errors, timeout (code ETIMEDOUT) and abort (CancelledError).
+ * One HTTP exchange. https only, except http to loopback. Resolves for every non-3xx status
+ * (callers decide what success is); rejects on a 3xx (HttpRedirectError, code UnexpectedRedirect),
+ * a body over `maxResponseBytes` (ResponseTooLargeError, code ResponseTooLarge), network errors,
+ * the deadline (code ETIMEDOUT) and abort (CancelledError, or the signal's own reason).
  */
 export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
   let url: URL;
@@ -69,45 +126,81 @@ export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
   }
   const ca = url.protocol === 'https:' ? caListFor(req.trustedCaPem) : undefined;
   const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  // The caller's cancel and the deadline both end the exchange through this one signal, which
+  // also closes a proxy tunnel still being opened.
+  const exchange = new AbortController();
   // Plain http is loopback-only (assertSecureUrl), so only https goes through a proxy.
   const proxied = url.protocol === 'https:' && shouldProxy(req.proxy, url.hostname, portOf(url));
   const options: RequestOptions & { ca?: string[] } = {
     method: req.method,
     headers,
-    signal: req.signal,
+    signal: exchange.signal,
     ...(ca ? { ca } : {}),
-    ...(proxied && req.proxy ? { agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, req.signal) } : {}),
+    ...(proxied && req.proxy ? { agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, exchange.signal) } : {}),
   };
   const send = url.protocol === 'https:' ? httpsRequestRaw : httpRequest;
 
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
-    const fail = (error: Error): void => {
-      if (!settled) {
-        settled = true;
-        reject(error);
+    const settle = (outcome: { error: Error } | { response: HttpResponse }): void => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      clearTimeout(deadline);
+      req.signal.removeEventListener('abort', onCallerAbort);
+      if ('error' in outcome) {
+        reject(outcome.error);
+        // Tears down the request, its socket and any tunnel: nothing more is read or sent.
+        exchange.abort(outcome.error);
+      } else {
+        resolve(outcome.response);
       }
     };
+    const fail = (error: Error): void => settle({ error });
+    const deadline = setTimeout(
+      () => fail(Object.assign(new Error(`No complete answer from ${url.origin} within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      Math.min(Math.max(timeoutMs, 0), MAX_TIMER_MS),
+    );
+    const onCallerAbort = (): void => fail(abortError(req.signal));
+    req.signal.addEventListener('abort', onCallerAbort, { once: true });
+
     const request = send(url, options, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', (error) => fail(req.signal.aborted ? abortError(req.signal) : error));
-      response.on('end', () => {
-        if (settled) {
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400) {
+        response.destroy();
+        fail(new HttpRedirectError(status, url.origin, locationOrigin(response.headers.location, url)));
+        return;
+      }
+      // A declared length over the cap fails before a byte of the body is read.
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        response.destroy();
+        fail(new ResponseTooLargeError(url.origin, maxBytes));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxBytes) {
+          response.destroy();
+          fail(new ResponseTooLargeError(url.origin, maxBytes));
           return;
         }
-        settled = true;
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: flattenHeaders(response.headers),
-          bodyText: Buffer.concat(chunks).toString('utf8'),
-        });
+        chunks.push(chunk);
       });
-    });
-    request.setTimeout(timeoutMs, () => {
-      const error = Object.assign(new Error(`No answer from ${url.origin} within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
-      fail(error);
-      request.destroy(error);
+      response.on('end', () =>
+        settle({
+          response: {
+            status,
+            headers: flattenHeaders(response.headers),
+            bodyText: Buffer.concat(chunks).toString('utf8'),
+          },
+        }),
+      );
     });
     request.on('error', (error) => fail(req.signal.aborted ? abortError(req.signal) : error));
     request.end(body);

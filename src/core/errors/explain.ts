@@ -713,6 +713,22 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
     fix: "Set the profile's AMQP transport to WebSockets (port 443), or leave it unset to fall back automatically; or ask for outbound TCP 5671 to *.servicebus.windows.net to be opened.",
     docsUrl: DOCS.ehTroubleshoot,
   },
+  // --- The core HTTP client's own limits (src/core/azure/http.ts) ---------------------------------
+  UnexpectedRedirect: {
+    summary: 'The service answered with a redirect, which was not followed.',
+    cause:
+      "An HTTP 3xx came back instead of the service's answer: a wrong host or cloud in the profile, a captive portal, or a proxy or gateway rewriting requests. Following it would hand the token, SAS or client secret to another host.",
+    fix: 'Check the hosts in the profile (authority host, vault URL, namespace) and its cloud, and any proxy between this machine and Azure, then retry.',
+    docsUrl: DOCS.nodeErrors,
+    byDetail: [{ detail: 'location', summary: 'The service redirected to {location}; the redirect was not followed.' }],
+  },
+  ResponseTooLarge: {
+    summary: 'The service answered with far more data than expected; the answer was not read.',
+    cause:
+      'The answer exceeded the size limit for this request (4 MiB by default) and the connection was closed. Token, secret and send answers are a few KiB: a larger one comes from something else answering, such as a proxy, a captive portal or a wrong host.',
+    fix: 'Check the hosts in the profile and any proxy between this machine and Azure, then retry.',
+    docsUrl: DOCS.nodeErrors,
+  },
   NetworkError: {
     summary: 'A network error occurred.',
     cause: 'The connection failed before the service answered.',

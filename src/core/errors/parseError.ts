@@ -208,6 +208,11 @@ function read(error: unknown, depth: number): Draft {
   if (isHttpResponseError(error)) {
     return readHttpResponse(error.service, error.status, error.headers, error.bodyText);
   }
+  // The core HTTP client's own refusals (azure/http.ts): a 3xx it does not follow, an answer over its size cap.
+  if (code === 'UnexpectedRedirect' || code === 'ResponseTooLarge') {
+    const location = str(e.location);
+    return { source: 'network', code, status: num(e.status), message, ...(location ? { details: { location } } : {}) };
+  }
   if (name === 'MessagingError') {
     return readMessagingError(e, message);
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { HttpRedirectError, ResponseTooLargeError } from '../../../src/core/azure/http';
 import { CancelledError, HttpResponseError, ValidationError } from '../../../src/core/errors/errors';
 import { EXPLANATIONS, explain, explainError, explanationKeyFor, formatExplainedError } from '../../../src/core/errors/explain';
 import type { StageId } from '../../../src/core/flow/types';
@@ -105,6 +106,8 @@ const SAMPLES: Record<string, unknown> = {
   AmqpTcpUnreachable: systemError('AmqpTcpUnreachable', 'AMQP over TCP to eventstream-x.servicebus.windows.net:5671 could not connect (ECONNRESET).'),
   TlsCertificateError: Object.assign(new TypeError('fetch failed'), { cause: systemError('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate') }),
   ERR_TLS_CERT_ALTNAME_INVALID: systemError('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"),
+  UnexpectedRedirect: new HttpRedirectError(302, 'https://kv.vault.azure.net', 'https://login.example.com'),
+  ResponseTooLarge: new ResponseTooLargeError('https://kv.vault.azure.net', 4 * 1024 * 1024),
   // An errno without its own entry lands on the network fallback.
   NetworkError: systemError('EPROTO', 'write EPROTO wrong version number'),
   StageTimeout: Object.assign(new Error('Send event did not finish within 30 s.'), { name: 'StageTimeoutError', code: 'StageTimeout' }),
@@ -186,6 +189,7 @@ const DETAIL_NAMES: Record<string, readonly string[]> = {
   ForbiddenByRbac: ['action', 'scope', 'vaultScope', 'vault'],
   ForbiddenByFirewall: ['clientAddress', 'vault'],
   MissingSendClaim: ['entity'],
+  UnexpectedRedirect: ['location'],
 };
 
 void describe('details the service names, quoted by the explanation', () => {
