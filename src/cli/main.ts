@@ -8,6 +8,10 @@ import { EXIT } from './exitCodes';
 import { HELP, parseCliArgs, type CliOptions } from './options';
 import { SECRET_ENV } from './profileSource';
 import { runWithSandboxTrust } from './sandboxTrust';
+import { removeAllTempDirs, STOP_SIGNALS } from './tempDirs';
+
+/** Signals after which a run that is still cleaning up is ended at once (see main). */
+const FORCE_AFTER_SIGNALS = 3;
 
 /** The CLI entry point; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -31,17 +35,32 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return code;
       }
     }
+    // A signal cancels the run, which then cleans up (the sandbox's folder with its secrets, its
+    // ports). The listeners stay until that is done: one Ctrl+C in a terminal can deliver SIGINT
+    // twice (from the terminal, and forwarded by the parent of runWithSandboxTrust), and a second
+    // one must not end the process by the default action halfway. Past FORCE_AFTER_SIGNALS the
+    // process exits at once, its temporary folders removed first.
     const controller = new AbortController();
-    const onSignal = (): void => controller.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    let signals = 0;
+    const onSignal = (): void => {
+      signals += 1;
+      controller.abort();
+      if (signals >= FORCE_AFTER_SIGNALS) {
+        removeAllTempDirs();
+        process.exit(EXIT.cancelled);
+      }
+    };
+    for (const signal of STOP_SIGNALS) {
+      process.on(signal, onSignal);
+    }
     try {
       return options.command === 'sandbox'
         ? await runSandboxCommand(options, io, controller.signal)
         : await runFlowCommand(options, io, controller.signal);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const signal of STOP_SIGNALS) {
+        process.off(signal, onSignal);
+      }
     }
   } catch (error) {
     return reportStartupError(error, io);

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXIT } from './exitCodes';
+import { makeTempDir, removeTempDir, STOP_SIGNALS } from './tempDirs';
 
 /**
  * Node reads NODE_EXTRA_CA_CERTS only at start-up, and the Event Hubs SDK's AMQP-over-TLS
@@ -14,33 +15,44 @@ export async function runWithSandboxTrust(argv: readonly string[]): Promise<numb
     return undefined;
   }
   const { createCertificateAuthority } = await import('../sandbox/ca');
-  const dir = mkdtempSync(join(tmpdir(), 'eventstream-flow-ca-'));
-  const ca = createCertificateAuthority();
-  writeFileSync(join(dir, 'ca.pem'), ca.certPem);
-  writeFileSync(join(dir, 'ca-key.pem'), ca.keyPem, { mode: 0o600 });
-  // Keep any CA bundle the user already trusts.
-  const existing = process.env.NODE_EXTRA_CA_CERTS ? safeRead(process.env.NODE_EXTRA_CA_CERTS) : '';
-  const bundle = join(dir, 'trusted.pem');
-  writeFileSync(bundle, `${existing}\n${ca.certPem}`);
-
-  const script = process.argv[1] ?? '';
-  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, ESF_SANDBOX_CA_DIR: dir },
-  });
+  // Listening before the folder exists: a signal from here on reaches the finally below
+  // (forwarded to the child once there is one), never the default action that skips it.
+  let child: ChildProcess | undefined;
   const forward = (signal: NodeJS.Signals): void => {
-    child.kill(signal);
+    child?.kill(signal);
   };
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, forward);
+  }
+  // The CA's key is in here: it goes on every way out of this function (and at exit, see tempDirs).
+  let dir: string | undefined;
   try {
-    return await new Promise<number>((resolve) => {
-      child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
+    dir = makeTempDir('eventstream-flow-ca-');
+    const ca = createCertificateAuthority();
+    writeFileSync(join(dir, 'ca.pem'), ca.certPem);
+    writeFileSync(join(dir, 'ca-key.pem'), ca.keyPem, { mode: 0o600 });
+    // Keep any CA bundle the user already trusts.
+    const existing = process.env.NODE_EXTRA_CA_CERTS ? safeRead(process.env.NODE_EXTRA_CA_CERTS) : '';
+    const bundle = join(dir, 'trusted.pem');
+    writeFileSync(bundle, `${existing}\n${ca.certPem}`);
+
+    const script = process.argv[1] ?? '';
+    const started = spawn(process.execPath, [...process.execArgv, script, ...argv], {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, ESF_SANDBOX_CA_DIR: dir },
+    });
+    child = started;
+    return await new Promise<number>((resolve, reject) => {
+      started.once('error', reject);
+      started.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP' ? EXIT.cancelled : EXIT.internal)));
     });
   } finally {
-    process.off('SIGINT', forward);
-    process.off('SIGTERM', forward);
-    rmSync(dir, { recursive: true, force: true });
+    for (const signal of STOP_SIGNALS) {
+      process.off(signal, forward);
+    }
+    if (dir !== undefined) {
+      removeTempDir(dir);
+    }
   }
 }
 

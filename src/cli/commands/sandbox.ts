@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redactor } from '../../core/logging/redact';
 import type { ConnectionProfile } from '../../core/model/profile';
@@ -7,17 +6,20 @@ import { toShareableProfile } from '../../core/model/shareable';
 import type { CliIo } from './flow';
 import type { CliOptions } from '../options';
 import { SECRET_ENV } from '../profileSource';
+import { makeTempDir, removeTempDir } from '../tempDirs';
 import { startCliSandbox } from './sandboxSession';
 
 /**
  * `sandbox`: starts the peers and keeps them up until Ctrl+C. It writes a profile without
  * secrets, and the sandbox's throwaway secrets to a separate 0600 env file; neither is printed.
+ * Their folder is removed when the command ends, however it ends (Ctrl+C, an error, exit).
  */
 export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: AbortSignal): Promise<number> {
   const redactor = new Redactor();
   const sandbox = await startCliSandbox(options, redactor);
+  let dir: string | undefined;
   try {
-    const dir = await mkdtemp(join(tmpdir(), 'eventstream-flow-sandbox-'));
+    dir = makeTempDir('eventstream-flow-sandbox-');
     const profile: ConnectionProfile = sandbox.profile({ name: 'Local sandbox', protocol: options.protocol ?? 'rest' });
     const profilePath = join(dir, 'profile.json');
     const envPath = join(dir, 'secrets.env');
@@ -75,6 +77,10 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
     });
     return 0;
   } finally {
+    // The secrets first: a sandbox slow to stop must not keep them on disk.
+    if (dir !== undefined) {
+      removeTempDir(dir);
+    }
     await sandbox.stop();
   }
 }
