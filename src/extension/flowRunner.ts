@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { destinationsOf } from '../core/azure/credentialGuard';
 import { CancelledError, createStageError } from '../core/errors/errors';
 import { normalizeWarningDays } from '../core/diagnostics/secretHygiene';
 import type { StageImplementation } from '../core/flow/stage';
@@ -191,6 +192,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       ...(reference.version ? { version: reference.version } : {}),
       token,
       audience: keyVaultResourceOf(profile),
+      destination: destinationsOf(profile).keyVault,
       signal,
       ...(profile.trustedCaPem ? { trustedCaPem: profile.trustedCaPem } : {}),
       ...this.proxyOption(),

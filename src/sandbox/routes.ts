@@ -23,21 +23,9 @@ interface Rule {
   readonly ports: readonly number[];
 }
 
-/**
- * Other names of each cloud's Entra instance. MSAL sends requests to the instance's preferred
- * network host, which is not always the authority host configured (China: the authority is
- * login.chinacloudapi.cn, requests go to login.partner.microsoftonline.cn). From MSAL's instance
- * discovery metadata (@azure/msal-common authority/AuthorityMetadata).
- */
-const ENTRA_ALIASES: Readonly<Record<CloudName, readonly string[]>> = {
-  public: ['login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
-  china: ['login.partner.microsoftonline.cn'],
-  usgov: ['login.usgovcloudapi.net'],
-};
-
 const RULES: readonly Rule[] = Object.values(CLOUDS).flatMap((cloud): Rule[] => [
   { peer: 'entra', cloud: cloud.name, name: new URL(cloud.authorityHost).hostname.toLowerCase(), ports: [443] },
-  ...ENTRA_ALIASES[cloud.name].map((name): Rule => ({ peer: 'entra', cloud: cloud.name, name, ports: [443] })),
+  ...cloud.authorityAliases.map((name): Rule => ({ peer: 'entra', cloud: cloud.name, name, ports: [443] })),
   { peer: 'keyVault', cloud: cloud.name, name: `*${cloud.keyVaultSuffix}`, ports: [443] },
   { peer: 'eventHubs', cloud: cloud.name, name: `*${cloud.eventHubsSuffix}`, ports: [443, 5671] },
 ]);

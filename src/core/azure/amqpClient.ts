@@ -3,7 +3,8 @@ import type { EventData, EventDataBatch, EventHubClientOptions, EventHubProducer
 import { ValidationError } from '../errors/errors';
 import type { EndpointInfo, SendRequest, SendResult } from '../flow/types';
 import type { Logger } from '../logging/logger';
-import { parseConnectionString } from './connectionString';
+import { canonicalConnectionString, parseConnectionString } from './connectionString';
+import { assertCredentialDestination, type CredentialDestination } from './credentialGuard';
 import { encodeEvents, totalBytes, validatePartitioning, type EncodedEvent } from './eventEncoding';
 import { raceAbort, throwIfAborted } from './http';
 import { describeProxy, ProxyTunnelAgent, shouldProxy, type ProxySettings } from './proxy';
@@ -30,6 +31,8 @@ export interface AmqpOptions {
   /** Ignored when a connection string carries EntityPath. */
   readonly eventHubName: string;
   readonly auth: AmqpAuth;
+  /** Where the token or SAS may go (the CBS put-token travels over this connection): the validated namespace. */
+  readonly destination: CredentialDestination;
   readonly signal: AbortSignal;
   /**
    * Extra CA (the sandbox's). Honoured on `websockets` only: the SDK opens AMQP-over-TLS sockets
@@ -128,8 +131,27 @@ export function amqpEndpointOf(options: AmqpOptions, transport: AmqpTransport = 
   return `wss://${host}:${wsPort}/$servicebus/websocket${via}`;
 }
 
+/**
+ * What the SDK is given: the namespace, or a connection string rebuilt from its validated parts
+ * (never the pasted text). Before any client exists, the host is read back with the SDK's own
+ * connection-string parser, as it will read it, and checked against the credential's destination.
+ */
+export async function sdkEndpoint(options: Pick<AmqpOptions, 'namespace' | 'eventHubName' | 'auth' | 'destination'>): Promise<{ readonly connectionString?: string }> {
+  const { parseEventHubConnectionString } = await import('@azure/event-hubs');
+  const { auth } = options;
+  const connectionString =
+    auth.kind === 'connectionString'
+      ? canonicalConnectionString(parseConnectionString(auth.connectionString))
+      : undefined;
+  // The string the SDK builds itself from a namespace (connectionContext.ts), with dummy key fields.
+  const probe = connectionString ?? `Endpoint=sb://${options.namespace}/;SharedAccessKeyName=x;SharedAccessKey=x;EntityPath=${options.eventHubName}`;
+  const host = parseEventHubConnectionString(probe).fullyQualifiedNamespace;
+  assertCredentialDestination(`https://${host}/`, options.destination);
+  return connectionString !== undefined ? { connectionString } : {};
+}
+
 async function openProducer(options: AmqpOptions): Promise<EventHubProducerClient> {
-  const [{ EventHubProducerClient }, clientOpts] = await Promise.all([import('@azure/event-hubs'), clientOptions(options)]);
+  const [{ EventHubProducerClient }, clientOpts, { connectionString }] = await Promise.all([import('@azure/event-hubs'), clientOptions(options), sdkEndpoint(options)]);
   const { auth } = options;
   switch (auth.kind) {
     case 'token':
@@ -143,8 +165,8 @@ async function openProducer(options: AmqpOptions): Promise<EventHubProducerClien
       const parsed = parseConnectionString(auth.connectionString);
       // With EntityPath the SDK takes the hub from the string (a different second argument throws).
       return parsed.eventHubName
-        ? new EventHubProducerClient(auth.connectionString, clientOpts)
-        : new EventHubProducerClient(auth.connectionString, options.eventHubName, clientOpts);
+        ? new EventHubProducerClient(connectionString as string, clientOpts)
+        : new EventHubProducerClient(connectionString as string, options.eventHubName, clientOpts);
     }
   }
 }

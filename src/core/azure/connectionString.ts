@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/errors';
 import { REDACTED } from '../logging/redact';
+import { parseHostAuthority, splitAddress } from '../model/host';
 
 /** An Event Hubs / Eventstream custom-endpoint connection string, read into its parts. */
 export interface ParsedConnectionString {
@@ -83,22 +84,51 @@ export function parseConnectionString(text: string): ParsedConnectionString {
 }
 
 function parseEndpoint(text: string): { namespace: string; endpoint: string } {
+  const example = 'Use Endpoint=sb://<namespace>.servicebus.windows.net/';
   // A bare host is accepted too: the SDK adds sb:// itself in some code paths.
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `sb://${text}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new ValidationError(FIELD, `has an Endpoint that is not a valid address (${text}).`, 'Use Endpoint=sb://<namespace>.servicebus.windows.net/');
+  const parts = splitAddress(text);
+  if (parts.scheme !== undefined && !['sb', 'amqps', 'amqp', 'https'].includes(parts.scheme)) {
+    throw new ValidationError(FIELD, `has an Endpoint with the scheme ${parts.scheme}: .`, example);
   }
-  if (!['sb:', 'amqps:', 'amqp:', 'https:'].includes(url.protocol)) {
-    throw new ValidationError(FIELD, `has an Endpoint with the scheme ${url.protocol} .`, 'Use Endpoint=sb://<namespace>.servicebus.windows.net/');
+  if (parts.query || parts.fragment || (parts.path && parts.path !== '/')) {
+    throw new ValidationError(FIELD, 'has an Endpoint with a path, query or fragment after the host.', example);
   }
-  if (!url.hostname) {
-    throw new ValidationError(FIELD, 'has an Endpoint without a host name.', 'Use Endpoint=sb://<namespace>.servicebus.windows.net/');
+  // The one host parser: @azure/core-amqp reads the host after the *last* "://", WHATWG URL after
+  // the first, so only a host both read alike is accepted, and the SDK is given a rebuilt string.
+  const host = parseHostAuthority(parts.authority);
+  if (!host.ok) {
+    throw new ValidationError(FIELD, `has an Endpoint host that ${host.problem}`, example);
   }
-  const namespace = url.host.toLowerCase();
+  const namespace = host.host.authority;
   return { namespace, endpoint: `sb://${namespace}/` };
+}
+
+/**
+ * The connection string rebuilt from its parsed, canonical parts: what the Event Hubs SDK is given,
+ * so that it connects to the host this module validated and never reads the pasted text itself.
+ */
+export function canonicalConnectionString(parsed: ParsedConnectionString, eventHubName?: string): string {
+  return joinParts(parsed, (secret) => secret, eventHubName ?? parsed.eventHubName);
+}
+
+function joinParts(parsed: ParsedConnectionString, secret: (value: string) => string, eventHubName: string | undefined): string {
+  const parts = [`Endpoint=${parsed.endpoint}`];
+  if (parsed.keyName) {
+    parts.push(`SharedAccessKeyName=${parsed.keyName}`);
+  }
+  if (parsed.key) {
+    parts.push(`SharedAccessKey=${secret(parsed.key)}`);
+  }
+  if (parsed.sharedAccessSignature) {
+    parts.push(`SharedAccessSignature=${secret(parsed.sharedAccessSignature)}`);
+  }
+  if (eventHubName) {
+    parts.push(`EntityPath=${eventHubName}`);
+  }
+  if (parsed.useDevelopmentEmulator) {
+    parts.push('UseDevelopmentEmulator=true');
+  }
+  return parts.join(';');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -108,21 +138,5 @@ function nonEmpty(value: string | undefined): string | undefined {
 /** The connection string rebuilt for display: the key and any signature are replaced by [REDACTED]. */
 export function describeConnectionString(input: string | ParsedConnectionString): string {
   const parsed = typeof input === 'string' ? parseConnectionString(input) : input;
-  const parts = [`Endpoint=${parsed.endpoint}`];
-  if (parsed.keyName) {
-    parts.push(`SharedAccessKeyName=${parsed.keyName}`);
-  }
-  if (parsed.key) {
-    parts.push(`SharedAccessKey=${REDACTED}`);
-  }
-  if (parsed.sharedAccessSignature) {
-    parts.push(`SharedAccessSignature=${REDACTED}`);
-  }
-  if (parsed.eventHubName) {
-    parts.push(`EntityPath=${parsed.eventHubName}`);
-  }
-  if (parsed.useDevelopmentEmulator) {
-    parts.push('UseDevelopmentEmulator=true');
-  }
-  return parts.join(';');
+  return joinParts(parsed, () => REDACTED, parsed.eventHubName);
 }

@@ -1,7 +1,8 @@
 import type { NamedKeyCredential } from '@azure/core-auth';
 import type { EventHubConsumerClient, ReceivedEventData, Subscription, SubscriptionEventHandlers } from '@azure/event-hubs';
 import type { Logger } from '../logging/logger';
-import { clientOptions, isTransportUnreachable, transportPlan, unwrapRetryError, type AmqpAuth, type AmqpOptions, type AmqpTransport } from './amqpClient';
+import type { CredentialDestination } from './credentialGuard';
+import { clientOptions, isTransportUnreachable, sdkEndpoint, transportPlan, unwrapRetryError, type AmqpAuth, type AmqpOptions, type AmqpTransport } from './amqpClient';
 import { parseConnectionString } from './connectionString';
 import type { ProxySettings } from './proxy';
 
@@ -17,6 +18,8 @@ export interface ConsumerOptions {
   readonly eventHubName: string;
   readonly consumerGroup: string;
   readonly auth: AmqpAuth;
+  /** Where the token or SAS may go: the read-back namespace the profile validated. */
+  readonly destination: CredentialDestination;
   /** Only these partitions (the send's target partition); all when absent. */
   readonly partitionId?: string;
   /** Events enqueued after this time (epoch ms) are read. */
@@ -66,6 +69,7 @@ function asAmqpOptions(options: ConsumerOptions, transport = options.transport, 
     namespace: options.namespace,
     eventHubName: options.eventHubName,
     auth: options.auth,
+    destination: options.destination,
     signal: options.signal,
     ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
     ...(transport ? { transport } : {}),
@@ -75,7 +79,8 @@ function asAmqpOptions(options: ConsumerOptions, transport = options.transport, 
 }
 
 async function openConsumer(options: ConsumerOptions, transport: AmqpTransport, fallbackAhead: boolean): Promise<EventHubConsumerClient> {
-  const [{ EventHubConsumerClient }, clientOpts] = await Promise.all([import('@azure/event-hubs'), clientOptions(asAmqpOptions(options, transport, fallbackAhead))]);
+  const amqpOptions = asAmqpOptions(options, transport, fallbackAhead);
+  const [{ EventHubConsumerClient }, clientOpts, { connectionString }] = await Promise.all([import('@azure/event-hubs'), clientOptions(amqpOptions), sdkEndpoint(amqpOptions)]);
   const { auth, consumerGroup } = options;
   switch (auth.kind) {
     case 'token':
@@ -87,8 +92,8 @@ async function openConsumer(options: ConsumerOptions, transport: AmqpTransport, 
     case 'connectionString': {
       const parsed = parseConnectionString(auth.connectionString);
       return parsed.eventHubName
-        ? new EventHubConsumerClient(consumerGroup, auth.connectionString, clientOpts)
-        : new EventHubConsumerClient(consumerGroup, auth.connectionString, options.eventHubName, clientOpts);
+        ? new EventHubConsumerClient(consumerGroup, connectionString as string, clientOpts)
+        : new EventHubConsumerClient(consumerGroup, connectionString as string, options.eventHubName, clientOpts);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { AccessToken as SdkAccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { AzureCliCredential, ClientSecretCredential } from '@azure/identity';
 import type { AccessToken, TokenProvider } from '../flow/types';
+import { credentialDestinationPolicy, type CredentialDestination } from './credentialGuard';
 import { raceAbort } from './http';
 import { sdkProxyOptions, type ProxySettings } from './proxy';
 import { caListFor, isLoopbackUrl, sdkTlsOptions } from './trust';
@@ -27,6 +28,8 @@ export interface ClientSecretProviderOptions {
   readonly proxy?: ProxySettings;
   /** Tenants besides `tenantId` that a Key Vault challenge may ask for (default none). */
   readonly additionallyAllowedTenants?: readonly string[];
+  /** Where MSAL may send the client secret (and its discovery requests): the validated authority and its aliases. */
+  readonly destination: CredentialDestination;
 }
 
 /** A TokenProvider whose SDK credential is built on the first `getToken` and then reused (MSAL caches per instance). */
@@ -70,6 +73,7 @@ export function createClientSecretTokenProvider(options: ClientSecretProviderOpt
       ...sdkTlsOptions(options.trustedCaPem),
       ...sdkProxyOptions(options.proxy, options.authorityHost, caListFor(options.trustedCaPem)),
       retryOptions: { ...INTERACTIVE_IDENTITY_RETRY },
+      additionalPolicies: [credentialDestinationPolicy(options.destination)],
       ...(options.additionallyAllowedTenants ? { additionallyAllowedTenants: [...options.additionallyAllowedTenants] } : {}),
     });
     return credential;

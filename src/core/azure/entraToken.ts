@@ -2,6 +2,7 @@ import { HttpResponseError } from '../errors/errors';
 import type { AccessToken } from '../flow/types';
 import { httpsRequest } from './http';
 import type { ProxySettings } from './proxy';
+import { assertCredentialDestination, type CredentialDestination } from './credentialGuard';
 
 /**
  * The raw client-credentials token request, byte for byte what a Data Factory / Fabric pipeline's
@@ -21,6 +22,8 @@ export interface ClientCredentialsTokenRequest {
    */
   readonly audience: string;
   readonly endpointVersion: 'v1' | 'v2';
+  /** Where the client secret may go: the hosts the profile validated for Entra. */
+  readonly destination: CredentialDestination;
   readonly signal: AbortSignal;
   readonly trustedCaPem?: string;
   /** HTTP proxy (CONNECT tunnel), unless its noProxy list excludes the host. */
@@ -102,9 +105,11 @@ export function parseTokenResponse(bodyText: string, now: number): AccessToken {
  */
 export async function requestClientCredentialsToken(request: ClientCredentialsTokenRequest): Promise<AccessToken> {
   const now = request.now ?? Date.now;
+  const url = tokenEndpoint(request.authorityHost, request.tenantId, request.endpointVersion);
+  assertCredentialDestination(url, request.destination);
   const response = await httpsRequest({
     method: 'POST',
-    url: tokenEndpoint(request.authorityHost, request.tenantId, request.endpointVersion),
+    url,
     headers: {
       Accept: 'application/json',
       'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8',

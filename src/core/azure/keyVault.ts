@@ -8,6 +8,7 @@ import { toTokenCredential } from './credentials';
 import { httpsRequest, raceAbort, throwIfAborted } from './http';
 import { sdkProxyOptions, type ProxySettings } from './proxy';
 import { caListFor, isLoopbackUrl, sdkTlsOptions } from './trust';
+import { assertCredentialDestination, credentialDestinationPolicy, type CredentialDestination } from './credentialGuard';
 
 /**
  * Key Vault secrets, two ways:
@@ -100,6 +101,8 @@ export type KeyVaultAuthInput =
 export type KeyVaultClientOptions = KeyVaultAuthInput & {
   /** https://{vault}.vault.azure.net[/]; a loopback https URL for the sandbox. */
   readonly vaultUrl: string;
+  /** Where the Key Vault token may go: the vault host the profile validated. */
+  readonly destination: CredentialDestination;
   readonly signal: AbortSignal;
   readonly trustedCaPem?: string;
   /** HTTP proxy for the vault's requests, unless noProxy excludes the vault. */
@@ -194,6 +197,7 @@ function cacheKey(options: KeyVaultClientOptions, path: KeyVaultAuthPath, vaultU
     // In-memory key only (never printed), so the proxy URL may carry its credentials here.
     options.proxy ? `${options.proxy.url}|${(options.proxy.noProxy ?? []).join(',')}` : '',
     observerId(options.onRequest),
+    options.destination.hosts.join(','),
   ]);
 }
 
@@ -236,8 +240,12 @@ async function buildClient(
     // The sandbox vault at https://localhost:P/ answers resource="https://vault.azure.net", which the
     // SDK's check (vault host must end with the resource host) rejects. Only ever relaxed for loopback.
     ...(isLoopbackUrl(vaultUrl) ? { disableChallengeResourceVerification: true } : {}),
-    // perRetry runs after signing: the observer sees each real attempt, the challenge probe included.
-    ...(options.onRequest ? { additionalPolicies: [{ policy: observerPolicy(options.onRequest), position: 'perRetry' as const }] } : {}),
+    // perRetry runs after signing: the observer sees each real attempt, the challenge probe included,
+    // and the destination check sees every request (redirects too) with its Authorization header set.
+    additionalPolicies: [
+      credentialDestinationPolicy(options.destination),
+      ...(options.onRequest ? [{ policy: observerPolicy(options.onRequest), position: 'perRetry' as const }] : []),
+    ],
   });
   if (requested.kind === 'challenge') {
     return { client, authPath: requested };
@@ -309,6 +317,7 @@ export async function readSecret(options: ReadSecretOptions): Promise<SecretValu
       name: options.name,
       ...(options.version ? { version: options.version } : {}),
       token: token.token,
+      destination: options.destination,
       signal: options.signal,
       ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
       ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
@@ -357,6 +366,8 @@ export interface ReadSecretRawOptions {
   readonly version?: string;
   /** A Key Vault access token (aud https://vault.azure.net). */
   readonly token: string;
+  /** Where the token may go: the vault host the profile validated. */
+  readonly destination: CredentialDestination;
   readonly signal: AbortSignal;
   readonly trustedCaPem?: string;
   readonly proxy?: ProxySettings;
@@ -415,9 +426,11 @@ export function parseSecretBundle(bodyText: string, fallbackName: string): Secre
 
 /** `GET {vault}/secrets/{name}[/{version}]?api-version=7.0` with `Authorization: Bearer`: the Web activity's request. */
 export async function readSecretRaw(options: ReadSecretRawOptions): Promise<SecretValue> {
+  const url = secretUrl(options.vaultUrl, options.name, options.version, options.apiVersion ?? PIPELINE_KEY_VAULT_API_VERSION);
+  assertCredentialDestination(url, options.destination);
   const response = await httpsRequest({
     method: 'GET',
-    url: secretUrl(options.vaultUrl, options.name, options.version, options.apiVersion ?? PIPELINE_KEY_VAULT_API_VERSION),
+    url,
     headers: { Authorization: `Bearer ${options.token}`, Accept: 'application/json' },
     signal: options.signal,
     ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),

@@ -1,5 +1,6 @@
 import { HttpResponseError, ValidationError } from '../errors/errors';
 import type { SendRequest, SendResult } from '../flow/types';
+import { assertCredentialDestination, type CredentialDestination } from './credentialGuard';
 import { encodeEvents, MAX_EVENT_BYTES, totalBytes, validatePartitioning, type EncodedEvent } from './eventEncoding';
 import { httpsRequest } from './http';
 import type { ProxySettings } from './proxy';
@@ -24,6 +25,8 @@ export interface RestSendOptions {
   readonly namespace: string;
   readonly eventHubName: string;
   readonly auth: RestAuth;
+  /** Where the token or SAS may go: the namespace the profile validated. */
+  readonly destination: CredentialDestination;
   readonly request: SendRequest;
   readonly signal: AbortSignal;
   readonly trustedCaPem?: string;
@@ -191,6 +194,7 @@ export async function sendRest(options: RestSendOptions): Promise<SendResult> {
     }
   }
   const url = restSendUrl(options.namespace, options.eventHubName, request.partitionId, options.apiVersion ?? REST_API_VERSION);
+  assertCredentialDestination(url, options.destination);
 
   for (const plan of plans) {
     // A fresh SAS per request keeps a long batch from outliving its token.

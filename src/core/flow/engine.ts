@@ -5,7 +5,7 @@ import { explainError } from '../errors/explain';
 import type { ExplainedError } from '../errors/errors';
 import { raceAbort } from '../util/abort';
 import type { ConnectionProfile } from '../model/profile';
-import { validateTrustedCa } from '../model/validate';
+import { canonicalProfile, validateTrustedCa } from '../model/validate';
 import { dependenciesOf, PIPELINE_STAGES, planFor, skipReason, STAGE_ORDER } from './plan';
 import type { FlowRequest, StageImplementation } from './stage';
 import { STAGES } from './stages';
@@ -40,7 +40,9 @@ export class StageTimeoutError extends Error {
  * reads) run in parallel; a failed stage stops only the stages that depend on it, so both reads
  * report even if one fails. Every stage gets its own timeout; the caller's signal cancels all.
  */
-export async function runFlow(profile: ConnectionProfile, services: FlowServices, options: RunFlowOptions = {}): Promise<FlowResult> {
+export async function runFlow(input: ConnectionProfile, services: FlowServices, options: RunFlowOptions = {}): Promise<FlowResult> {
+  // Every request of the run is built from the canonical hosts, never from the profile's text.
+  const profile = canonicalProfile(input);
   const target = options.target ?? 'send';
   const plan = planFor(target, profile);
   const runSignal = options.signal ?? new AbortController().signal;

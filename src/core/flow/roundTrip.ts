@@ -6,11 +6,12 @@ import { watchEvents, type ConsumedEvent, type EventWatch } from '../azure/consu
 import { explainError } from '../errors/explain';
 import type { ExplainedError } from '../errors/errors';
 import type { EndpointAuth, ReadBackSettings } from '../model/profile';
-import { ENTRA_READ_BACK_WITHOUT_TOKEN } from '../model/validate';
+import { canonicalProfile, ENTRA_READ_BACK_WITHOUT_TOKEN } from '../model/validate';
 import { runFlow, type RunFlowOptions } from './engine';
 import { amqpTransportOptions } from './stages/network';
 import type { ConnectionProfile } from '../model/profile';
 import type { FlowResult, FlowServices, SendRequest, StageContext, StageOutputs } from './types';
+import { destinationsOf } from '../azure/credentialGuard';
 
 /**
  * The optional round trip: open a consumer on the read-back endpoint before stage 5, send the
@@ -144,10 +145,11 @@ function consumerTarget(profile: ConnectionProfile, auth: EndpointAuth, outputs:
  * the sent event afterwards. A read-back failure never fails the flow: it is reported beside it.
  */
 export async function runFlowWithReadBack(
-  profile: ConnectionProfile,
+  input: ConnectionProfile,
   services: FlowServices,
   options: RunFlowOptions & { readonly readBack?: ReadBackRequest },
 ): Promise<RoundTripResult> {
+  const profile = canonicalProfile(input);
   const { readBack, ...flowOptions } = options;
   if (!readBack || !options.send || (options.target ?? 'send') !== 'send') {
     return runFlow(profile, services, flowOptions);
@@ -159,7 +161,6 @@ export async function runFlowWithReadBack(
   const consumerGroup = readBack.consumerGroup?.trim() || settings?.consumerGroup?.trim() || DEFAULT_CONSUMER_GROUP;
   const timeoutSeconds = readBack.timeoutSeconds ?? settings?.timeoutSeconds ?? DEFAULT_READ_BACK_TIMEOUT_SECONDS;
   const timeoutMs = timeoutSeconds * 1000;
-  const endpointAuth = settings?.auth ?? profile.endpoint.auth;
   const send = withCorrelationId(options.send, correlationId);
 
   let where: ReadBackWhere = { correlationId, namespace: settings?.namespace ?? profile.endpoint.namespace, eventHubName: settings?.eventHubName ?? profile.endpoint.eventHubName, consumerGroup };
@@ -171,7 +172,8 @@ export async function runFlowWithReadBack(
   const openConsumer = async (ctx: StageContext, outputs: Partial<StageOutputs>): Promise<void> => {
     openedAt = services.now();
     try {
-      const target = consumerTarget(profile, endpointAuth, outputs);
+      // ctx.profile: the run's canonical profile (runFlow validated its hosts), not the caller's text.
+      const target = consumerTarget(ctx.profile, ctx.profile.readBack?.auth ?? ctx.profile.endpoint.auth, outputs);
       where = { ...where, namespace: target.namespace, eventHubName: target.eventHubName };
 
       // Opening counts against the read-back timeout; the run's cancel stops it too.
@@ -183,6 +185,7 @@ export async function runFlowWithReadBack(
           eventHubName: target.eventHubName,
           consumerGroup,
           auth: target.auth,
+          destination: destinationsOf(ctx.profile).readBack,
           enqueuedAfter: Date.now() - CLOCK_SKEW_MARGIN_MS,
           // Only the send's partition, when the consumer reads the hub it was sent to.
           ...(send.partitionId !== undefined && !settings?.eventHubName && !settings?.namespace ? { partitionId: send.partitionId } : {}),

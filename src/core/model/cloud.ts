@@ -9,6 +9,13 @@ export interface Cloud {
   readonly displayName: string;
   /** Entra ID authority host, e.g. https://login.microsoftonline.com */
   readonly authorityHost: string;
+  /**
+   * Other names of the cloud's Entra instance. MSAL sends requests to the instance's preferred
+   * network host, which is not always the authority configured (China: login.chinacloudapi.cn is
+   * answered by login.partner.microsoftonline.cn). From MSAL's instance discovery metadata
+   * (@azure/msal-common authority/AuthorityMetadata).
+   */
+  readonly authorityAliases: readonly string[];
   /** DNS suffix of vaults, with its leading dot. */
   readonly keyVaultSuffix: string;
   /** v1 `resource` for Key Vault tokens (v2 scope is this + "/.default"). */
@@ -31,6 +38,7 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     name: 'public',
     displayName: 'Azure (public)',
     authorityHost: 'https://login.microsoftonline.com',
+    authorityAliases: ['login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
     keyVaultSuffix: '.vault.azure.net',
     keyVaultResource: 'https://vault.azure.net',
     eventHubsSuffix: '.servicebus.windows.net',
@@ -42,6 +50,7 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     name: 'china',
     displayName: 'Azure China (21Vianet)',
     authorityHost: 'https://login.chinacloudapi.cn',
+    authorityAliases: ['login.partner.microsoftonline.cn'],
     keyVaultSuffix: '.vault.azure.cn',
     keyVaultResource: 'https://vault.azure.cn',
     eventHubsSuffix: '.servicebus.chinacloudapi.cn',
@@ -54,6 +63,7 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     name: 'usgov',
     displayName: 'Azure US Government',
     authorityHost: 'https://login.microsoftonline.us',
+    authorityAliases: ['login.usgovcloudapi.net'],
     keyVaultSuffix: '.vault.usgovcloudapi.net',
     keyVaultResource: 'https://vault.usgovcloudapi.net',
     eventHubsSuffix: '.servicebus.usgovcloudapi.net',

@@ -2,6 +2,7 @@ import { parseConnectionString } from '../azure/connectionString';
 import { isValidationError, ValidationError } from '../errors/errors';
 import type { Cloud, CloudName } from './cloud';
 import { CLOUDS } from './cloud';
+import { isLoopbackHostname, parseHostAuthority, splitAddress, type CanonicalHost } from './host';
 import type { ConnectionProfile, ReadBackSettings, SecretReference } from './profile';
 
 /**
@@ -28,14 +29,13 @@ export const MAX_PARTITION_KEY_LENGTH = 128;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const GUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isGuid(value: string): boolean {
   return GUID.test(value);
 }
 
 export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname.toLowerCase());
+  return isLoopbackHostname(hostname);
 }
 
 /** An unresolved template: Postman/pipeline `{{x}}`, ADF `@{pipeline()…}`, shell `${X}`, `<tenant>`. */
@@ -157,13 +157,36 @@ export function validateSecretReference(ref: SecretReference, field: string): Va
 }
 
 /**
+ * The authority of an address typed into a host field, checked by the one host parser
+ * (`parseHostAuthority`). A query, fragment, line break or anything the URL parser would rewrite
+ * is refused; a path is returned for the caller to strip (with a note) or refuse.
+ */
+function addressOf<T>(text: string, field: string, example: string): { ok: true; scheme?: string; host: CanonicalHost; path: string } | { ok: false; result: Validated<T> } {
+  if (/[\r\n\u0085\u2028\u2029]/.test(text)) {
+    return { ok: false, result: fail(field, 'contains a line break.', `Enter it on one line, e.g. ${example}.`) };
+  }
+  const parts = splitAddress(text);
+  if (parts.query || parts.fragment) {
+    return { ok: false, result: fail(field, 'has a query string or fragment (?… or #…).', `Remove everything after the host: ${example}.`) };
+  }
+  const parsed = parseHostAuthority(parts.authority);
+  if (!parsed.ok) {
+    return { ok: false, result: fail(field, parsed.problem, `Use ${example}.`) };
+  }
+  if (parts.path && !/^[A-Za-z0-9._~/-]*$/.test(parts.path)) {
+    return { ok: false, result: fail(field, 'has a path with characters no Azure address has.', `Use ${example}.`) };
+  }
+  return { ok: true, ...(parts.scheme ? { scheme: parts.scheme } : {}), host: parsed.host, path: parts.path };
+}
+
+/**
  * `https://{vault}{cloud suffix}` without a trailing slash. A secret path (`/secrets/x/ver`) is
  * stripped with a note; http is only allowed for loopback hosts (the local sandbox).
  */
 export function validateVaultUrl(input: string, cloud: CloudName = 'public', field = 'vaultUrl'): Validated<string> {
   const c = CLOUDS[cloud];
   const example = `https://<vault name>${c.keyVaultSuffix}`;
-  let text = input.trim();
+  const text = input.trim();
   if (!text) {
     return fail(field, 'is empty.', `Enter the vault URL, e.g. ${example} (vault → Overview → Vault URI).`);
   }
@@ -175,46 +198,41 @@ export function validateVaultUrl(input: string, cloud: CloudName = 'public', fie
     if (/^[a-z0-9-]{3,24}$/i.test(text)) {
       return fail(field, `is only a name (${text}).`, `Use the full vault URL: https://${text.toLowerCase()}${c.keyVaultSuffix}`);
     }
-    text = `https://${text}`;
     note = 'Added https:// to the vault URL.';
   }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return fail(field, 'is not a valid URL.', `Use ${example}.`);
+  const address = addressOf<string>(text, field, example);
+  if (!address.ok) {
+    return address.result;
   }
-  const loopback = isLoopbackHost(url.hostname);
-  if (url.protocol !== 'https:' && !(loopback && url.protocol === 'http:')) {
-    return fail(field, `uses ${url.protocol.replace(':', '')}; Key Vault is only reachable over https.`, `Use ${example}.`);
+  const scheme = address.scheme ?? 'https';
+  const { host } = address;
+  const loopback = isLoopbackHost(host.hostname);
+  if (scheme !== 'https' && !(loopback && scheme === 'http')) {
+    return fail(field, `uses ${scheme}; Key Vault is only reachable over https.`, `Use ${example}.`);
   }
-  if (url.search || url.hash) {
-    return fail(field, 'has a query string or fragment (e.g. ?api-version=…).', `Remove everything after the host: ${url.protocol}//${url.host}`);
-  }
-  if (url.username || url.password) {
-    return fail(field, 'contains user info (user:password@).', `Use ${example}.`);
-  }
-  const host = url.hostname.toLowerCase();
   if (!loopback) {
-    const cloudCheck = checkSuffix(host, c, 'keyVaultSuffix', 'vault');
+    const cloudCheck = checkSuffix(host.hostname, c, 'keyVaultSuffix', 'vault');
     if (cloudCheck) {
       return fail(field, cloudCheck.problem, cloudCheck.fix);
     }
-    if (url.port) {
-      return fail(field, `has a port (${url.port}); Azure vaults use the default https port.`, `Use https://${host}`);
+    if (host.port !== undefined) {
+      return fail(field, `has a port (${host.port}); Azure vaults use the default https port.`, `Use https://${host.hostname}`);
     }
   }
-  const path = url.pathname.replace(/\/+$/, '');
+  const path = address.path.replace(/\/+$/, '');
   if (path) {
     const secret = /^\/secrets\/([^/]+)(?:\/([^/]+))?/.exec(path);
     note = secret
       ? `Removed ${path} from the vault URL: the secret name (${secret[1]}${secret[2] ? `, version ${secret[2]}` : ''}) belongs in the secret fields.`
       : `Removed the path ${path} from the vault URL; only the vault's base URL is used.`;
   }
-  return ok(`${url.protocol}//${loopback ? url.host : host}`, note);
+  return ok(`${scheme}://${host.authority}`, note);
 }
 
-/** Namespace FQDN from `host`, `host:port` (loopback), `sb://host/` or `https://host/`. */
+/**
+ * Namespace host from `host`, `host:port` (loopback), `sb://host/` or `https://host/`: the canonical
+ * `host[:port]` that the REST sender, the AMQP clients and the exports use, and nothing else.
+ */
 export function validateNamespace(input: string, cloud: CloudName = 'public', field = 'namespace'): Validated<string> {
   const c = CLOUDS[cloud];
   const example = `<namespace>${c.eventHubsSuffix} (Fabric: eventstream-xxxxxxxx.servicebus.windows.net)`;
@@ -225,40 +243,40 @@ export function validateNamespace(input: string, cloud: CloudName = 'public', fi
   if (/^endpoint=/i.test(text) || /SharedAccessKey/i.test(text)) {
     return fail(field, 'is a connection string, not a namespace.', "Choose the connection-string authentication and paste it there, or enter only the host from its Endpoint=sb://…/ part.");
   }
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `sb://${text}`);
-  } catch {
-    return fail(field, 'is not a valid host name.', `Use ${example}.`);
+  const address = addressOf<string>(text, field, example);
+  if (!address.ok) {
+    return address.result;
   }
-  if (!['sb:', 'https:', 'amqps:', 'amqp:'].includes(url.protocol)) {
-    return fail(field, `has the scheme ${url.protocol} which Event Hubs does not use.`, `Use only the host: ${example}.`);
+  if (address.scheme !== undefined && !['sb', 'https', 'amqps', 'amqp'].includes(address.scheme)) {
+    return fail(field, `has the scheme ${address.scheme}: which Event Hubs does not use.`, `Use only the host: ${example}.`);
   }
-  const host = url.hostname.toLowerCase();
-  const loopback = isLoopbackHost(host);
+  const { host } = address;
+  const loopback = isLoopbackHost(host.hostname);
   let note: string | undefined;
-  const path = url.pathname.replace(/^\/+|\/+$/g, '');
+  const path = address.path.replace(/^\/+|\/+$/g, '');
   if (path) {
     note = `Removed /${path} from the namespace; the event hub name goes in its own field.`;
+  } else if (address.scheme !== undefined) {
+    note = `Removed ${address.scheme}:// from the namespace; only the host is used.`;
   }
   if (loopback) {
-    return ok(url.port ? `${host}:${url.port}` : host, note);
+    return ok(host.authority, note);
   }
-  if (url.port) {
-    return fail(field, `has a port (${url.port}); only the local sandbox (localhost) uses one.`, `Use ${host}.`);
+  if (host.port !== undefined) {
+    return fail(field, `has a port (${host.port}); only the local sandbox (localhost) uses one.`, `Use ${host.hostname}.`);
   }
-  if (!host.includes('.')) {
-    return fail(field, `is only a name (${host}).`, `Use the full host: ${host}${c.eventHubsSuffix}`);
+  if (!host.hostname.includes('.')) {
+    return fail(field, `is only a name (${host.hostname}).`, `Use the full host: ${host.hostname}${c.eventHubsSuffix}`);
   }
-  const suffixProblem = checkSuffix(host, c, 'eventHubsSuffix', 'namespace');
+  const suffixProblem = checkSuffix(host.hostname, c, 'eventHubsSuffix', 'namespace');
   if (suffixProblem) {
     return fail(field, suffixProblem.problem, suffixProblem.fix);
   }
-  const name = host.slice(0, -c.eventHubsSuffix.length);
+  const name = host.hostname.slice(0, -c.eventHubsSuffix.length);
   if (!/^[a-z][a-z0-9-]{4,48}[a-z0-9]$/.test(name)) {
     return fail(field, `has a namespace name (${name}) that Event Hubs does not allow.`, 'Namespace names are 6–50 letters, digits and hyphens, start with a letter and end with a letter or digit.');
   }
-  return ok(host, note);
+  return ok(host.hostname, note);
 }
 
 /** The host must end with the cloud's suffix; another cloud's suffix gets a "switch cloud" fix. */
@@ -372,23 +390,25 @@ export function validatePartitionOptions(options: { partitionKey?: string; parti
 export function validateAuthorityHost(input: string, cloud: CloudName = 'public', field = 'authorityHost'): Validated<string> {
   const c = CLOUDS[cloud];
   const text = input.trim();
+  const example = `${c.authorityHost}, or https://localhost:<port> for the local sandbox`;
   if (!text) {
     return fail(field, 'is empty.', `Leave it unset to use ${c.authorityHost}.`);
   }
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return fail(field, 'is not a URL.', `Use ${c.authorityHost}, or https://localhost:<port> for the local sandbox.`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    return fail(field, 'is not a URL.', `Use ${example}.`);
   }
-  if (url.protocol !== 'https:') {
-    return fail(field, 'must use https (the identity library refuses other schemes).', `Use https://${url.host}.`);
+  const address = addressOf<string>(text, field, example);
+  if (!address.ok) {
+    return address.result;
   }
-  if (url.pathname.replace(/\/+$/, '') || url.search) {
-    return fail(field, `has a path (${url.pathname}${url.search}); the tenant and /oauth2/… are added by the flow.`, `Use only ${url.protocol}//${url.host}.`);
+  if (address.scheme !== 'https') {
+    return fail(field, 'must use https (the identity library refuses other schemes).', `Use https://${address.host.authority}.`);
   }
-  const base = `https://${url.host.toLowerCase()}`;
-  if (isLoopbackHost(url.hostname) || base === c.authorityHost) {
+  if (address.path.replace(/\/+$/, '')) {
+    return fail(field, `has a path (${address.path}); the tenant and /oauth2/… are added by the flow.`, `Use only https://${address.host.authority}.`);
+  }
+  const base = `https://${address.host.authority}`;
+  if (isLoopbackHost(address.host.hostname) || base === c.authorityHost) {
     return ok(base);
   }
   const other = Object.values(CLOUDS).find((o) => o.authorityHost === base);
@@ -919,12 +939,14 @@ export function normalizeProfile(profile: ConnectionProfile): ConnectionProfile 
   const keep = <T>(r: Validated<T>, fallback: T): T => (r.ok ? r.value : fallback);
   const kv = profile.keyVault;
   const auth = kv.auth.kind === 'servicePrincipal' ? { ...kv.auth, tenantId: kv.auth.tenantId.trim(), clientId: kv.auth.clientId.trim() } : kv.auth;
+  const readBack = profile.readBack;
   return {
     ...profile,
+    ...(profile.authorityHost !== undefined ? { authorityHost: keep(validateAuthorityHost(profile.authorityHost, profile.cloud), profile.authorityHost) } : {}),
     keyVault: {
       ...kv,
       auth,
-      vaultUrl: keep(validateVaultUrl(kv.vaultUrl, profile.cloud), kv.vaultUrl),
+      vaultUrl: kv.vaultUrl.trim() ? keep(validateVaultUrl(kv.vaultUrl, profile.cloud), kv.vaultUrl) : '',
       clientIdSecret: { ...kv.clientIdSecret, name: kv.clientIdSecret.name.trim() },
       clientSecretSecret: { ...kv.clientSecretSecret, name: kv.clientSecretSecret.name.trim() },
     },
@@ -934,5 +956,59 @@ export function normalizeProfile(profile: ConnectionProfile): ConnectionProfile 
       namespace: keep(validateNamespace(profile.endpoint.namespace, profile.cloud), profile.endpoint.namespace),
       eventHubName: profile.endpoint.eventHubName.trim(),
     },
+    ...(readBack !== undefined
+      ? {
+          readBack: {
+            ...readBack,
+            ...(readBack.namespace !== undefined ? { namespace: keep(validateNamespace(readBack.namespace, profile.cloud), readBack.namespace) } : {}),
+            ...(readBack.eventHubName !== undefined ? { eventHubName: readBack.eventHubName.trim() } : {}),
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * Every host field of the profile checked by the one host parser: the authority override, the
+ * vault (when set: a profile that sends with a key may leave Key Vault blank), the namespace, the
+ * read-back namespace and the Endpoint of each connection string.
+ */
+export function hostProblems(profile: ConnectionProfile): ValidationError[] {
+  const cloud = profile.cloud;
+  if (!Object.hasOwn(CLOUDS, cloud)) {
+    return [new ValidationError('cloud', `is "${String(cloud)}".`, 'Use public, china or usgov.')];
+  }
+  const connectionStringHost = (auth: ConnectionProfile['endpoint']['auth'] | undefined, field: string): Validated<string>[] => {
+    if (auth?.kind !== 'connectionString') {
+      return [];
+    }
+    try {
+      return [validateNamespace(parseConnectionString(auth.connectionString).namespace, cloud, field)];
+    } catch (error) {
+      if (!isValidationError(error)) {
+        throw error;
+      }
+      return [fail(field, error.problem, error.fix)];
+    }
+  };
+  return problems([
+    ...(profile.authorityHost !== undefined ? [validateAuthorityHost(profile.authorityHost, cloud, 'authorityHost')] : []),
+    ...(profile.keyVault.vaultUrl.trim() ? [validateVaultUrl(profile.keyVault.vaultUrl, cloud, 'keyVault.vaultUrl')] : []),
+    validateNamespace(profile.endpoint.namespace, cloud, 'endpoint.namespace'),
+    ...connectionStringHost(profile.endpoint.auth, 'endpoint.auth.connectionString'),
+    ...(profile.readBack?.namespace !== undefined ? [validateNamespace(profile.readBack.namespace, cloud, 'readBack.namespace')] : []),
+    ...connectionStringHost(profile.readBack?.auth, 'readBack.auth.connectionString'),
+  ]);
+}
+
+/**
+ * The profile a run uses: its hosts validated and replaced by their canonical values, the only
+ * ones any request is built from afterwards. Throws the first host problem (nothing is sent).
+ */
+export function canonicalProfile(profile: ConnectionProfile): ConnectionProfile {
+  const first = hostProblems(profile)[0];
+  if (first) {
+    throw first;
+  }
+  return normalizeProfile(profile);
 }

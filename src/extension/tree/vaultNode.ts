@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { destinationsOf } from '../../core/azure/credentialGuard';
 import type { SecretInfo } from '../../core/azure/keyVault';
 import type { AccessToken } from '../../core/flow/types';
 import { APP_SECRET_EXPIRY_NOTE, assessSecret, newestFirst, type HygieneVerdict, type SecretRole } from '../../core/diagnostics/secretHygiene';
@@ -91,6 +92,7 @@ export class VaultNode implements TreeNode, ProfileScoped {
       vaultUrl: kv.vaultUrl,
       token: token ?? (await this.ctx.flows.keyVaultToken(this.profileId, signal)).token,
       audience: keyVaultResourceOf(this.profile),
+      destination: destinationsOf(this.profile).keyVault,
       signal,
       ...(this.profile.trustedCaPem ? { trustedCaPem: this.profile.trustedCaPem } : {}),
       ...this.ctx.flows.proxyOption(),

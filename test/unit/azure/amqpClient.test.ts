@@ -7,13 +7,14 @@ import { isCancelledError, isValidationError } from '../../../src/core/errors/er
 import type { AccessToken } from '../../../src/core/flow/types';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { eventHubsToken, neverAborted, startTestSandbox } from './sandboxFixture';
+import { destinationOf } from '../../shared/destination';
 
 void describe('Event Hubs AMQP', () => {
   let sandbox: Sandbox;
   let untrusted: Sandbox;
   let token: AccessToken;
   const tokenTarget = (): AmqpOptions => ({
-    namespace: sandbox.urls.namespace,
+    namespace: sandbox.urls.namespace, destination: destinationOf(sandbox.urls.namespace),
     eventHubName: sandbox.world.eventHubName,
     auth: { kind: 'token', credential: toTokenCredential(() => Promise.resolve(token)) },
     signal: neverAborted(),
@@ -91,7 +92,7 @@ void describe('Event Hubs AMQP', () => {
   void it('sends with an emulator connection string (plain TCP, EntityPath in the string)', async () => {
     const { keyName, key } = sandbox.world.sas;
     const connectionString = `Endpoint=sb://${sandbox.urls.emulatorNamespace};SharedAccessKeyName=${keyName};SharedAccessKey=${key};UseDevelopmentEmulator=true;EntityPath=${sandbox.world.eventHubName}`;
-    await sendAmqp({ ...tokenTarget(), eventHubName: 'ignored', auth: { kind: 'connectionString', connectionString }, request: { events: [{ body: 'emu' }] } });
+    await sendAmqp({ ...tokenTarget(), eventHubName: 'ignored', destination: destinationOf(sandbox.urls.emulatorNamespace), auth: { kind: 'connectionString', connectionString }, request: { events: [{ body: 'emu' }] } });
     const [event] = await sandbox.received.waitFor(1);
     assert.equal(event?.body.toString('utf8'), 'emu');
   });
@@ -99,7 +100,7 @@ void describe('Event Hubs AMQP', () => {
   void it('over WebSockets trusts the CA passed in (a sandbox Node does not trust), for send and probe', async () => {
     const otherToken = await eventHubsToken(untrusted);
     const options: AmqpOptions = {
-      namespace: untrusted.urls.namespace,
+      namespace: untrusted.urls.namespace, destination: destinationOf(untrusted.urls.namespace),
       eventHubName: untrusted.world.eventHubName,
       auth: { kind: 'token', credential: toTokenCredential(() => Promise.resolve(otherToken)) },
       signal: neverAborted(),
@@ -132,7 +133,7 @@ void describe('Event Hubs AMQP', () => {
 
   void it('refuses an oversize event before connecting', async () => {
     await assert.rejects(
-      sendAmqp({ ...tokenTarget(), namespace: 'nowhere.invalid', request: { events: [{ body: 'x'.repeat(MAX_EVENT_BYTES + 1) }] } }),
+      sendAmqp({ ...tokenTarget(), namespace: 'nowhere.invalid', destination: destinationOf('nowhere.invalid'), request: { events: [{ body: 'x'.repeat(MAX_EVENT_BYTES + 1) }] } }),
       (error: unknown) => isValidationError(error) && /over the 1,048,576-byte limit/.test(error.message),
     );
   });

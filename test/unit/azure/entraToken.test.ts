@@ -7,6 +7,7 @@ import { clientCredentialsForm, parseTokenResponse, requestClientCredentialsToke
 import { isCancelledError, isHttpResponseError, type HttpResponseError } from '../../../src/core/errors/errors';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { abortSoon, EVENT_HUBS_RESOURCE, KEY_VAULT_RESOURCE, neverAborted, startTestSandbox } from './sandboxFixture';
+import { destinationOf } from '../../shared/destination';
 
 function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
@@ -25,6 +26,7 @@ void describe('raw client-credentials token (pipeline Web activity)', () => {
 
   const base = () => ({
     authorityHost: `${sandbox.urls.authorityHost}/`,
+    destination: destinationOf(sandbox.urls.authorityHost),
     tenantId: sandbox.world.tenantId,
     clientId: sandbox.world.reader.clientId,
     clientSecret: sandbox.world.reader.clientSecret,
@@ -89,6 +91,7 @@ void describe('raw client-credentials token (pipeline Web activity)', () => {
       const { port } = server.address() as AddressInfo;
       const token = await requestClientCredentialsToken({
         authorityHost: `http://127.0.0.1:${port}`,
+        destination: destinationOf(`http://127.0.0.1:${port}`),
         tenantId: 'contoso.onmicrosoft.com',
         clientId: 'app',
         clientSecret: 's3cr3t+/=',
@@ -139,7 +142,7 @@ void describe('raw client-credentials token (pipeline Web activity)', () => {
 
   void it('refuses a plain-http authority that is not loopback', async () => {
     await assert.rejects(
-      requestClientCredentialsToken({ ...base(), authorityHost: 'http://login.contoso.example', audience: KEY_VAULT_RESOURCE, endpointVersion: 'v1' }),
+      requestClientCredentialsToken({ ...base(), authorityHost: 'http://login.contoso.example', destination: destinationOf('http://login.contoso.example'), audience: KEY_VAULT_RESOURCE, endpointVersion: 'v1' }),
       /plain http/,
     );
   });
@@ -157,7 +160,7 @@ void describe('identity providers', () => {
 
   void it('ClientSecretCredential against a loopback authority (instance discovery off), cached by MSAL', async () => {
     const provider = createClientSecretTokenProvider({
-      authorityHost: sandbox.urls.authorityHost,
+      authorityHost: sandbox.urls.authorityHost, destination: destinationOf(sandbox.urls.authorityHost),
       tenantId: sandbox.world.tenantId,
       clientId: sandbox.world.reader.clientId,
       clientSecret: sandbox.world.reader.clientSecret,
@@ -173,7 +176,7 @@ void describe('identity providers', () => {
 
   void it('a wrong secret surfaces as the identity SDK error, AADSTS code in the message', async () => {
     const provider = createClientSecretTokenProvider({
-      authorityHost: sandbox.urls.authorityHost,
+      authorityHost: sandbox.urls.authorityHost, destination: destinationOf(sandbox.urls.authorityHost),
       tenantId: sandbox.world.tenantId,
       clientId: sandbox.world.reader.clientId,
       clientSecret: 'not-the-secret-value',
@@ -186,7 +189,7 @@ void describe('identity providers', () => {
   });
 
   void it('an empty secret is refused by identity before any request', async () => {
-    const provider = createClientSecretTokenProvider({ authorityHost: sandbox.urls.authorityHost, tenantId: sandbox.world.tenantId, clientId: 'x', clientSecret: '' });
+    const provider = createClientSecretTokenProvider({ authorityHost: sandbox.urls.authorityHost, destination: destinationOf(sandbox.urls.authorityHost), tenantId: sandbox.world.tenantId, clientId: 'x', clientSecret: '' });
     await assert.rejects(provider.getToken(['https://vault.azure.net/.default'], { signal: neverAborted() }), (error: Error) => error.name === 'CredentialUnavailableError');
   });
 

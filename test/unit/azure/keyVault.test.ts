@@ -15,6 +15,7 @@ import {
 import { isCancelledError, isHttpResponseError } from '../../../src/core/errors/errors';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { abortSoon, keyVaultToken, neverAborted, startTestSandbox } from './sandboxFixture';
+import { destinationOf } from '../../shared/destination';
 
 void describe('Key Vault', () => {
   let sandbox: Sandbox;
@@ -27,7 +28,7 @@ void describe('Key Vault', () => {
   const readerCredential = (): TokenCredential =>
     asTokenCredential(
       createClientSecretTokenProvider({
-        authorityHost: sandbox.urls.authorityHost,
+        authorityHost: sandbox.urls.authorityHost, destination: destinationOf(sandbox.urls.authorityHost),
         tenantId: sandbox.world.tenantId,
         clientId: sandbox.world.reader.clientId,
         clientSecret: sandbox.world.reader.clientSecret,
@@ -59,7 +60,7 @@ void describe('Key Vault', () => {
 
   void it('SDK, known scope: reads the secret with no unauthenticated request at all', async () => {
     const credential = readerCredential();
-    const secret = await readSecret({ vaultUrl: sandbox.urls.vaultUrl, name: sandbox.world.secrets.clientIdName, credential, authPath: knownScope(), signal: neverAborted(), onRequest });
+    const secret = await readSecret({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), name: sandbox.world.secrets.clientIdName, credential, authPath: knownScope(), signal: neverAborted(), onRequest });
     assert.equal(secret.value, sandbox.world.pipeline.clientId);
     assert.equal(secret.name, sandbox.world.secrets.clientIdName);
     assert.match(secret.version, /^[0-9a-f]{32}$/);
@@ -69,13 +70,13 @@ void describe('Key Vault', () => {
       events.map((e) => [e.authorized, e.status]),
       [[true, 200]],
     );
-    const { authPath } = await getSecretClient({ vaultUrl: sandbox.urls.vaultUrl, credential, authPath: knownScope(), signal: neverAborted(), onRequest });
+    const { authPath } = await getSecretClient({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), credential, authPath: knownScope(), signal: neverAborted(), onRequest });
     assert.equal(authPath.kind, 'knownScope');
   });
 
   void it('SDK, challenge: the first request is unauthenticated (401), then authorized; the cached client skips it next time', async () => {
     const credential = readerCredential();
-    const options = { vaultUrl: sandbox.urls.vaultUrl, credential, signal: neverAborted(), onRequest };
+    const options = { vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), credential, signal: neverAborted(), onRequest };
     const first = await readSecret({ ...options, name: sandbox.world.secrets.clientSecretName });
     assert.equal(first.value, sandbox.world.pipeline.clientSecret);
     assert.ok(first.expiresOn instanceof Date);
@@ -96,7 +97,7 @@ void describe('Key Vault', () => {
 
   void it('SDK with the pre-fetched stage-1 token: known scope, one request, client shared by both reads', async () => {
     const token = await keyVaultToken(sandbox);
-    const common = { vaultUrl: sandbox.urls.vaultUrl, token, audience: 'https://vault.azure.net', signal: neverAborted(), onRequest };
+    const common = { vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token, audience: 'https://vault.azure.net', signal: neverAborted(), onRequest };
     const [id, secret] = await Promise.all([
       readSecret({ ...common, name: sandbox.world.secrets.clientIdName }),
       readSecret({ ...common, name: sandbox.world.secrets.clientSecretName }),
@@ -111,13 +112,13 @@ void describe('Key Vault', () => {
   });
 
   void it('reads a given version, and the pipeline-faithful raw GET (api-version=7.0) agrees with the SDK', async () => {
-    const versions = await listSecretVersions({ vaultUrl: sandbox.urls.vaultUrl, name: sandbox.world.secrets.clientSecretName, credential: readerCredential(), authPath: knownScope(), signal: neverAborted() });
+    const versions = await listSecretVersions({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), name: sandbox.world.secrets.clientSecretName, credential: readerCredential(), authPath: knownScope(), signal: neverAborted() });
     const older = [...versions].sort((x, y) => (x.createdOn?.getTime() ?? 0) - (y.createdOn?.getTime() ?? 0))[0];
     assert.ok(older?.version);
     const token = await keyVaultToken(sandbox);
-    const viaSdk = await readSecret({ vaultUrl: sandbox.urls.vaultUrl, token, name: sandbox.world.secrets.clientSecretName, version: older.version, signal: neverAborted() });
-    const viaRaw = await readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, token: token.token, name: sandbox.world.secrets.clientSecretName, version: older.version, signal: neverAborted() });
-    const viaOption = await readSecret({ vaultUrl: sandbox.urls.vaultUrl, token, name: sandbox.world.secrets.clientSecretName, version: older.version, via: 'pipeline', signal: neverAborted() });
+    const viaSdk = await readSecret({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token, name: sandbox.world.secrets.clientSecretName, version: older.version, signal: neverAborted() });
+    const viaRaw = await readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token: token.token, name: sandbox.world.secrets.clientSecretName, version: older.version, signal: neverAborted() });
+    const viaOption = await readSecret({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token, name: sandbox.world.secrets.clientSecretName, version: older.version, via: 'pipeline', signal: neverAborted() });
     assert.deepEqual(viaRaw, viaSdk);
     assert.deepEqual(viaOption, viaSdk);
     assert.equal(viaRaw.version, older.version);
@@ -126,7 +127,7 @@ void describe('Key Vault', () => {
   });
 
   void it('lists secrets and versions as metadata only', async () => {
-    const options = { vaultUrl: sandbox.urls.vaultUrl, credential: readerCredential(), authPath: knownScope(), signal: neverAborted() };
+    const options = { vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), credential: readerCredential(), authPath: knownScope(), signal: neverAborted() };
     const all = await listSecrets(options);
     const names = all.map((s) => s.name);
     assert.ok(names.includes(sandbox.world.secrets.clientIdName));
@@ -142,13 +143,13 @@ void describe('Key Vault', () => {
 
   void it('a missing secret: SDK RestError 404 SecretNotFound, raw HttpResponseError(keyVault, 404)', async () => {
     const token = await keyVaultToken(sandbox);
-    await assert.rejects(readSecret({ vaultUrl: sandbox.urls.vaultUrl, token, name: 'no-such-secret', signal: neverAborted() }), (error: Error & { statusCode?: number; code?: string }) => {
+    await assert.rejects(readSecret({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token, name: 'no-such-secret', signal: neverAborted() }), (error: Error & { statusCode?: number; code?: string }) => {
       assert.equal(error.name, 'RestError');
       assert.equal(error.statusCode, 404);
       assert.equal(error.code, 'SecretNotFound');
       return true;
     });
-    await assert.rejects(readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, token: token.token, name: 'no-such-secret', signal: neverAborted() }), (error: unknown) => {
+    await assert.rejects(readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token: token.token, name: 'no-such-secret', signal: neverAborted() }), (error: unknown) => {
       assert.ok(isHttpResponseError(error));
       assert.equal(error.service, 'keyVault');
       assert.equal(error.status, 404);
@@ -161,13 +162,13 @@ void describe('Key Vault', () => {
     const token = await keyVaultToken(sandbox);
     const name = sandbox.world.secrets.clientSecretName;
     sandbox.faults.inject({ peer: 'keyVault', kind: 'missingRole', match: { secretName: name }, times: 1 });
-    await assert.rejects(readSecret({ vaultUrl: sandbox.urls.vaultUrl, token, name, signal: neverAborted() }), (error: Error & { statusCode?: number; code?: string }) => {
+    await assert.rejects(readSecret({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token, name, signal: neverAborted() }), (error: Error & { statusCode?: number; code?: string }) => {
       assert.equal(error.statusCode, 403);
       assert.match(`${error.code} ${error.message}`, /Forbidden/);
       return true;
     });
     sandbox.faults.inject({ peer: 'keyVault', kind: 'secretDisabled', match: { secretName: name }, times: 1 });
-    await assert.rejects(readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, token: token.token, name, signal: neverAborted() }), (error: unknown) => {
+    await assert.rejects(readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token: token.token, name, signal: neverAborted() }), (error: unknown) => {
       assert.ok(isHttpResponseError(error));
       assert.equal(error.status, 403);
       assert.match(error.bodyText, /SecretDisabled/);
@@ -178,7 +179,7 @@ void describe('Key Vault', () => {
   void it('a token for the wrong audience is refused with 401 (AKV10022), raw path', async () => {
     const token = await keyVaultToken(sandbox);
     sandbox.faults.inject({ peer: 'keyVault', kind: 'wrongAudience', times: 1 });
-    await assert.rejects(readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, token: token.token, name: sandbox.world.secrets.clientIdName, signal: neverAborted() }), (error: unknown) => {
+    await assert.rejects(readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token: token.token, name: sandbox.world.secrets.clientIdName, signal: neverAborted() }), (error: unknown) => {
       assert.ok(isHttpResponseError(error));
       assert.equal(error.status, 401);
       assert.match(error.bodyText, /AKV10022/);
@@ -189,8 +190,8 @@ void describe('Key Vault', () => {
   void it('cancels an SDK read and a raw read when the vault does not answer', async () => {
     const token = await keyVaultToken(sandbox);
     sandbox.faults.inject({ peer: 'keyVault', kind: 'timeout', times: 2 });
-    await assert.rejects(readSecret({ vaultUrl: sandbox.urls.vaultUrl, token, name: sandbox.world.secrets.clientIdName, signal: abortSoon() }), (error: unknown) => isCancelledError(error));
-    await assert.rejects(readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, token: token.token, name: sandbox.world.secrets.clientIdName, signal: abortSoon() }), (error: unknown) =>
+    await assert.rejects(readSecret({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token, name: sandbox.world.secrets.clientIdName, signal: abortSoon() }), (error: unknown) => isCancelledError(error));
+    await assert.rejects(readSecretRaw({ vaultUrl: sandbox.urls.vaultUrl, destination: destinationOf(sandbox.urls.vaultUrl), token: token.token, name: sandbox.world.secrets.clientIdName, signal: abortSoon() }), (error: unknown) =>
       isCancelledError(error),
     );
   });
@@ -199,14 +200,14 @@ void describe('Key Vault', () => {
     const untrusted = await startTestSandbox({ ownCa: true });
     try {
       const provider = createClientSecretTokenProvider({
-        authorityHost: untrusted.urls.authorityHost,
+        authorityHost: untrusted.urls.authorityHost, destination: destinationOf(untrusted.urls.authorityHost),
         tenantId: untrusted.world.tenantId,
         clientId: untrusted.world.reader.clientId,
         clientSecret: untrusted.world.reader.clientSecret,
         trustedCaPem: untrusted.caPem,
       });
       const secret = await readSecret({
-        vaultUrl: untrusted.urls.vaultUrl,
+        vaultUrl: untrusted.urls.vaultUrl, destination: destinationOf(untrusted.urls.vaultUrl),
         name: untrusted.world.secrets.clientIdName,
         credential: asTokenCredential(provider),
         authPath: chooseKeyVaultAuthPath({ cloud: 'public', vaultUrl: untrusted.urls.vaultUrl, tenantKnown: true }),

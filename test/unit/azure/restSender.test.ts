@@ -7,12 +7,13 @@ import { isCancelledError, isHttpResponseError, isValidationError } from '../../
 import type { AccessToken } from '../../../src/core/flow/types';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { abortSoon, eventHubsToken, neverAborted, startTestSandbox } from './sandboxFixture';
+import { destinationOf } from '../../shared/destination';
 
 void describe('Event Hubs REST send', () => {
   let sandbox: Sandbox;
   let token: AccessToken;
   const bearer = (): RestAuth => ({ kind: 'bearer', token: token.token });
-  const target = () => ({ namespace: sandbox.urls.namespace, eventHubName: sandbox.world.eventHubName, signal: neverAborted() });
+  const target = () => ({ namespace: sandbox.urls.namespace, destination: destinationOf(sandbox.urls.namespace), eventHubName: sandbox.world.eventHubName, signal: neverAborted() });
 
   before(async () => {
     sandbox = await startTestSandbox();
@@ -127,7 +128,7 @@ void describe('Event Hubs REST send', () => {
   void it('refuses an event over 1,048,576 bytes before sending anything', async () => {
     const request = { events: [{ body: 'ok' }, { body: 'x'.repeat(MAX_EVENT_BYTES + 1) }] };
     // An unresolvable namespace proves nothing was attempted: a request would fail with ENOTFOUND.
-    await assert.rejects(sendRest({ namespace: 'nowhere.invalid', eventHubName: 'hub', auth: bearer(), request, signal: neverAborted() }), (error: unknown) => {
+    await assert.rejects(sendRest({ namespace: 'nowhere.invalid', destination: destinationOf('nowhere.invalid'), eventHubName: 'hub', auth: bearer(), request, signal: neverAborted() }), (error: unknown) => {
       assert.ok(isValidationError(error));
       assert.equal(error.field, 'events[1].body');
       assert.match(error.message, /1,048,577 bytes/);

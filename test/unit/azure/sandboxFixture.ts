@@ -3,6 +3,7 @@
 import type { Sandbox } from '../../../src/sandbox/types';
 import type { AccessToken } from '../../../src/core/flow/types';
 import { requestClientCredentialsToken } from '../../../src/core/azure/entraToken';
+import { destinationOf } from '../../shared/destination';
 
 export async function startTestSandbox(options: { ownCa?: boolean } = {}): Promise<Sandbox> {
   const { startSandbox, createCertificateAuthority } = await import('../../../src/sandbox/index');
@@ -16,7 +17,7 @@ export const EVENT_HUBS_RESOURCE = 'https://eventhubs.azure.net';
 /** Stage 1 the pipeline way: the reader's v1 token for Key Vault. */
 export function keyVaultToken(sandbox: Sandbox, signal: AbortSignal = new AbortController().signal): Promise<AccessToken> {
   return requestClientCredentialsToken({
-    authorityHost: sandbox.urls.authorityHost,
+    authorityHost: sandbox.urls.authorityHost, destination: destinationOf(sandbox.urls.authorityHost),
     tenantId: sandbox.world.tenantId,
     clientId: sandbox.world.reader.clientId,
     clientSecret: sandbox.world.reader.clientSecret,
@@ -30,7 +31,7 @@ export function keyVaultToken(sandbox: Sandbox, signal: AbortSignal = new AbortC
 /** Stage 4: the pipeline principal's v1 token for Event Hubs. */
 export function eventHubsToken(sandbox: Sandbox, signal: AbortSignal = new AbortController().signal): Promise<AccessToken> {
   return requestClientCredentialsToken({
-    authorityHost: sandbox.urls.authorityHost,
+    authorityHost: sandbox.urls.authorityHost, destination: destinationOf(sandbox.urls.authorityHost),
     tenantId: sandbox.world.tenantId,
     clientId: sandbox.world.pipeline.clientId,
     clientSecret: sandbox.world.pipeline.clientSecret,

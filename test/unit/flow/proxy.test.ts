@@ -11,6 +11,9 @@ import type { ConnectionProfile } from '../../../src/core/model/profile';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { realHostProfile as realHostProfileOf } from '../../shared/realHostProfile';
 import { testServices, useSandbox } from './flowFixture';
+import { readSecretRaw } from '../../../src/core/azure/keyVault';
+import { explainError } from '../../../src/core/errors/explain';
+import { destinationOf } from '../../shared/destination';
 
 let sandbox: Sandbox;
 let lines: string[];
@@ -106,14 +109,16 @@ describe('the flow through an HTTP proxy, on the real Azure host names', () => {
   });
 
   it('explains a host the proxy cannot reach (502) and names it', async () => {
-    const profile = realHostProfile('rest');
-    const elsewhere: ConnectionProfile = { ...profile, keyVault: { ...profile.keyVault, vaultUrl: 'https://vault.example.com/' } };
-    const result = await runFlow(elsewhere, services({ proxy: { url: sandbox.urls.proxy } }), { target: 'readClientId' });
-    const error = result.outcomes.find((o) => o.status === 'failed')?.error;
-    assert.equal(result.failedStage, 'readClientId');
-    assert.equal(error?.code, 'ProxyConnectFailed');
-    assert.match(error?.message ?? '', /vault\.example\.com:443 with 502 Bad Gateway/);
-    assert.match(error?.tried?.[0] ?? '', /^https:\/\/vault\.example\.com:443 via proxy/);
+    // The engine refuses a vault outside the cloud before any request, so the 502 is met one level down.
+    const vaultUrl = 'https://vault.example.com/';
+    const elsewhere: ConnectionProfile = { ...realHostProfile('rest'), keyVault: { ...realHostProfile('rest').keyVault, vaultUrl } };
+    await assert.rejects(runFlow(elsewhere, services({ proxy: { url: sandbox.urls.proxy } }), { target: 'readClientId' }), { field: 'keyVault.vaultUrl' });
+    const error = await readSecretRaw({ vaultUrl, destination: destinationOf(vaultUrl), name: 'x', token: 'not-sent', signal: new AbortController().signal, proxy: { url: sandbox.urls.proxy } }).then(
+      () => assert.fail('expected the proxy to refuse'),
+      (failure: unknown) => explainError(failure, { stage: 'readClientId' }),
+    );
+    assert.equal(error.code, 'ProxyConnectFailed');
+    assert.match(error.message, /vault\.example\.com:443 with 502 Bad Gateway/);
   });
 
   it('says the proxy itself is unreachable when nothing listens there', async () => {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requestClientCredentialsToken } from '../../../src/core/azure/entraToken';
+import { readSecretRaw } from '../../../src/core/azure/keyVault';
 import { explainError } from '../../../src/core/errors/explain';
 import { runFlow } from '../../../src/core/flow/engine';
 import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';
@@ -14,6 +15,7 @@ import { validateProfile } from '../../../src/core/model/validate';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { cloudHosts, realHostProfile } from '../../shared/realHostProfile';
 import { testServices, useSandbox } from './flowFixture';
+import { destinationOf } from '../../shared/destination';
 
 let sandbox: Sandbox;
 let lines: string[];
@@ -86,20 +88,37 @@ for (const cloud of ['china', 'usgov'] as const) {
       const wrong: ConnectionProfile = { ...profile, cloud: 'public' };
       const problems = validateProfile(wrong).map((p) => `${p.field}: ${p.problem} ${p.fix}`);
       assert.ok(problems.some((p) => p.startsWith('keyVault.vaultUrl') && p.includes(`Set the profile's cloud to ${CLOUDS[cloud].displayName}`)), problems.join('\n'));
-      // Run anyway (the engine does not re-validate): the vault refuses the token as Key Vault does.
-      const result = await runFlow(wrong, services(), { target: 'readClientId' });
-      assert.equal(result.failedStage, 'readClientId', JSON.stringify(result.outcomes));
-      const error = result.outcomes.find((o) => o.status === 'failed')?.error;
-      assert.equal(error?.code, 'AKV10022');
-      assert.match(error?.message ?? '', new RegExp(`Expected ${CLOUDS[cloud].keyVaultResource.replace(/\./g, '\\.')}, found: https://vault\\.azure\\.net`));
-      assert.match(error?.explanation.fix ?? '', /sovereign|cloud/i);
+      // The engine validates hosts before any request: the mixed profile is refused, nothing is sent.
+      await assert.rejects(runFlow(wrong, services(), { target: 'readClientId' }), { field: 'keyVault.vaultUrl', isValidationError: true });
+      assert.equal(sandbox.proxy.tunnels().length, 0);
+      // Sent anyway (a hand-made request), the vault refuses the public audience as Key Vault does.
+      const demo = sandbox.world;
+      const publicToken = await requestClientCredentialsToken({
+        authorityHost: CLOUDS.public.authorityHost,
+        destination: destinationOf(CLOUDS.public.authorityHost),
+        tenantId: demo.tenantId,
+        clientId: demo.reader.clientId,
+        clientSecret: demo.reader.clientSecret,
+        audience: CLOUDS.public.keyVaultResource,
+        endpointVersion: 'v1',
+        signal: new AbortController().signal,
+        proxy: { url: sandbox.urls.proxy },
+      });
+      const vaultUrl = `https://${hosts.vault}`;
+      const refused = await readSecretRaw({ vaultUrl, destination: destinationOf(vaultUrl), name: demo.secrets.clientIdName, token: publicToken.token, signal: new AbortController().signal, proxy: { url: sandbox.urls.proxy } }).then(
+        () => assert.fail('the vault accepted a token for another cloud'),
+        (error: unknown) => explainError(error, { stage: 'readClientId' }),
+      );
+      assert.equal(refused.code, 'AKV10022');
+      assert.match(refused.message, new RegExp(`Expected ${CLOUDS[cloud].keyVaultResource.replace(/\./g, '\\.')}, found: https://vault\\.azure\\.net`));
+      assert.match(refused.explanation.fix, /sovereign|cloud/i);
     });
 
     it('Entra of this cloud does not know the public vault resource (AADSTS500011)', async () => {
       const demo = sandbox.world;
       await assert.rejects(
         requestClientCredentialsToken({
-          authorityHost: CLOUDS[cloud].authorityHost,
+          authorityHost: CLOUDS[cloud].authorityHost, destination: destinationOf(CLOUDS[cloud].authorityHost),
           tenantId: demo.tenantId,
           clientId: demo.reader.clientId,
           clientSecret: demo.reader.clientSecret,

@@ -13,6 +13,7 @@ import { CLOUDS } from '../../../src/core/model/cloud';
 import { startSandbox } from '../../../src/sandbox/index';
 import { routeOfHost } from '../../../src/sandbox/routes';
 import type { Sandbox } from '../../../src/sandbox/types';
+import { destinationOf } from '../../shared/destination';
 
 let sandbox: Sandbox;
 
@@ -147,6 +148,7 @@ describe('peers addressed by their real names through the proxy', () => {
     assert.equal(routeOfHost(namespace)?.peer, 'eventHubs');
     const result = await sendRest({
       namespace,
+      destination: destinationOf(namespace),
       eventHubName: sandbox.world.eventHubName,
       auth: { kind: 'sas', keyName: sandbox.world.sas.keyName, key: sandbox.world.sas.key },
       request: { events: [{ body: 'signed for the real name' }] },
@@ -165,7 +167,7 @@ describe('peers addressed by their real names through the proxy', () => {
     });
     await assert.rejects(
       sendRest({
-        namespace: 'eventstream-sas1234.servicebus.windows.net',
+        namespace: 'eventstream-sas1234.servicebus.windows.net', destination: destinationOf('eventstream-sas1234.servicebus.windows.net'),
         eventHubName: sandbox.world.eventHubName,
         auth: { kind: 'sasToken', signature },
         request: { events: [{ body: 'wrong namespace' }] },
@@ -178,7 +180,7 @@ describe('peers addressed by their real names through the proxy', () => {
 
   it('Event Hubs answers an AMQP probe over WebSockets with a SAS for the real namespace host', async () => {
     const info = await probeEndpoint({
-      namespace: 'eventstream-sas1234.servicebus.windows.net',
+      namespace: 'eventstream-sas1234.servicebus.windows.net', destination: destinationOf('eventstream-sas1234.servicebus.windows.net'),
       eventHubName: sandbox.world.eventHubName,
       auth: { kind: 'sas', keyName: sandbox.world.sas.keyName, key: sandbox.world.sas.key },
       signal: new AbortController().signal,

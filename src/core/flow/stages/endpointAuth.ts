@@ -1,5 +1,6 @@
 import { toTokenCredential } from '../../azure/credentials';
 import { parseConnectionString } from '../../azure/connectionString';
+import { destinationsOf, type CredentialDestination } from '../../azure/credentialGuard';
 import type { AmqpAuth } from '../../azure/amqpClient';
 import type { RestAuth } from '../../azure/restSender';
 import { need } from '../stage';
@@ -11,6 +12,8 @@ export interface EndpointTarget {
   readonly eventHubName: string;
   readonly rest: RestAuth;
   readonly amqp: AmqpAuth;
+  /** Where these credentials may go: the namespace the profile validated. */
+  readonly destination: CredentialDestination;
 }
 
 /**
@@ -18,6 +21,10 @@ export interface EndpointTarget {
  * otherwise the endpoint's own SAS key or connection string, whose Endpoint/EntityPath win.
  */
 export function endpointTargetOf(ctx: StageContext, inputs: Partial<StageOutputs>): EndpointTarget {
+  return { ...credentialsOf(ctx, inputs), destination: destinationsOf(ctx.profile).eventHubs };
+}
+
+function credentialsOf(ctx: StageContext, inputs: Partial<StageOutputs>): Omit<EndpointTarget, 'destination'> {
   const { endpoint } = ctx.profile;
   const auth = endpoint.auth;
   switch (auth.kind) {

@@ -1,3 +1,4 @@
+import { destinationsOf } from '../../azure/credentialGuard';
 import { requestClientCredentialsToken } from '../../azure/entraToken';
 import { need, type StageImplementation } from '../stage';
 import { authorityHostOf, describeExpiry, eventHubsResourceOf } from './authority';
@@ -28,6 +29,7 @@ export const eventHubsTokenStage: StageImplementation<'eventHubsToken'> = {
           clientSecret,
           audience: resource,
           endpointVersion,
+          destination: destinationsOf(profile).entra,
           signal: ctx.signal,
           trustedCaPem: profile.trustedCaPem,
           ...(services.proxy ? { proxy: services.proxy } : {}),

@@ -1,3 +1,4 @@
+import { destinationsOf } from '../../azure/credentialGuard';
 import { requestClientCredentialsToken } from '../../azure/entraToken';
 import { createAzureCliTokenProvider, createClientSecretTokenProvider } from '../../azure/credentials';
 import type { StageImplementation } from '../stage';
@@ -37,6 +38,7 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
                   clientSecret: auth.clientSecret,
                   audience: resource,
                   endpointVersion: 'v1',
+                  destination: destinationsOf(profile).entra,
                   signal: ctx.signal,
                   trustedCaPem: profile.trustedCaPem,
                   ...(services.proxy ? { proxy: services.proxy } : {}),
@@ -48,6 +50,7 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
                     tenantId: auth.tenantId,
                     clientId: auth.clientId,
                     clientSecret: auth.clientSecret,
+                    destination: destinationsOf(profile).entra,
                     trustedCaPem: profile.trustedCaPem,
                     ...(services.proxy ? { proxy: services.proxy } : {}),
                   }),

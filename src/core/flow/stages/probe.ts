@@ -16,6 +16,7 @@ export const probeStage: StageImplementation<'probe'> = {
       namespace: target.namespace,
       eventHubName: target.eventHubName,
       auth: target.amqp,
+      destination: target.destination,
       signal: ctx.signal,
       trustedCaPem: ctx.profile.trustedCaPem,
       ...amqpTransportOptions(ctx),

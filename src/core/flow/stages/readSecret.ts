@@ -1,3 +1,4 @@
+import { destinationsOf } from '../../azure/credentialGuard';
 import { readSecret } from '../../azure/keyVault';
 import { APP_SECRET_EXPIRY_NOTE, assessSecret, DEFAULT_EXPIRY_WARNING_DAYS } from '../../diagnostics/secretHygiene';
 import type { SecretReference } from '../../model/profile';
@@ -26,6 +27,7 @@ export async function readPipelineSecret(
     version: reference.version,
     token,
     audience: keyVaultResourceOf(ctx.profile),
+    destination: destinationsOf(ctx.profile).keyVault,
     signal: ctx.signal,
     trustedCaPem: ctx.profile.trustedCaPem,
     ...(ctx.services.proxy ? { proxy: ctx.services.proxy } : {}),

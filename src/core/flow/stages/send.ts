@@ -21,6 +21,7 @@ export const sendStage: StageImplementation<'send'> = {
     const common = {
       namespace: target.namespace,
       eventHubName: target.eventHubName,
+      destination: target.destination,
       request: send,
       signal: ctx.signal,
       trustedCaPem: ctx.profile.trustedCaPem,
