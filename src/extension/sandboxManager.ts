@@ -1,14 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logging/logger';
 import type { Redactor } from '../core/logging/redact';
 import type { ConnectionProfile } from '../core/model/profile';
 import type { Sandbox } from '../sandbox/types';
 import { setContext } from './contextKeys';
+import { isSandboxLeftover, SANDBOX_PROFILE_ID, SANDBOX_PROFILE_NAME } from './profiles/sandboxProfileId';
 import type { ProfileStore, SandboxManager } from './services';
 
-/** The sandbox profile's fixed id: restarting replaces it instead of piling up stale copies. */
-export const SANDBOX_PROFILE_ID = 'local-sandbox';
-export const SANDBOX_PROFILE_NAME = 'Local sandbox';
+export { SANDBOX_PROFILE_ID, SANDBOX_PROFILE_NAME } from './profiles/sandboxProfileId';
 
 /**
  * The local sandbox inside the extension host, loaded on first use (`await import`). The extension
@@ -43,6 +43,7 @@ export class ExtensionSandboxManager implements SandboxManager, vscode.Disposabl
 
   private async doStart(): Promise<{ sandbox: Sandbox; profileId: string }> {
     const started = Date.now();
+    await this.keepForeignProfile();
     const { startSandbox } = await import('../sandbox/index');
     const sandbox = await startSandbox();
     const { world } = sandbox;
@@ -75,6 +76,23 @@ export class ExtensionSandboxManager implements SandboxManager, vscode.Disposabl
     this.log.info('Stopped');
     await setContext('eventstreamFlow.sandboxRunning', false);
     this.changed.fire();
+  }
+
+  /**
+   * The sandbox's id is reserved (imports never keep it), but a profile stored under it before
+   * that rule (an import of an exported sandbox profile, since edited) is someone's: it moves to a
+   * fresh id before the sandbox saves its own, so the start does not replace it and the stop does
+   * not delete it. A sandbox profile left behind (every host on this machine) is simply replaced.
+   * If the move fails, the start fails: nothing is overwritten.
+   */
+  private async keepForeignProfile(): Promise<void> {
+    const existing = await this.deps.profiles.get(SANDBOX_PROFILE_ID);
+    if (!existing || isSandboxLeftover(existing)) {
+      return;
+    }
+    const moved: ConnectionProfile = { ...existing, id: randomUUID() };
+    await this.deps.profiles.save(moved);
+    this.log.warn(`The profile "${existing.name}" had the id ${SANDBOX_PROFILE_ID}, which the sandbox reserves for its own profile; it now has the id ${moved.id}.`);
   }
 
   dispose(): void {

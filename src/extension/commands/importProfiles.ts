@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { CancelledError, ValidationError } from '../../core/errors/errors';
 import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
-import { describeBroadKeys, describeMissing, MAX_IMPORT_BYTES, parseProfilesFile, planImport, splitMissing } from '../profiles/profileImport';
+import { describeBroadKeys, describeMissing, describeReservedIds, MAX_IMPORT_BYTES, parseProfilesFile, planImport, splitMissing } from '../profiles/profileImport';
 
 const EDIT = 'Edit Profile';
 
@@ -39,6 +39,10 @@ export async function importProfiles(services: ExtensionServices, node?: unknown
 
   const names = plan.profiles.map((p) => `"${p.name}"`).join(', ');
   const parts = [`Imported ${plan.profiles.length === 1 ? 'profile' : `${plan.profiles.length} profiles`} ${names}.`];
+  const reservedIds = describeReservedIds(plan);
+  if (reservedIds) {
+    parts.push(reservedIds);
+  }
   const missing = splitMissing(plan.missing);
   if (missing.edit.length > 0) {
     parts.push(`Fill in the ${describeMissing(missing.edit)} with Edit Profile.`);

@@ -8,6 +8,7 @@ import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, ReadBackSettings, S
 import { jsonSyntaxProblem } from '../../core/util/json';
 import type { ProfileSummary } from '../services';
 import { isReadBackSecret, missingSecrets, storageProblems, uniqueName, type MissingSecret } from './profileCodec';
+import { isReservedProfileId, SANDBOX_PROFILE_ID } from './sandboxProfileId';
 
 /** Profile files are small; anything bigger is not one (and is not read into memory whole). */
 export const MAX_IMPORT_BYTES = 1_048_576;
@@ -19,6 +20,11 @@ export interface ImportPlan {
   readonly missing: readonly { readonly name: string; readonly secrets: readonly MissingSecret[] }[];
   /** True when the file itself held secret values (they now live in SecretStorage only). */
   readonly fileHadSecrets: boolean;
+  /**
+   * Profiles (by their final name) whose file id was the sandbox's reserved one, and the fresh id
+   * each was given instead: starting or stopping the sandbox must never replace or delete them.
+   */
+  readonly reservedIdsReplaced: readonly { readonly name: string; readonly fileId: string; readonly id: string }[];
 }
 
 /** Parses the file text into raw profile candidates (not yet checked). */
@@ -48,13 +54,20 @@ export function planImport(candidates: readonly unknown[], stored: readonly Prof
   const takenNames = stored.map((p) => p.name);
   const profiles: ConnectionProfile[] = [];
   const missing: { name: string; secrets: MissingSecret[] }[] = [];
+  const reservedIdsReplaced: { name: string; fileId: string; id: string }[] = [];
   let fileHadSecrets = false;
   candidates.forEach((candidate, i) => {
     const label = labelOf(candidate, i, candidates.length);
     const read = coerceProfile(candidate, label);
-    // An id already in use (the same export imported twice, or the sandbox's) gets a new one: never overwrite.
-    const id = read.id && !takenIds.has(read.id) ? read.id : newId();
+    // An id already in use (the same export imported twice) gets a new one: never overwrite. So
+    // does the sandbox's reserved id, stored or not (an export of the sandbox's profile has it):
+    // the sandbox manager replaces that profile when the sandbox starts and deletes it when it stops.
+    const reserved = isReservedProfileId(read.id);
+    const id = read.id && !reserved && !takenIds.has(read.id) ? read.id : newId();
     const name = uniqueName(read.name || 'Imported profile', takenNames);
+    if (reserved) {
+      reservedIdsReplaced.push({ name, fileId: read.id, id });
+    }
     const profile: ConnectionProfile = { ...read, id, name };
     const problem = storageProblems(profile)[0];
     if (problem) {
@@ -69,7 +82,18 @@ export function planImport(candidates: readonly unknown[], stored: readonly Prof
     }
     fileHadSecrets ||= hasSecrets(profile);
   });
-  return { profiles, missing, fileHadSecrets };
+  return { profiles, missing, fileHadSecrets, reservedIdsReplaced };
+}
+
+/** For the import notification: which profiles were given a new id instead of the sandbox's, and why. */
+export function describeReservedIds(plan: Pick<ImportPlan, 'reservedIdsReplaced'>): string | undefined {
+  const replaced = plan.reservedIdsReplaced;
+  if (replaced.length === 0) {
+    return undefined;
+  }
+  const names = replaced.map((r) => `"${r.name}"`).join(', ');
+  const one = replaced.length === 1;
+  return `${names} had the id ${SANDBOX_PROFILE_ID}, which belongs to the local sandbox's own profile; ${one ? 'it was' : 'they were'} imported with a new id, so starting or stopping the sandbox cannot replace or delete ${one ? 'it' : 'them'}.`;
 }
 
 function hasSecrets(p: ConnectionProfile): boolean {
