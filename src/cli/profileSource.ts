@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
 import type { ConnectionProfile } from '../core/model/profile';
-import { validateProfile } from '../core/model/validate';
+import { canonicalProfile, validateProfile } from '../core/model/validate';
 import { jsonSyntaxProblem } from '../core/util/json';
 import { promptHidden } from './prompt';
 
@@ -27,7 +27,8 @@ export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.Proc
   if (problems.length > 0) {
     throw problems[0] as ValidationError;
   }
-  return profile;
+  // What was validated is what runs: the canonical hosts, never the file's text.
+  return canonicalProfile(profile);
 }
 
 /** The profile file's JSON object, not yet validated or filled with secrets; unreadable or bad JSON is bad input. */

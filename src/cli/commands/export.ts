@@ -3,7 +3,7 @@ import { lstat, open, readFile, type FileHandle } from 'node:fs/promises';
 import { isValidationError, ValidationError } from '../../core/errors/errors';
 import { exportFlow } from '../../core/export/index';
 import type { ConnectionProfile } from '../../core/model/profile';
-import { validateProfile } from '../../core/model/validate';
+import { canonicalProfile, validateProfile } from '../../core/model/validate';
 import { EXIT } from '../exitCodes';
 import { readProfileJson } from '../profileSource';
 import type { CliOptions } from '../options';
@@ -47,7 +47,8 @@ async function readProfile(path: string): Promise<ConnectionProfile> {
   if (problems.length > 0) {
     throw problems[0] as ValidationError;
   }
-  return profile;
+  // An export is built from the canonical hosts only, never from the file's text.
+  return canonicalProfile(profile);
 }
 
 async function readBody(file: string): Promise<string> {

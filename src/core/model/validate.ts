@@ -105,8 +105,9 @@ export function validateClientId(input: string, field = 'clientId'): Validated<s
 }
 
 /** A reader client secret typed into the profile: present, and not the Secret ID by mistake. */
-export function validateClientSecret(input: string, field = 'clientSecret'): Validated<string> {
-  if (!input.trim()) {
+export function validateClientSecret(input: string | undefined, field = 'clientSecret'): Validated<string> {
+  // Absent in a profile file that leaves secrets to the environment (export reads such files).
+  if (input === undefined || !input.trim()) {
     return fail(field, 'is empty.', 'Paste the client secret value (Certificates & secrets → Value).');
   }
   if (GUID.test(input.trim())) {
@@ -264,6 +265,11 @@ export function validateNamespace(input: string, cloud: CloudName = 'public', fi
   }
   if (host.port !== undefined) {
     return fail(field, `has a port (${host.port}); only the local sandbox (localhost) uses one.`, `Use ${host.hostname}.`);
+  }
+  // RFC 6761 §6.4: .invalid names never resolve, and no public CA certifies one, so no credential
+  // can reach them; the sandbox's unresolvableHost fault uses one to show a DNS failure offline.
+  if (host.hostname.endsWith('.invalid')) {
+    return ok(host.hostname, note);
   }
   if (!host.hostname.includes('.')) {
     return fail(field, `is only a name (${host.hostname}).`, `Use the full host: ${host.hostname}${c.eventHubsSuffix}`);

@@ -171,7 +171,8 @@ export function prepareForStorage(profile: ConnectionProfile): ConnectionProfile
   if (!profile.id?.trim()) {
     throw new ValidationError('id', 'is empty.', 'Every stored profile needs an id; create the profile with Add Profile or Import.');
   }
-  const normalized = isKeyVaultUnset(profile) ? profile : normalizeProfile(profile);
+  // Always: a profile without Key Vault still has a namespace (and maybe a read back) to canonicalise.
+  const normalized = normalizeProfile(profile);
   const first = storageProblems(normalized)[0];
   if (first) {
     throw first;
