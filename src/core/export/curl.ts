@@ -1,11 +1,14 @@
+import { ValidationError } from '../errors/errors';
 import type { ConnectionProfile } from '../model/profile';
-import { ATOM_CONTENT_TYPE, bodyParameters, bodyTemplateOf, flowTargets, parseBody, type BodyExpression, type ExportOptions } from './targets';
+import { ATOM_CONTENT_TYPE, bodyParameters, bodyTemplateOf, flowTargets, parseBody, singleLine, tokenUrl, type BodyExpression, type ExportOptions } from './targets';
 import { EXPORT_ENV } from './restClient';
 
 /**
  * The tested flow as a bash script of curl calls. Secrets come from the environment (a missing one
  * stops the script with a clear message) and reach curl on its standard input as a config (`-K -`),
  * so no secret or token is ever on a command line (`ps`) or echoed; there is no `set -x`.
+ * Every value from the profile or the options is one quoted word on one line (see `quote`), and
+ * comments get them with line breaks removed; nothing else of the script comes from the input.
  */
 export function curlScript(profile: ConnectionProfile, options: ExportOptions = {}): string {
   const t = flowTargets(profile, options);
@@ -14,14 +17,14 @@ export function curlScript(profile: ConnectionProfile, options: ExportOptions = 
   const secretEnv = EXPORT_ENV.readerClientSecret;
   const lines: string[] = [
     '#!/usr/bin/env bash',
-    `# Eventstream Flow: the secure flow of profile "${t.profileName.replace(/[\r\n]+/g, ' ')}" as curl calls.`,
+    `# Eventstream Flow: the secure flow of profile "${singleLine(t.profileName)}" as curl calls.`,
     '# No secret is stored here. Set before running:',
     kv.kind === 'servicePrincipal'
       ? `#   ${secretEnv}  the Key Vault reader's client secret`
       : `#   ${EXPORT_ENV.keyVaultToken}  a Key Vault token (optional: otherwise the Azure CLI is asked for one)`,
     '# Secrets and tokens reach curl on its standard input (-K -), never on its command line.',
     '# Needs bash, curl 7.76+ (--fail-with-body) and jq. A private CA: export CURL_CA_BUNDLE=/path/ca.pem.',
-    ...t.notes.map((note) => `# Note: ${note}`),
+    ...t.notes.map((note) => `# Note: ${singleLine(note)}`),
     'set -euo pipefail',
     '',
     "command -v curl >/dev/null 2>&1 || { echo 'error: curl is not installed; install it and run this script again.' >&2; exit 2; }",
@@ -31,9 +34,9 @@ export function curlScript(profile: ConnectionProfile, options: ExportOptions = 
         `: "\${${secretEnv}:?Set ${secretEnv} to the client secret of the Key Vault reader; it is read from the environment and never stored in this script.}"`
       : `[[ -n "\${${EXPORT_ENV.keyVaultToken}:-}" ]] || command -v az >/dev/null 2>&1 || { echo 'error: set ${EXPORT_ENV.keyVaultToken}, or install the Azure CLI and run az login.' >&2; exit 2; }`,
     '',
-    `AUTHORITY=${quote(t.authority)}`,
     ...(kv.kind === 'servicePrincipal'
-      ? [`KEY_VAULT_TENANT=${quote(kv.tenantId)}`, `KEY_VAULT_READER_CLIENT_ID=${quote(kv.clientId)}`]
+      ? // The whole URL, its tenant percent-encoded: a tenant is never joined into a URL by the shell.
+        [`KEY_VAULT_TOKEN_URL=${quote(tokenUrl(t.authority, kv.tenantId))}`, `KEY_VAULT_READER_CLIENT_ID=${quote(kv.clientId)}`]
       : kv.tenantId
         ? [`KEY_VAULT_TENANT=${quote(kv.tenantId)}`]
         : []),
@@ -49,15 +52,20 @@ export function curlScript(profile: ConnectionProfile, options: ExportOptions = 
   if (parameters.length > 0) {
     lines.push('# Pipeline parameters of the event body; each can be overridden from the environment.');
     for (const { name, value } of parameters) {
-      lines.push(`${parameterVariable(name)}="\${${parameterVariable(name)}-${value === undefined ? '' : shellDefault(value)}}"`);
+      const variable = parameterVariable(name);
+      // The default as a quoted word of its own, not inside "${…-…}", where quotes nest unreliably.
+      lines.push(value === undefined ? `${variable}=\${${variable}-}` : `if [[ -z "\${${variable}+set}" ]]; then ${variable}=${quote(value)}; fi`);
     }
   }
   lines.push(
     '',
-    '# One option line for `curl -K -`, quoted so the value is read back verbatim.',
+    '# One option line for `curl -K -`, quoted so the value is read back verbatim; a line break in a',
+    '# value (a secret read from the vault, say) is escaped, so it cannot start an option line of its own.',
     'curl_option() {',
     '  local value=${2//\\\\/\\\\\\\\}',
     '  value=${value//\\"/\\\\\\"}',
+    "  value=${value//$'\\n'/\\\\n}",
+    "  value=${value//$'\\r'/\\\\r}",
     '  printf \'%s = "%s"\\n\' "$1" "$value"',
     '}',
     '',
@@ -84,7 +92,7 @@ export function curlScript(profile: ConnectionProfile, options: ExportOptions = 
     lines.push(
       '# Stage 1: Key Vault token for the reader service principal',
       `kv_token=$(curl_option data-urlencode "client_secret=$${secretEnv}" |`,
-      "  stage 'Key Vault token' \"$AUTHORITY/$KEY_VAULT_TENANT/oauth2/token\" \\",
+      "  stage 'Key Vault token' \"$KEY_VAULT_TOKEN_URL\" \\",
       "    --data-urlencode 'grant_type=client_credentials' \\",
       '    --data-urlencode "client_id=$KEY_VAULT_READER_CLIENT_ID" \\',
       '    --data-urlencode "resource=$KEY_VAULT_RESOURCE" | jq -er \'.access_token\')',
@@ -151,12 +159,25 @@ function parameterVariable(name: string): string {
   return `PARAM_${name}`;
 }
 
-/** A bash single-quoted word: nothing inside is expanded. */
+/**
+ * One bash word on one line whose value is exactly `text`: single-quoted (nothing inside is
+ * expanded; a ' is written '\\''), and control characters and line or paragraph separators as
+ * ANSI-C `$'\\xHH'` pieces, so the script has no line that a value started. bash cannot hold NUL.
+ */
 export function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A default inside "${VAR-…}": escape what double quotes would still expand. */
-function shellDefault(value: string): string {
-  return value.replace(/[\\"$`}]/g, (c) => `\\${c}`);
+  if (text.includes('\0')) {
+    throw new ValidationError('value', 'contains a NUL character, which a bash variable cannot hold.', 'Remove the NUL character.');
+  }
+  if (text === '') {
+    return "''";
+  }
+  return text
+    .split(/([\p{Cc}\p{Zl}\p{Zp}]+)/u)
+    .filter((piece) => piece !== '')
+    .map((piece) =>
+      /^[\p{Cc}\p{Zl}\p{Zp}]/u.test(piece)
+        ? `$'${Array.from(Buffer.from(piece, 'utf8'), (byte) => (byte === 0x0a ? '\\n' : `\\x${byte.toString(16).padStart(2, '0')}`)).join('')}'`
+        : `'${piece.replace(/'/g, `'\\''`)}'`,
+    )
+    .join('');
 }

@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors/errors';
 import type { ConnectionProfile } from '../model/profile';
 import { renderTemplate } from '../events/template';
 import {
@@ -7,7 +8,9 @@ import {
   escapeForJsonString,
   FORM_CONTENT_TYPE,
   flowTargets,
+  formValue,
   parseBody,
+  singleLine,
   type BodyExpression,
   type ExportOptions,
 } from './targets';
@@ -26,36 +29,56 @@ export const REQUEST_NAMES = { keyVaultToken: 'kvToken', clientId: 'clientId', c
  * The tested flow as a REST Client `.http` file (https://github.com/Huachao/vscode-restclient),
  * which httpyac runs too: file variables at the top, secrets as `{{$processEnv …}}`, and each stage
  * a `# @name` request whose response the next one reads (`{{kvToken.response.body.$.access_token}}`).
+ *
+ * Neither reader has a way to quote text, so no value is written where its syntax could read it:
+ * a line break ends a line (and `###`, `POST …`, `< file`, `{{…}}` on a new line are instructions),
+ * and `{{…}}` anywhere is a variable, which httpyac evaluates as JavaScript and re-reads after
+ * substitution. Profile values therefore go only into single-line variables, percent-encoded in
+ * URLs and form bodies, JSON-escaped (braces too) in the event body and the header comment.
  */
 export function restClientFile(profile: ConnectionProfile, options: ExportOptions = {}): string {
   const t = flowTargets(profile, options);
   const template = bodyTemplateOf(options);
   const kv = t.keyVault;
   const lines: string[] = [
-    `# Eventstream Flow: the secure flow of profile "${oneLine(t.profileName)}" as REST Client requests.`,
+    // As a JSON string: no line break, and no `{{` even where no reader substitutes it.
+    `# Eventstream Flow: the secure flow of profile "${jsonStringValue(t.profileName)}" as REST Client requests.`,
     '# Run the requests in order (VS Code REST Client), or all at once: `npx httpyac send THIS_FILE --all`.',
     '# No secret is stored here: each is read from the environment when the request runs.',
     kv.kind === 'servicePrincipal'
       ? `#   ${EXPORT_ENV.readerClientSecret}  the Key Vault reader's client secret`
       : `#   ${EXPORT_ENV.keyVaultToken}  a Key Vault token, e.g. $(az account get-access-token --resource ${t.keyVaultResource} --query accessToken -o tsv)`,
     '# Secret values and tokens in the responses stay in the client; the file never holds them.',
-    ...t.notes.map((note) => `# Note: ${note}`),
+    ...t.notes.map((note) => `# Note: ${singleLine(note)}`),
     '',
-    `@authority = ${t.authority}`,
-    ...(kv.kind === 'servicePrincipal' ? [`@keyVaultTenant = ${kv.tenantId}`, `@keyVaultReaderClientId = ${kv.clientId}`, `@keyVaultResource = ${t.keyVaultResource}`] : []),
-    `@clientIdSecretUrl = ${t.clientIdSecretUrl}`,
-    `@clientSecretSecretUrl = ${t.clientSecretSecretUrl}`,
-    `@eventHubsTokenUrl = ${t.eventHubsTokenUrl}`,
-    `@eventHubsAudience = ${t.eventHubsAudienceField.value}`,
-    `@sendUrl = ${t.sendUrl}`,
-    `@pipelineName = ${escapeForJsonString(t.name)}`,
+    variable('authority', t.authority),
+    ...(kv.kind === 'servicePrincipal'
+      ? [
+          // A path segment of the token URL.
+          variable('keyVaultTenant', encodeURIComponent(kv.tenantId)),
+          // The next two are used only as form values.
+          variable('keyVaultReaderClientId', formValue(kv.clientId)),
+          variable('keyVaultResource', formValue(t.keyVaultResource)),
+        ]
+      : []),
+    variable('clientIdSecretUrl', t.clientIdSecretUrl),
+    variable('clientSecretSecretUrl', t.clientSecretSecretUrl),
+    variable('eventHubsTokenUrl', t.eventHubsTokenUrl),
+    variable('eventHubsAudience', formValue(t.eventHubsAudienceField.value)),
+    variable('sendUrl', t.sendUrl),
+    variable('pipelineName', jsonStringValue(t.name)),
     '@runId = {{$guid}}',
-    ...bodyParameters(template, options).map(({ name, value }) => `@${parameterVariable(name)} = ${escapeForJsonString(value ?? '')}`),
+    ...bodyParameters(template, options).map(({ name, value }) => variable(parameterVariable(name), jsonStringValue(value ?? ''))),
     '',
   ];
 
   const kvAuthorization =
     kv.kind === 'servicePrincipal' ? `Bearer {{${REQUEST_NAMES.keyVaultToken}.response.body.$.access_token}}` : `Bearer {{$processEnv ${EXPORT_ENV.keyVaultToken}}}`;
+  // The form bodies: every literal part is ours, and the variables above hold form-encoded values.
+  // The secrets are variable references that neither REST Client nor httpyac can encode (there is
+  // no $urlEncode; httpyac could run JavaScript, REST Client cannot). They need none: Entra ID makes
+  // secret values of letters, digits and ~ . _ - only, and the client id read back is a GUID. They
+  // are the user's own environment and vault, and go only to the authority host on our request line.
   if (kv.kind === 'servicePrincipal') {
     lines.push(
       '### Stage 1: Key Vault token for the reader service principal',
@@ -97,11 +120,88 @@ export function restClientFile(profile: ConnectionProfile, options: ExportOption
   return lines.join('\n');
 }
 
-/** Body expressions as REST Client system variables; what has none is evaluated once, at export. */
+/**
+ * Body expressions as REST Client system variables (what has none is evaluated once, at export),
+ * and the template's text escaped where JSON allows it: inside strings, braces and the characters
+ * some reader takes as a line break become \uXXXX escapes, which a JSON reader reads back as the same
+ * characters. Only a JSON body can be written: other text has no escape for a line such as `###`,
+ * `POST https://…`, `< /path/to/file` or `{{…}}`, so it is refused (curl and pipeline take it).
+ */
 function restClientBody(template: string): string {
-  return parseBody(template)
-    .map((part) => ('text' in part ? part.text : variableFor(part.expression, part.source)))
-    .join('');
+  if (!/^\s*[[{]/.test(template)) {
+    throw new ValidationError(
+      'body',
+      'is not JSON; a REST Client file has no way to quote other text (a line such as ###, POST https://…, < file or {{…}} would be read as an instruction).',
+      'Use a JSON body for the .http export, or export this body as curl or pipeline.',
+    );
+  }
+  let out = '';
+  let inString = false;
+  let escaped = false;
+  const ours = new Set<number>();
+  for (const part of parseBody(template)) {
+    if ('expression' in part) {
+      ours.add(out.length);
+      out += variableFor(part.expression, part.source);
+      escaped = false;
+      continue;
+    }
+    for (const char of part.text) {
+      if (!inString) {
+        inString = char === '"';
+        // Outside strings only JSON whitespace and punctuation: a lone CR is a line break to VS Code.
+        out += char === '\r' ? '\n' : char;
+      } else if (escaped) {
+        escaped = false;
+        // The backslash is already written: `\{` (not JSON anyway) becomes `\u007b`.
+        out += /^[{}]$/.test(char) ? unicodeEscape(char).slice(1) : char;
+      } else if (char === '\\') {
+        escaped = true;
+        out += char;
+      } else if (char === '"') {
+        inString = false;
+        out += char;
+      } else {
+        out += /^[{}\p{Cc}\p{Zl}\p{Zp}]$/u.test(char) ? unicodeEscape(char) : char;
+      }
+    }
+  }
+  // Any `{{` left must be one of our variables (a `{` just before one would swallow it).
+  for (const match of out.matchAll(/\{\{/g)) {
+    if (!ours.has(match.index ?? -1)) {
+      throw new ValidationError('body', 'has a brace right before an expression outside a string, which a REST Client file would read as a variable.', 'Put a space between the brace and the expression.');
+    }
+  }
+  // JSON keeps its meaning without blank lines, and REST Client ends a body at the first one.
+  return out
+    .replace(/\r?\n/g, '\n')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .join('\n');
+}
+
+/** `@name = value` on one line; the value is escaped by the caller for where it is used. */
+function variable(name: string, value: string): string {
+  // A guard, not an escape: a value that still holds any of these is a bug in this file.
+  if (/[{}\p{Cc}\p{Zl}\p{Zp}]|^\s|\s$/u.test(value)) {
+    throw new Error(`Export bug: the .http variable ${name} was not escaped.`);
+  }
+  return `@${name} = ${value}`;
+}
+
+/**
+ * A value substituted inside a JSON string of the body, escaped as the template engine does it,
+ * and then braces, line and paragraph separators, the remaining control characters and edge spaces
+ * (REST Client trims variable values) as \uXXXX, which JSON reads back as the same characters.
+ */
+function jsonStringValue(value: string): string {
+  return escapeForJsonString(value)
+    .replace(/[{}\p{Cc}\p{Zl}\p{Zp}]/gu, unicodeEscape)
+    .replace(/^\s+|\s+$/gu, (spaces) => Array.from(spaces, unicodeEscape).join(''));
+}
+
+function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 function variableFor(expression: BodyExpression, source: string): string {
@@ -128,8 +228,4 @@ function variableFor(expression: BodyExpression, source: string): string {
 
 function parameterVariable(name: string): string {
   return `param_${name}`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
 }

@@ -55,7 +55,7 @@ export interface FlowTargets {
 
 export function flowTargets(profile: ConnectionProfile, options: ExportOptions = {}): FlowTargets {
   const cloud = cloudOf(profile.cloud);
-  const authority = trimSlashes(profile.authorityHost ?? cloud.authorityHost);
+  const authority = checkedOrigin(trimSlashes(profile.authorityHost ?? cloud.authorityHost), 'authorityHost');
   const vault = vaultOrigin(profile.keyVault.vaultUrl);
   const auth = profile.keyVault.auth;
   const keyVault: FlowTargets['keyVault'] =
@@ -90,7 +90,7 @@ export function flowTargets(profile: ConnectionProfile, options: ExportOptions =
     eventHubsTokenUrl: `${authority}/${encodeURIComponent(tenantId)}/${v1 ? 'oauth2/token' : 'oauth2/v2.0/token'}`,
     eventHubsAudienceField: v1 ? { name: 'resource', value: cloud.eventHubsResource } : { name: 'scope', value: `${cloud.eventHubsResource}/.default` },
     // The query the engine sends and the Event Hubs docs show.
-    sendUrl: `https://${profile.endpoint.namespace}/${encodeURIComponent(profile.endpoint.eventHubName)}/messages?timeout=60&api-version=2014-01`,
+    sendUrl: `https://${checkedHost(profile.endpoint.namespace, 'endpoint.namespace')}/${encodeURIComponent(profile.endpoint.eventHubName)}/messages?timeout=60&api-version=2014-01`,
     namespace: profile.endpoint.namespace,
     eventHubName: profile.endpoint.eventHubName,
     notes,
@@ -112,23 +112,81 @@ function vaultOrigin(vaultUrl: string): string {
   try {
     url = new URL(vaultUrl);
   } catch {
-    throw new ValidationError('keyVault.vaultUrl', `"${vaultUrl}" is not a URL.`, 'Write the vault URL as https://{vault}.vault.azure.net.');
+    throw new ValidationError('keyVault.vaultUrl', `"${singleLine(vaultUrl)}" is not a URL.`, 'Write the vault URL as https://{vault}.vault.azure.net.');
   }
+  checkedHost(url.host, 'keyVault.vaultUrl');
   return url.origin;
+}
+
+/**
+ * A host as the exports write it: a DNS name or IPv4 address (or [IPv6]) with an optional port.
+ * Validation gives the builders canonical hosts; this second check is structural, so that a builder
+ * called with an unvalidated profile still never writes a host that carries a path, a query, a
+ * fragment, user info, a quote, a space or a line break into a URL, a request line or a script.
+ */
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+function checkedHost(host: string, field: string): string {
+  if (!HOST.test(host)) {
+    throw new ValidationError(
+      field,
+      `"${singleLine(host)}" is not a host name (letters, digits, dots and hyphens, and a port only for the local sandbox).`,
+      'Correct the profile (Edit Profile…): exports are built from its validated, canonical hosts only.',
+    );
+  }
+  return host;
+}
+
+/** `scheme://host[:port]` and nothing else: what the authority of a token URL must be. */
+function checkedOrigin(origin: string, field: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(origin);
+  } catch {
+    url = undefined;
+  }
+  // The URL parser drops tabs and line breaks and lower-cases the host: the text must already be its own origin.
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin || !HOST.test(url.host)) {
+    throw new ValidationError(field, `"${singleLine(origin)}" is not an https://host[:port] origin.`, 'Correct the profile (Edit Profile…): exports are built from its validated, canonical hosts only.');
+  }
+  return origin;
+}
+
+/**
+ * Text for a single-line context (a comment, a header line, an error message): every control
+ * character and Unicode line or paragraph separator becomes a space. Control characters include
+ * CR, LF, NEL (U+0085), VT and FF, which one reader or another takes as the end of a line.
+ */
+export function singleLine(text: string): string {
+  return text.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ');
+}
+
+/**
+ * A value for an application/x-www-form-urlencoded body: percent-encoded, except ':' and '/', which
+ * carry no meaning there; so the cloud audiences and GUIDs the exports send stay as they are, and
+ * a client that encodes form values itself (REST Client's formParamEncodingStrategy) finds nothing
+ * already encoded to encode twice, while '&', '=', '+', '%', spaces and line breaks cannot split it.
+ */
+export function formValue(text: string): string {
+  return encodeURIComponent(text).replace(/%3A/g, ':').replace(/%2F/g, '/');
 }
 
 function trimSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-/** Data Factory pipeline names: `^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$`, up to 260; also fine as a file name. */
+/**
+ * Data Factory pipeline names: `^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$`, up to 260; also fine as a file name.
+ * Only letters, digits, '_' and '-' are kept: the name is also a shell value, a .http variable and a
+ * JSON string, where '@', '{', '$', quotes or a line break would mean something.
+ */
 export function safeName(text: string): string {
   const cleaned = text
-    .replace(/[<>*#.%&:\\+?/\s"'|]+/g, '-')
+    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
     .replace(/^[^A-Za-z0-9_]+/, '')
-    .replace(/-+$/, '')
-    .slice(0, 120);
-  return cleaned || 'eventstream-flow';
+    .replace(/-+$/, '');
+  // By code point, so that a cut never leaves half a surrogate pair.
+  return Array.from(cleaned).slice(0, 120).join('') || 'eventstream-flow';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -118,15 +118,21 @@ describe('pipeline export', () => {
       cloud: 'china',
       keyVault: { ...sampleProfile().keyVault, vaultUrl: 'https://contoso-kv.vault.azure.cn/', clientSecretSecret: { name: 'pipeline-client-secret', version: '0123456789abcdef0123456789abcdef' } },
       eventHubsToken: { tenantId: TENANT, endpointVersion: 'v2' },
-      endpoint: { ...sampleProfile().endpoint, namespace: 'ns.servicebus.chinacloudapi.cn' },
+      endpoint: { ...sampleProfile().endpoint, namespace: 'contoso-ns.servicebus.chinacloudapi.cn' },
     });
     const [clientId, clientSecret, token, send] = pipelineOf(china).properties.activities;
     assert.deepEqual(clientId?.typeProperties.authentication, { type: 'MSI', resource: 'https://vault.azure.cn' });
     assert.equal(clientSecret?.typeProperties.url, 'https://contoso-kv.vault.azure.cn/secrets/pipeline-client-secret/0123456789abcdef0123456789abcdef?api-version=7.0');
     assert.equal(token?.typeProperties.url, `https://login.chinacloudapi.cn/${TENANT}/oauth2/v2.0/token`);
     assert.match(token?.typeProperties.body ?? '', /&scope=https:\/\/eventhubs\.azure\.net\/\.default$/);
-    assert.match(send?.typeProperties.url ?? '', /^https:\/\/ns\.servicebus\.chinacloudapi\.cn\/es_9abc0def\/messages/);
-    const usgov = pipelineOf(sampleProfile({ cloud: 'usgov', keyVault: { ...sampleProfile().keyVault, vaultUrl: 'https://kv.vault.usgovcloudapi.net' } }));
+    assert.match(send?.typeProperties.url ?? '', /^https:\/\/contoso-ns\.servicebus\.chinacloudapi\.cn\/es_9abc0def\/messages/);
+    const usgov = pipelineOf(
+      sampleProfile({
+        cloud: 'usgov',
+        keyVault: { ...sampleProfile().keyVault, vaultUrl: 'https://contoso-kv.vault.usgovcloudapi.net' },
+        endpoint: { ...sampleProfile().endpoint, namespace: 'contoso-ns.servicebus.usgovcloudapi.net' },
+      }),
+    );
     assert.deepEqual(usgov.properties.activities[0]?.typeProperties.authentication, { type: 'MSI', resource: 'https://vault.usgovcloudapi.net' });
     assert.match(usgov.properties.activities[2]?.typeProperties.url ?? '', /^https:\/\/login\.microsoftonline\.us\//);
   });
