@@ -139,14 +139,27 @@ export function isStageError(value: unknown): value is StageError {
 /** Bad input: names the field, says what is wrong and how to fix it. Nothing is sent. */
 export class ValidationError extends Error {
   readonly isValidationError = true as const;
-  constructor(
-    readonly field: string,
-    readonly problem: string,
-    readonly fix: string,
-  ) {
-    super(`${field}: ${problem} ${fix}`);
+  readonly field: string;
+  readonly problem: string;
+  readonly fix: string;
+  constructor(field: string, problem: string, fix: string) {
+    // The texts may quote what the user typed: a line break in it must not forge a line of output.
+    const field1 = oneLine(field);
+    const problem1 = oneLine(problem);
+    const fix1 = oneLine(fix);
+    super(`${field1}: ${problem1} ${fix1}`);
+    this.field = field1;
+    this.problem = problem1;
+    this.fix = fix1;
     this.name = 'ValidationError';
   }
+}
+
+/** Control characters and line separators written as escapes (\r, \n, \t, \u2028…). */
+function oneLine(text: string): string {
+  const named: Readonly<Record<string, string>> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (ch) => named[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function isValidationError(value: unknown): value is ValidationError {

@@ -764,7 +764,7 @@ export function validateProfile(profile: ConnectionProfile): ValidationError[] {
     if (profile.readBack.auth?.kind === 'entra' && endpoint.auth.kind !== 'entra') {
       found.push(ENTRA_READ_BACK_WITHOUT_TOKEN);
     }
-    found.push(...readBackTargetMismatches(profile.readBack, profile.readBack.auth ?? endpoint.auth));
+    found.push(...readBackTargetMismatches(profile.readBack, profile.readBack.auth ?? endpoint.auth, cloudName));
   }
   found.push(...validateTrustedCa(profile));
   return found;
@@ -781,7 +781,7 @@ export const ENTRA_READ_BACK_WITHOUT_TOKEN = new ValidationError(
  * A consumer that reads with a connection string reads where its Endpoint (and EntityPath) point, so
  * a readBack.namespace or eventHubName naming somewhere else would be silently ignored.
  */
-function readBackTargetMismatches(readBack: ReadBackSettings, auth: ConnectionProfile['endpoint']['auth']): ValidationError[] {
+function readBackTargetMismatches(readBack: ReadBackSettings, auth: ConnectionProfile['endpoint']['auth'], cloud: CloudName): ValidationError[] {
   if (auth.kind !== 'connectionString') {
     return [];
   }
@@ -794,8 +794,10 @@ function readBackTargetMismatches(readBack: ReadBackSettings, auth: ConnectionPr
   const whose = readBack.auth ? 'readBack.auth.connectionString' : "the send endpoint's connection string (readBack has no auth of its own)";
   const fix = "Give readBack its own auth (a SAS key or connection string of the consumer endpoint), or make the two agree: the connection string's Endpoint and EntityPath win.";
   const found: ValidationError[] = [];
-  const namespace = readBack.namespace?.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '').toLowerCase();
-  if (namespace && namespace !== parsed.namespace.toLowerCase()) {
+  const canonical = readBack.namespace === undefined ? undefined : validateNamespace(readBack.namespace, cloud);
+  // A namespace that does not validate is reported by validateReadBack; compare only canonical hosts.
+  const namespace = canonical?.ok ? canonical.value : undefined;
+  if (namespace && namespace !== parsed.namespace) {
     found.push(new ValidationError('readBack.namespace', `is ${namespace}, but ${whose} points at ${parsed.namespace}.`, fix));
   }
   const hub = readBack.eventHubName?.trim();
@@ -888,35 +890,38 @@ export function validateTrustedCa(profile: ConnectionProfile): ValidationError[]
   return found;
 }
 
-/** The non-loopback hosts a run of this profile calls (vault, namespace, and the authority when a token is requested). */
+/**
+ * The non-loopback hosts a run of this profile calls (vault, namespaces, and the authority when a
+ * token is requested), read by the one host parser: a vault URL without a scheme, a namespace with
+ * a path, or a connection string's Endpoint yield the same host the run would reach.
+ */
 function remoteHostsOf(profile: ConnectionProfile): string[] {
-  const hostOf = (url: string): string | undefined => {
-    try {
-      return new URL(url).hostname.toLowerCase();
-    } catch {
+  const hostOf = (address: string | undefined): string | undefined => {
+    if (address === undefined || !address.trim()) {
       return undefined;
     }
+    const parsed = parseHostAuthority(splitAddress(address.trim()).authority);
+    // A host that does not parse is reported by its own field; here it counts as remote.
+    return parsed.ok ? parsed.host.hostname : address.trim();
   };
-  const hosts = [hostOf(profile.keyVault.vaultUrl.trim()), hostOf(`https://${profile.endpoint.namespace.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')}`)];
-  if (profile.endpoint.auth.kind === 'connectionString') {
-    try {
-      hosts.push(hostOf(`https://${parseConnectionString(profile.endpoint.auth.connectionString).namespace}`));
-    } catch {
-      // Reported above as a connection-string problem.
+  const connectionStringHost = (auth: ConnectionProfile['endpoint']['auth'] | undefined): string | undefined => {
+    if (auth?.kind !== 'connectionString') {
+      return undefined;
     }
-  }
-  // The round trip's consumer endpoint is reached by the same run.
-  const readBack = profile.readBack;
-  if (readBack?.namespace !== undefined) {
-    hosts.push(hostOf(`https://${readBack.namespace.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')}`));
-  }
-  if (readBack?.auth?.kind === 'connectionString') {
     try {
-      hosts.push(hostOf(`https://${parseConnectionString(readBack.auth.connectionString).namespace}`));
+      return hostOf(parseConnectionString(auth.connectionString).namespace);
     } catch {
-      // Reported as a read-back problem.
+      return undefined; // Reported as a connection-string problem.
     }
-  }
+  };
+  const hosts = [
+    hostOf(profile.keyVault.vaultUrl),
+    hostOf(profile.endpoint.namespace),
+    connectionStringHost(profile.endpoint.auth),
+    // The round trip's consumer endpoint is reached by the same run.
+    hostOf(profile.readBack?.namespace),
+    connectionStringHost(profile.readBack?.auth),
+  ];
   if (profile.keyVault.auth.kind === 'servicePrincipal' || profile.endpoint.auth.kind === 'entra') {
     hosts.push(hostOf(profile.authorityHost ?? CLOUDS[profile.cloud].authorityHost));
   }

@@ -260,4 +260,12 @@ void describe('validateProfile', () => {
     assert.equal(valueOrThrow(validateEventHubName('es_1')), 'es_1');
     assert.throws(() => valueOrThrow(validateEventHubName('')), (e: unknown) => isValidationError(e) && e.field === 'eventHubName');
   });
+
+  void it('a refusal never carries a raw line break from the input into its message (#13)', () => {
+    const result = validateVaultUrl('{{vault}}\r\nPOST https://attacker.example/ HTTP/1.1');
+    assert.equal(result.ok, false);
+    const error = (result as { error: ValidationError }).error;
+    assert.doesNotMatch(error.message, /[\r\n\u2028\u2029]/);
+    assert.match(error.message, /\\r\\n/);
+  });
 });
