@@ -3,6 +3,7 @@ import { BlockList, connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { ValidationError } from '../errors/errors';
+import { parseHostAuthority, splitAddress } from '../model/host';
 
 /**
  * The one HTTP proxy implementation of the core: an HTTP CONNECT tunnel, wrapped in an https.Agent
@@ -83,6 +84,14 @@ export function proxySettingProblem(settings: ProxySettings): ValidationError | 
   }
   if (!url.hostname) {
     return new ValidationError(field, 'names no proxy host.', fix);
+  }
+  // The one host parser reads the host part as typed (after any user:password@): it must be the
+  // host every client's URL parser finds there, or the proxy checked is not the proxy used.
+  const typed = splitAddress(settings.url.trim()).authority;
+  const hostPart = typed.slice(typed.lastIndexOf('@') + 1);
+  const host = parseHostAuthority(hostPart);
+  if (!host.ok || host.host.hostname !== url.hostname) {
+    return new ValidationError(field, `has a proxy host that ${host.ok ? `would be read as ${url.hostname}` : host.problem}`, fix);
   }
   return undefined;
 }

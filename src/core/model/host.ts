@@ -64,7 +64,7 @@ export function parseHostAuthority(input: string): HostParse {
   }
   const bad = forbiddenCharacter(text);
   if (bad) {
-    return { ok: false, problem: `contains ${bad}, which no Azure host has.` };
+    return { ok: false, problem: `contains ${bad}, which has no place in a host name.` };
   }
   const match = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(text);
   if (!match) {
