@@ -3,11 +3,13 @@ import type { EventData, EventDataBatch, EventHubClientOptions, EventHubProducer
 import { ValidationError } from '../errors/errors';
 import type { EndpointInfo, SendRequest, SendResult } from '../flow/types';
 import type { Logger } from '../logging/logger';
+import type { SecretSink } from '../logging/redact';
 import { canonicalConnectionString, parseConnectionString } from './connectionString';
 import { assertCredentialDestination, type CredentialDestination } from './credentialGuard';
 import { encodeEvents, totalBytes, validatePartitioning, type EncodedEvent } from './eventEncoding';
 import { raceAbort, throwIfAborted } from './http';
 import { describeProxy, ProxyTunnelAgent, shouldProxy, type ProxySettings } from './proxy';
+import { createSharedAccessSignature } from './sas';
 import { caListFor } from './trust';
 
 /**
@@ -60,6 +62,8 @@ export interface AmqpOptions {
   /** Overrides INTERACTIVE_AMQP_RETRY. */
   readonly retryOptions?: RetryOptions;
   readonly logger?: Logger;
+  /** The run's redactor: every SAS token signed for a SAS rule is registered with it (see sasCredential). */
+  readonly secrets?: SecretSink;
 }
 
 /** One transport the client tried: where, how, and how it went. */
@@ -150,17 +154,42 @@ export async function sdkEndpoint(options: Pick<AmqpOptions, 'namespace' | 'even
   return connectionString !== undefined ? { connectionString } : {};
 }
 
+/**
+ * The credential for a SAS rule. The SDK signs a token per audience (sender, partition, $management)
+ * and never shows it; with `secrets`, a token provider of ours signs instead (createSharedAccessSignature
+ * is byte for byte core-amqp's createToken) and registers each token before the SDK sends it.
+ */
+export function sasCredential(auth: { readonly keyName: string; readonly key: string }, secrets: SecretSink | undefined): NamedKeyCredential | TokenCredential {
+  if (!secrets || !auth.keyName || !auth.key) {
+    // Structurally an AzureNamedKeyCredential (the SDK checks for string `name` and `key`); an empty
+    // name or key stays the SDK's to refuse, as before.
+    const credential: NamedKeyCredential = { name: auth.keyName, key: auth.key };
+    return credential;
+  }
+  // @azure/event-hubs 6 passes a credential that is neither a named-key nor a SAS credential through,
+  // and takes any object with `isSasTokenProvider: true` for core-amqp's SasTokenProvider: it then
+  // calls getToken(audience) and negotiates the result as a SAS token (withAuth.ts, managementClient.ts).
+  // (Method bivariance lets it pass for a TokenCredential; the SDK never calls it as one.)
+  const provider = {
+    isSasTokenProvider: true,
+    getToken(audience: string): Promise<{ token: string; expiresOnTimestamp: number }> {
+      const now = Date.now();
+      const token = createSharedAccessSignature({ resourceUri: audience, keyName: auth.keyName, key: auth.key, now, secrets });
+      // Epoch seconds, as core-amqp's provider returns them.
+      return Promise.resolve({ token, expiresOnTimestamp: Math.floor(now / 1000) + 3600 });
+    },
+  };
+  return provider;
+}
+
 async function openProducer(options: AmqpOptions): Promise<EventHubProducerClient> {
   const [{ EventHubProducerClient }, clientOpts, { connectionString }] = await Promise.all([import('@azure/event-hubs'), clientOptions(options), sdkEndpoint(options)]);
   const { auth } = options;
   switch (auth.kind) {
     case 'token':
       return new EventHubProducerClient(options.namespace, options.eventHubName, auth.credential, clientOpts);
-    case 'sas': {
-      // Structurally an AzureNamedKeyCredential (the SDK checks for string `name` and `key`).
-      const credential: NamedKeyCredential = { name: auth.keyName, key: auth.key };
-      return new EventHubProducerClient(options.namespace, options.eventHubName, credential, clientOpts);
-    }
+    case 'sas':
+      return new EventHubProducerClient(options.namespace, options.eventHubName, sasCredential(auth, options.secrets), clientOpts);
     case 'connectionString': {
       const parsed = parseConnectionString(auth.connectionString);
       // With EntityPath the SDK takes the hub from the string (a different second argument throws).

@@ -1,8 +1,8 @@
-import type { NamedKeyCredential } from '@azure/core-auth';
 import type { EventHubConsumerClient, ReceivedEventData, Subscription, SubscriptionEventHandlers } from '@azure/event-hubs';
 import type { Logger } from '../logging/logger';
+import type { SecretSink } from '../logging/redact';
 import type { CredentialDestination } from './credentialGuard';
-import { clientOptions, isTransportUnreachable, sdkEndpoint, transportPlan, unwrapRetryError, type AmqpAuth, type AmqpOptions, type AmqpTransport } from './amqpClient';
+import { clientOptions, isTransportUnreachable, sasCredential, sdkEndpoint, transportPlan, unwrapRetryError, type AmqpAuth, type AmqpOptions, type AmqpTransport } from './amqpClient';
 import { parseConnectionString } from './connectionString';
 import type { ProxySettings } from './proxy';
 
@@ -33,6 +33,8 @@ export interface ConsumerOptions {
   /** Stops waiting for the receive links (and closes the consumer) when aborted. */
   readonly signal: AbortSignal;
   readonly logger?: Logger;
+  /** The run's redactor: every SAS token signed for a SAS rule is registered with it. */
+  readonly secrets?: SecretSink;
 }
 
 /** An event as the consumer saw it, with the time it arrived here. */
@@ -85,10 +87,8 @@ async function openConsumer(options: ConsumerOptions, transport: AmqpTransport, 
   switch (auth.kind) {
     case 'token':
       return new EventHubConsumerClient(consumerGroup, options.namespace, options.eventHubName, auth.credential, clientOpts);
-    case 'sas': {
-      const credential: NamedKeyCredential = { name: auth.keyName, key: auth.key };
-      return new EventHubConsumerClient(consumerGroup, options.namespace, options.eventHubName, credential, clientOpts);
-    }
+    case 'sas':
+      return new EventHubConsumerClient(consumerGroup, options.namespace, options.eventHubName, sasCredential(auth, options.secrets), clientOpts);
     case 'connectionString': {
       const parsed = parseConnectionString(auth.connectionString);
       return parsed.eventHubName

@@ -3,8 +3,9 @@ import type { SendRequest, SendResult } from '../flow/types';
 import { assertCredentialDestination, type CredentialDestination } from './credentialGuard';
 import { encodeEvents, MAX_EVENT_BYTES, totalBytes, validatePartitioning, type EncodedEvent } from './eventEncoding';
 import { httpsRequest } from './http';
+import type { SecretSink } from '../logging/redact';
 import type { ProxySettings } from './proxy';
-import { createSharedAccessSignature } from './sas';
+import { createSharedAccessSignature, registerSharedAccessSignature } from './sas';
 
 /**
  * Event Hubs REST send (wire facts §4), as a pipeline's Web activity does it: HTTPS POST to
@@ -35,6 +36,8 @@ export interface RestSendOptions {
   /** Default 2014-01 (the docs' value); '' leaves `api-version` out, as some pipelines do. */
   readonly apiVersion?: string;
   readonly timeoutMs?: number;
+  /** The run's redactor: every SAS token this send signs or sends is registered with it. */
+  readonly secrets?: SecretSink;
 }
 
 export const REST_API_VERSION = '2014-01';
@@ -72,11 +75,13 @@ function authorizationHeader(options: RestSendOptions): string {
         resourceUri: restResourceUri(options.namespace, options.eventHubName),
         keyName: options.auth.keyName,
         key: options.auth.key,
+        ...(options.secrets ? { secrets: options.secrets } : {}),
       });
     case 'sasToken':
       if (!/^SharedAccessSignature\s/i.test(options.auth.signature)) {
         throw new ValidationError('signature', 'does not start with "SharedAccessSignature ".', 'Paste the whole token: SharedAccessSignature sr=…&sig=…&se=…&skn=…');
       }
+      registerSharedAccessSignature(options.auth.signature, options.secrets);
       return options.auth.signature.trim();
   }
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ValidationError } from '../errors/errors';
+import type { SecretSink } from '../logging/redact';
 
 export interface SharedAccessSignatureOptions {
   /** The `sr` scope, e.g. `sb://ns.servicebus.windows.net/es_x`. Tokens are valid for every URI it prefixes. */
@@ -11,6 +12,8 @@ export interface SharedAccessSignatureOptions {
   readonly expiresInSeconds?: number;
   /** Epoch milliseconds; injectable for known-answer tests. */
   readonly now?: number;
+  /** The run's redactor: the token and its signature are registered before the token is returned. */
+  readonly secrets?: SecretSink;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface SharedAccessSignatureOptions {
  * string-to-sign = urlencode(resourceUri) + LF + expiry. The docs' prose says CRLF; the SDKs use LF.
  */
 export function createSharedAccessSignature(options: SharedAccessSignatureOptions): string {
-  const { resourceUri, keyName, key, expiresInSeconds = 3600, now = Date.now() } = options;
+  const { resourceUri, keyName, key, expiresInSeconds = 3600, now = Date.now(), secrets } = options;
   if (!resourceUri) {
     throw new ValidationError('resourceUri', 'is empty.', 'Pass the event hub URI, e.g. sb://<namespace>/<event hub>.');
   }
@@ -34,7 +37,34 @@ export function createSharedAccessSignature(options: SharedAccessSignatureOption
   const expiry = Math.floor(now / 1000) + expiresInSeconds;
   const audience = encodeURIComponent(resourceUri);
   const signature = createHmac('sha256', key).update(`${audience}\n${expiry}`, 'utf8').digest('base64');
-  return `SharedAccessSignature sr=${audience}&sig=${encodeURIComponent(signature)}&se=${expiry}&skn=${encodeURIComponent(keyName)}`;
+  const token = `SharedAccessSignature sr=${audience}&sig=${encodeURIComponent(signature)}&se=${expiry}&skn=${encodeURIComponent(keyName)}`;
+  registerSharedAccessSignature(token, secrets);
+  return token;
+}
+
+/**
+ * Tells `secrets` (the run's redactor) about a SAS token: the token and its `sig`, as written and
+ * decoded. A signature is a bearer credential until `se`, whether this tool signed it or it was pasted.
+ */
+export function registerSharedAccessSignature(token: string, secrets: SecretSink | undefined): void {
+  if (!secrets) {
+    return;
+  }
+  // Split by hand: URLSearchParams would turn a `+` left raw in a pasted token's sig into a space.
+  const field = (name: string): string | undefined => new RegExp(`(?:^|[\\s&])${name}=([^&\\s]+)`).exec(token)?.[1];
+  const se = field('se');
+  // Worthless once expired: the redactor may then let it go (a session signs many).
+  const expiresAt = se !== undefined && /^\d+$/.test(se) ? Number(se) * 1000 : undefined;
+  const sig = field('sig');
+  let signature = sig;
+  try {
+    signature = sig && decodeURIComponent(sig);
+  } catch {
+    // Not valid percent-encoding: the signature as written.
+  }
+  secrets.add(token.trim(), expiresAt);
+  // Decoded: the redactor also matches it percent-encoded, as the token carries it.
+  secrets.add(signature, expiresAt);
 }
 
 /**

@@ -195,6 +195,8 @@ export async function runFlowWithReadBack(
           ...(services.proxy ? { proxy: services.proxy } : {}),
           signal: AbortSignal.any([ctx.signal, opening.signal]),
           logger: log,
+          // The consumer's SAS tokens (one per partition link) join the run's redactor.
+          secrets: services.redactor,
         });
       } finally {
         clearTimeout(timer);

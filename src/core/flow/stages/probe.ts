@@ -23,6 +23,7 @@ export const probeStage: StageImplementation<'probe'> = {
       ...(ctx.services.proxy ? { proxy: ctx.services.proxy } : {}),
       onAttempt: (a) => attempts.push(a),
       logger: ctx.services.logger,
+      secrets: ctx.redactor,
     });
     const events = info.partitions.reduce((n, p) => n + (p.isEmpty ? 0 : p.lastEnqueuedSequenceNumber - p.beginningSequenceNumber + 1), 0);
     return {

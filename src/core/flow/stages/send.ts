@@ -27,6 +27,8 @@ export const sendStage: StageImplementation<'send'> = {
       trustedCaPem: ctx.profile.trustedCaPem,
       ...(ctx.services.proxy ? { proxy: ctx.services.proxy } : {}),
       logger: ctx.services.logger,
+      // Every SAS token the send signs (REST or AMQP) joins the run's redactor.
+      secrets: ctx.redactor,
     };
     const restEndpoint = endpointFor(ctx, `https://${target.namespace}`);
     const attempts: AmqpAttempt[] = [];
