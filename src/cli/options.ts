@@ -2,7 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StageId } from '../core/flow/types';
 import { ValidationError } from '../core/errors/errors';
 import { parseExportFormat, type ExportFormat } from '../core/export/index';
-import { validateConsumerGroup, validateReadBackTimeout, valueOrThrow } from '../core/model/validate';
+import { EVENT_COUNT, EXPIRY_WARNING_DAYS, parseWholeNumber, READ_BACK_TIMEOUT_SECONDS, STAGE_TIMEOUT_SECONDS, type WholeNumberRange } from '../core/model/limits';
+import { validateConsumerGroup, valueOrThrow } from '../core/model/validate';
 
 export const HELP = `eventstream-flow — run and troubleshoot the secure Key Vault → Entra ID → Eventstream flow
 
@@ -24,13 +25,13 @@ Options:
   --profile FILE         profile JSON (see README); without it, a fresh local sandbox is used
   --sandbox              use a fresh local sandbox even if a profile is given elsewhere
   --json                 print one JSON object per stage, then a result object (stdout)
-  --timeout SECONDS      per-stage timeout (default 30)
+  --timeout SECONDS      per-stage timeout, 1 to 600 (default 30)
   --kv-api-version V     read the secrets with the pipeline's own request and this api-version
                          (e.g. 7.0, as Data Factory documents); default: @azure/keyvault-secrets
   --protocol rest|amqp   how to send (default: the profile's)
   --expiry-warning-days N
-                         warn when a secret read expires within N days (default 30; 0: only
-                         once expired)
+                         warn when a secret read expires within N days, 0 to 3650 (default
+                         30; 0: only once expired)
   -h, --help             show this help
 
 Send options (run, send):
@@ -38,7 +39,7 @@ Send options (run, send):
                          @{rand(1,100)}, @{pipeline().parameters.NAME} are substituted
   --file PATH            read the body from a file instead
   --param NAME=VALUE     a pipeline parameter for @{pipeline().parameters.NAME} (repeatable)
-  --count N              send N events (one batch where possible; default 1)
+  --count N              send N events, 1 to 1,000,000 (one batch where possible; default 1)
   --partition-key KEY    route by partition key
   --partition-id ID      send to one partition
   --property NAME=VALUE  custom event property (repeatable)
@@ -47,7 +48,7 @@ Send options (run, send):
                          correlation-id property) and show the end-to-end latency; the consumer
                          endpoint is the profile's readBack, else the send endpoint
   --consumer-group CG    consumer group to read back from (default: the profile's, else $Default)
-  --read-back-timeout S  seconds to wait for the event (default: the profile's, else 30)
+  --read-back-timeout S  seconds to wait for the event, 1 to 600 (default: the profile's, else 30)
 
 Export options:
   --format F             pipeline (JSON of Web activities), http (REST Client) or curl (bash)
@@ -246,14 +247,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...(values.profile !== undefined ? { profilePath: values.profile } : {}),
     sandbox: values.sandbox || (values.profile === undefined && command !== 'sandbox') || command === 'sandbox',
     json: values.json,
-    timeoutMs: positiveNumber('--timeout', values.timeout, 30) * 1000,
+    timeoutMs: wholeNumber('--timeout', values.timeout, STAGE_TIMEOUT_SECONDS) * 1000,
     ...(values['kv-api-version'] !== undefined ? { keyVaultApiVersion: apiVersion(values['kv-api-version']) } : {}),
-    expiryWarningDays: wholeDays('--expiry-warning-days', values['expiry-warning-days'], 30),
+    expiryWarningDays: wholeNumber('--expiry-warning-days', values['expiry-warning-days'], EXPIRY_WARNING_DAYS),
     ...(protocol !== undefined ? { protocol } : {}),
     ...(values.body !== undefined ? { body: values.body } : {}),
     ...(values.file !== undefined ? { file: values.file } : {}),
     params: pairs('--param', values.param),
-    count: Math.floor(positiveNumber('--count', values.count, 1)),
+    count: wholeNumber('--count', values.count, EVENT_COUNT),
     ...(values['partition-key'] !== undefined ? { partitionKey: values['partition-key'] } : {}),
     ...(values['partition-id'] !== undefined ? { partitionId: values['partition-id'] } : {}),
     properties: pairs('--property', values.property),
@@ -314,7 +315,7 @@ function readBackOptions(command: CliCommand, readBack: boolean, consumerGroup: 
     throw new ValidationError('--read-back', `does not apply to ${command}: only run and send read the sent event back.`, 'Use it with run or send.');
   }
   const group = consumerGroup !== undefined ? valueOrThrow(validateConsumerGroup(consumerGroup, '--consumer-group')) : undefined;
-  const seconds = timeout !== undefined ? valueOrThrow(validateReadBackTimeout(positiveNumber('--read-back-timeout', timeout, 30), '--read-back-timeout')) : undefined;
+  const seconds = timeout !== undefined ? parseWholeNumber(timeout, '--read-back-timeout', READ_BACK_TIMEOUT_SECONDS) : undefined;
   return { readBack: { ...(group !== undefined ? { consumerGroup: group } : {}), ...(seconds !== undefined ? { timeoutSeconds: seconds } : {}) } };
 }
 
@@ -328,29 +329,22 @@ function checkTokenStage(text: string | undefined): void {
 }
 
 function defaults(): CliOptions {
-  return { command: 'help', sandbox: false, json: false, timeoutMs: 30_000, expiryWarningDays: 30, params: {}, count: 1, properties: {}, faults: [] };
+  return {
+    command: 'help',
+    sandbox: false,
+    json: false,
+    timeoutMs: STAGE_TIMEOUT_SECONDS.default * 1000,
+    expiryWarningDays: EXPIRY_WARNING_DAYS.default,
+    params: {},
+    count: EVENT_COUNT.default,
+    properties: {},
+    faults: [],
+  };
 }
 
-function positiveNumber(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) {
-    return fallback;
-  }
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(flag, `'${text}' is not a positive number.`, `Write e.g. ${flag} ${fallback}.`);
-  }
-  return value;
-}
-
-function wholeDays(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) {
-    return fallback;
-  }
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < 0) {
-    throw new ValidationError(flag, `'${text}' is not a whole number of days (0 or more).`, `Write e.g. ${flag} ${fallback}.`);
-  }
-  return value;
+/** A numeric option: a whole number in decimal digits within its range (see core/model/limits), or its default. */
+function wholeNumber(flag: string, text: string | undefined, range: WholeNumberRange & { readonly default: number }): number {
+  return text === undefined ? range.default : parseWholeNumber(text, flag, range);
 }
 
 function apiVersion(text: string): string {

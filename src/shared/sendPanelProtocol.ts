@@ -10,7 +10,9 @@
  *   are projected to `StageView` (code, summary, cause, fix, docs link) and history is metadata.
  * - The host runs every inbound message through `parseWebviewMessage` and drops what fails.
  */
+import { isValidationError } from '../core/errors/errors';
 import { PIPELINE_STAGES } from '../core/flow/plan';
+import { checkWholeNumber, EVENT_COUNT, parseWholeNumber } from '../core/model/limits';
 import type { StageId } from '../core/flow/types';
 import {
   array,
@@ -32,8 +34,9 @@ import {
 export const SEND_PANEL_LIMITS = {
   /** 1 MiB: Event Hubs and Eventstream refuse larger publications. */
   maxBodyBytes: 1_048_576,
-  minCount: 1,
-  maxCount: 1000,
+  /** The CLI's --count range (core/model/limits), so both refuse the same counts in the same words. */
+  minCount: EVENT_COUNT.min,
+  maxCount: EVENT_COUNT.max,
   maxParameters: 50,
   maxParameterNameLength: 128,
   maxParameterValueLength: 8192,
@@ -372,9 +375,32 @@ export function parseSendForm(value: unknown): SendForm {
     properties: properties(form.properties, 'form.properties'),
     partition: partition(form.partition, 'form.partition'),
     protocol: oneOf(form.protocol, 'form.protocol', PROTOCOLS),
-    count: integer(form.count, 'form.count', L.minCount, L.maxCount),
+    // Only the type here: the range is planSend's, which refuses a count out of range visibly
+    // (a `refused` result in the core's wording) rather than dropping the message.
+    count: integer(form.count, 'form.count', Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY),
     batch: boolean(form.batch, 'form.batch'),
   };
+}
+
+/**
+ * The panel's count checked like the CLI's --count (core/model/limits): what is wrong and the fix,
+ * e.g. "Count is 2000000." and "Give a whole number from 1 to 1,000,000 (default 1).", or
+ * undefined when it is in range. A string is what was typed: digits only, like the CLI.
+ */
+export function countProblem(count: number | string): { readonly message: string; readonly fix: string } | undefined {
+  try {
+    if (typeof count === 'string') {
+      parseWholeNumber(count, 'Count', EVENT_COUNT);
+    } else {
+      checkWholeNumber(count, 'Count', EVENT_COUNT);
+    }
+    return undefined;
+  } catch (error) {
+    if (isValidationError(error)) {
+      return { message: `${error.field} ${error.problem}`, fix: error.fix };
+    }
+    throw error;
+  }
 }
 
 export function parsePersistedForm(value: unknown): PersistedForm {

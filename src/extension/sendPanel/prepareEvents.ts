@@ -10,7 +10,7 @@ import type { ReadBackOutcome } from '../../core/flow/roundTrip';
 import type { EventToSend, FlowEvent, SendRequest } from '../../core/flow/types';
 import { MAX_EVENT_BYTES, parseEventBody, validatePartitionOptions, validateProperties } from '../../core/model/validate';
 import type { BodyProblem, HostMessage, PanelStageId, ReadBackView, SafeError, SendForm, StageView } from '../../shared/sendPanelProtocol';
-import { PANEL_STAGES } from '../../shared/sendPanelProtocol';
+import { countProblem, PANEL_STAGES } from '../../shared/sendPanelProtocol';
 
 const EXPRESSION = /@\{[^}]*\}/g;
 const PREVIEW_CHARS = 4000;
@@ -129,6 +129,10 @@ export class RefusalError extends Error {
  * run id, like the events of one pipeline run; `@{eventIndex()}` counts across the whole send.
  */
 export function planSend(form: SendForm, runId: string): { ok: true; plan: SendPlan } | { ok: false; refusal: Refusal } {
+  const badCount = countProblem(form.count);
+  if (badCount) {
+    return { ok: false, refusal: badCount };
+  }
   const check = checkBody(form.body, form.parameters, form.contentType);
   if (!check.ok) {
     const p = check.problem;

@@ -9,7 +9,7 @@ import type {
   Protocol,
   SendForm,
 } from '../../shared/sendPanelProtocol';
-import { SEND_PANEL_LIMITS } from '../../shared/sendPanelProtocol';
+import { countProblem, SEND_PANEL_LIMITS } from '../../shared/sendPanelProtocol';
 import { clear, formatBytes, h } from './dom';
 
 /** What changed: the body (and what renders it) needs a new validation; a profile pick is told to the host. */
@@ -58,10 +58,10 @@ export function draftFromPersisted(form: PersistedForm, sampleBody: string): Dra
 
 /** What the host may keep: no body, no parameter or property values, no partition value. */
 export function toPersisted(draft: DraftForm): PersistedForm | undefined {
-  const count = Number(draft.count);
-  if (!Number.isInteger(count) || count < 1 || count > SEND_PANEL_LIMITS.maxCount || !draft.contentType.trim()) {
+  if (countProblem(draft.count) || !draft.contentType.trim()) {
     return undefined;
   }
+  const count = Number(draft.count);
   return {
     ...(draft.profileId ? { profileId: draft.profileId } : {}),
     contentType: draft.contentType.trim(),
@@ -83,10 +83,12 @@ export function toSendForm(draft: DraftForm, usedParameters: readonly string[]):
   if (!draft.body.trim()) {
     return { error: 'Enter an event body.', focus: 'body' };
   }
-  const count = Number(draft.count);
-  if (!Number.isInteger(count) || count < SEND_PANEL_LIMITS.minCount || count > SEND_PANEL_LIMITS.maxCount) {
-    return { error: `Count must be a whole number from 1 to ${SEND_PANEL_LIMITS.maxCount}.`, focus: 'count' };
+  // The host's check and wording (the CLI's --count range).
+  const badCount = countProblem(draft.count);
+  if (badCount) {
+    return { error: `${badCount.message} ${badCount.fix}`, focus: 'count' };
   }
+  const count = Number(draft.count);
   const properties: CustomProperty[] = [];
   for (const p of draft.properties) {
     const name = p.name.trim();
@@ -183,7 +185,7 @@ export class SendFormView {
     ['rest', 'REST (HTTPS, like a pipeline Web activity)'],
     ['amqp', 'AMQP (like the Event Hubs SDKs)'],
   ]);
-  private readonly count = textfield('count', 'Number of events', { type: 'number', min: '1', max: String(SEND_PANEL_LIMITS.maxCount), step: '1' });
+  private readonly count = textfield('count', 'Number of events', { type: 'number', min: String(SEND_PANEL_LIMITS.minCount), max: String(SEND_PANEL_LIMITS.maxCount), step: '1' });
   private readonly batch = h('vscode-checkbox', { id: 'batch', attrs: { 'data-testid': 'batch', label: 'Send all events in one batch (one request)' } });
   private readonly readBack = h('vscode-checkbox', {
     id: 'read-back',

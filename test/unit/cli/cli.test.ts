@@ -106,7 +106,7 @@ describe('eventstream-flow CLI', () => {
     [['run', '--client-secret', 'abc'], /never accepted as command-line arguments/],
     [['test', 'nope'], /not a stage/],
     [['run', '--body', '{"a": 1,}'], /line 1/i],
-    [['run', '--count', '0'], /not a positive number/],
+    [['run', '--count', '0'], /--count: is 0\.\n {2}fix: Give a whole number from 1 to 1,000,000/],
     [['run', '--body', '{"x":"@{pipeline().parameters.missing}"}'], /parameters\.missing/],
     [['run', '--partition-key', 'a', '--partition-id', '0'], /cannot be combined/],
     [['run', '--protocol', 'kafka'], /not a protocol/],
@@ -156,7 +156,7 @@ describe('eventstream-flow CLI', () => {
     for (const value of ['-1', '2.5', 'soon']) {
       const { code, err } = await cli(['run', `--expiry-warning-days=${value}`]);
       assert.equal(code, 2, err);
-      assert.match(err, /not a whole number of days/);
+      assert.match(err, /--expiry-warning-days: is .*\n {2}fix: Give a whole number of days from 0 to 3,650/);
       assert.match(err, /fix: \S/);
     }
   });

@@ -74,8 +74,8 @@ describe('eventstream-flow --read-back', () => {
 
   const mistakes: [string[], RegExp][] = [
     [['run', '--consumer-group', 'cg'], /--consumer-group: only applies to a read-back\.\n {2}fix: Add --read-back\./],
-    [['run', '--read-back', '--read-back-timeout', '0'], /--read-back-timeout: '0' is not a positive number/],
-    [['run', '--read-back', '--read-back-timeout', '900'], /--read-back-timeout: is 900\.\n {2}fix: Give a number of seconds from 1 to 600/],
+    [['run', '--read-back', '--read-back-timeout', '0'], /--read-back-timeout: is 0\.\n {2}fix: Give a whole number of seconds from 1 to 600/],
+    [['run', '--read-back', '--read-back-timeout', '900'], /--read-back-timeout: is 900\.\n {2}fix: Give a whole number of seconds from 1 to 600/],
     [['run', '--read-back', '--consumer-group', 'no spaces'], /--consumer-group: "no spaces" is not a consumer group name/],
     [['test', 'kv-token', '--read-back'], /--read-back: does not apply to test/],
   ];
