@@ -4,6 +4,7 @@ import { CancelledError, createStageError } from '../core/errors/errors';
 import { normalizeWarningDays } from '../core/diagnostics/secretHygiene';
 import type { StageImplementation } from '../core/flow/stage';
 import { describeProxy, proxySettingProblem, type ProxySettings } from '../core/azure/proxy';
+import { AmqpSession } from '../core/azure/amqpSession';
 import { TokenCache } from '../core/flow/tokenCache';
 import type { RoundTripResult } from '../core/flow/roundTrip';
 import type { AccessToken, EndpointInfo, FlowEvent, FlowResult, FlowServices, SecretValue, StageId, StageOutcome } from '../core/flow/types';
@@ -65,6 +66,8 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   readonly onDidFinish = this.finished.event;
 
   private readonly tokenCache = new TokenCache();
+  /** Producers kept open between sends (issue #8); closed on Refresh, sign-in changes and deactivation. */
+  private readonly amqpSession = new AmqpSession();
   private readonly outcomes = new Map<string, Map<StageId, StageOutcome>>();
   private readonly running = new Map<string, Map<StageId, number>>();
   private readonly flows = new Map<string, FlowResult>();
@@ -97,6 +100,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     this.finished.dispose();
     this.configWatch.dispose();
     this.tokenCache.clear();
+    void this.amqpSession.close();
   }
 
   // --- StageResults --------------------------------------------------------------------------
@@ -129,6 +133,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   /** Drops cached tokens (after a profile edit or a sign-in change, the old ones may be wrong). */
   clearTokens(): void {
     this.tokenCache.clear();
+    void this.amqpSession.clear();
   }
 
   // --- FlowRunner ----------------------------------------------------------------------------
@@ -251,6 +256,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       redactor: this.deps.redactor,
       logger: this.deps.logger,
       tokenCache: this.tokenCache,
+      amqpSession: this.amqpSession,
       signedInUser: this.deps.account.tokenProvider(profile.cloud),
       stageTimeoutMs: settings.stageTimeoutMs,
       now: Date.now,

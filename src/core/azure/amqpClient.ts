@@ -11,6 +11,7 @@ import { raceAbort, throwIfAborted } from './http';
 import { describeProxy, ProxyTunnelAgent, shouldProxy, type ProxySettings } from './proxy';
 import { createSharedAccessSignature } from './sas';
 import { caListFor } from './trust';
+import { fingerprint, SwappableCredential, type AmqpSession } from './amqpSession';
 
 /**
  * Event Hubs over AMQP 1.0 through @azure/event-hubs (loaded on first use). One producer per call,
@@ -61,6 +62,11 @@ export interface AmqpOptions {
   readonly onAttempt?: (attempt: AmqpAttempt) => void;
   /** Overrides INTERACTIVE_AMQP_RETRY. */
   readonly retryOptions?: RetryOptions;
+  /**
+   * Keep the producer open for the next send (issue #8): sends reuse it; the probe and stage tests
+   * never pass one, so they always connect afresh.
+   */
+  readonly session?: AmqpSession;
   readonly logger?: Logger;
   /** The run's redactor: every SAS token signed for a SAS rule is registered with it (see sasCredential). */
   readonly secrets?: SecretSink;
@@ -182,12 +188,12 @@ export function sasCredential(auth: { readonly keyName: string; readonly key: st
   return provider;
 }
 
-async function openProducer(options: AmqpOptions): Promise<EventHubProducerClient> {
+async function openProducer(options: AmqpOptions, credential?: TokenCredential): Promise<EventHubProducerClient> {
   const [{ EventHubProducerClient }, clientOpts, { connectionString }] = await Promise.all([import('@azure/event-hubs'), clientOptions(options), sdkEndpoint(options)]);
   const { auth } = options;
   switch (auth.kind) {
     case 'token':
-      return new EventHubProducerClient(options.namespace, options.eventHubName, auth.credential, clientOpts);
+      return new EventHubProducerClient(options.namespace, options.eventHubName, credential ?? auth.credential, clientOpts);
     case 'sas':
       return new EventHubProducerClient(options.namespace, options.eventHubName, sasCredential(auth, options.secrets), clientOpts);
     case 'connectionString': {
@@ -213,16 +219,84 @@ export function unwrapRetryError(error: unknown): unknown {
   return error;
 }
 
-/** Runs `work` with a fresh producer and always closes it; a close failure never hides the real outcome. */
-async function withOneProducer<T>(options: AmqpOptions, work: (producer: EventHubProducerClient, progress: Progress) => Promise<T>, progress: Progress): Promise<T> {
+/**
+ * Runs `work` with a fresh producer. It is closed afterwards, unless the send succeeded and a
+ * session keeps it (under `keepAs`); a close failure never hides the real outcome.
+ */
+async function withOneProducer<T>(
+  options: AmqpOptions,
+  work: (producer: EventHubProducerClient, progress: Progress) => Promise<T>,
+  progress: Progress,
+  keepAs?: { readonly key: string; readonly endpoint: string; readonly transport: AmqpTransport },
+): Promise<T> {
   throwIfAborted(options.signal);
-  const producer = await openProducer(options);
+  const swappable = keepAs && options.auth.kind === 'token' ? new SwappableCredential(options.auth.credential) : undefined;
+  const producer = await openProducer(options, swappable);
+  let kept = false;
   try {
-    return await raceAbort(work(producer, progress), options.signal);
+    const result = await raceAbort(work(producer, progress), options.signal);
+    if (keepAs && options.session && !options.signal.aborted) {
+      options.session.keep(keepAs.key, { producer, endpoint: keepAs.endpoint, transport: keepAs.transport, ...(swappable ? { credential: swappable } : {}) });
+      kept = true;
+    }
+    return result;
   } catch (error) {
     throw unwrapRetryError(error);
   } finally {
-    await producer.close().catch((error: unknown) => options.logger?.debug(`closing the AMQP producer failed: ${String(error)}`));
+    if (!kept) {
+      await producer.close().catch((error: unknown) => options.logger?.debug(`closing the AMQP producer failed: ${String(error)}`));
+    }
+  }
+}
+
+/**
+ * What makes a kept producer reusable: the endpoint, the credential's identity (fingerprints, never
+ * the key), the transport policy, CA and proxy. An edited profile gives another key, so its old
+ * producer is never used again and closes when idle.
+ */
+function sessionKey(options: AmqpOptions): string {
+  const { auth } = options;
+  const identity =
+    auth.kind === 'token' ? 'entra' : auth.kind === 'sas' ? `sas:${auth.keyName}:${fingerprint(auth.key)}` : `cs:${fingerprint(auth.connectionString)}`;
+  return JSON.stringify([
+    options.namespace,
+    options.eventHubName,
+    identity,
+    options.transport ?? '',
+    options.fallbackToWebSockets === true,
+    options.proxy ? fingerprint(`${options.proxy.url}|${(options.proxy.noProxy ?? []).join(',')}`) : '',
+    options.trustedCaPem ? fingerprint(options.trustedCaPem) : '',
+    options.destination.hosts.join(','),
+  ]);
+}
+
+/**
+ * A send on the session's kept producer, if there is one: the attempt is reported as reused. Any
+ * failure or a cancel closes it (the next send connects afresh); success keeps it for the next.
+ */
+async function withKeptProducer<T>(options: AmqpOptions, key: string, work: (producer: EventHubProducerClient, progress: Progress) => Promise<T>): Promise<{ result: T } | undefined> {
+  const session = options.session;
+  const kept = session?.take(key);
+  if (!session || !kept) {
+    return undefined;
+  }
+  if (options.auth.kind === 'token') {
+    kept.credential?.swap(options.auth.credential);
+  }
+  const endpoint = `${kept.endpoint} (kept open)`;
+  try {
+    const result = await raceAbort(work(kept.producer, { sending: false }), options.signal);
+    if (options.signal.aborted) {
+      throw options.signal.reason;
+    }
+    session.keep(key, kept);
+    options.onAttempt?.({ transport: kept.transport, endpoint, ok: true });
+    return { result };
+  } catch (error) {
+    await session.evict(key);
+    const code = codeOf(error);
+    options.onAttempt?.({ transport: kept.transport, endpoint, ok: false, ...(code ? { code } : {}) });
+    throw attachTried(unwrapRetryError(error), [`${endpoint} failed${code ? ` (${code})` : ''}`]);
   }
 }
 
@@ -314,6 +388,13 @@ function codeOf(error: unknown): string | undefined {
  * attempt is reported through `onAttempt`; a failure carries `endpointsTried` for the explanation.
  */
 async function withProducer<T>(options: AmqpOptions, work: (producer: EventHubProducerClient, progress: Progress) => Promise<T>): Promise<T> {
+  const key = options.session ? sessionKey(options) : undefined;
+  if (key !== undefined) {
+    const reused = await withKeptProducer(options, key, work);
+    if (reused) {
+      return reused.result;
+    }
+  }
   const plan = transportPlan(options);
   if (plan.note) {
     options.logger?.info(plan.note);
@@ -331,7 +412,7 @@ async function withProducer<T>(options: AmqpOptions, work: (producer: EventHubPr
     const endpoint = amqpEndpointOf(attemptOptions, transport);
     const progress: Progress = { sending: false };
     try {
-      const result = await withOneProducer(attemptOptions, work, progress);
+      const result = await withOneProducer(attemptOptions, work, progress, key !== undefined ? { key, endpoint, transport } : undefined);
       tried.push(`${endpoint} ok`);
       options.onAttempt?.({ transport, endpoint, ok: true });
       return result;

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
 import type { ExplainedError } from '../errors/errors';
 import type { TokenCache } from './tokenCache';
+import type { AmqpSession } from '../azure/amqpSession';
 import type { ProxySettings } from '../azure/proxy';
 import type { TokenInspection } from '../diagnostics/tokenInspector';
 
@@ -109,6 +110,11 @@ export interface FlowServices {
   readonly proxy?: ProxySettings;
   /** Per-stage timeout; a stage that exceeds it fails with code `StageTimeout`. */
   readonly stageTimeoutMs: number;
+  /**
+   * Kept-open AMQP producers: a send reuses the one the last send to the same endpoint and
+   * credential left open (the editor holds one session; without it every send connects afresh).
+   */
+  readonly amqpSession?: AmqpSession;
   /** Milliseconds since epoch; injectable for cache tests. */
   readonly now: () => number;
 }

@@ -35,7 +35,13 @@ export const sendStage: StageImplementation<'send'> = {
     const result =
       protocol === 'rest'
         ? await tryingEndpoint(restEndpoint, () => sendRest({ ...common, auth: target.rest }))
-        : await sendAmqp({ ...common, auth: target.amqp, ...amqpTransportOptions(ctx), onAttempt: (a) => attempts.push(a) });
+        : await sendAmqp({
+            ...common,
+            auth: target.amqp,
+            ...amqpTransportOptions(ctx),
+            ...(ctx.services.amqpSession ? { session: ctx.services.amqpSession } : {}),
+            onAttempt: (a) => attempts.push(a),
+          });
     const route = protocol === 'rest' ? restEndpoint : describeAttempts(attempts);
     const where = send.partitionId !== undefined ? `, partition ${send.partitionId}` : send.partitionKey ? `, partition key ${send.partitionKey}` : '';
     return {
