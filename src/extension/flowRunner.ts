@@ -5,6 +5,7 @@ import { normalizeWarningDays } from '../core/diagnostics/secretHygiene';
 import type { StageImplementation } from '../core/flow/stage';
 import { describeProxy, proxySettingProblem, type ProxySettings } from '../core/azure/proxy';
 import { AmqpSession } from '../core/azure/amqpSession';
+import { SecretCache } from '../core/flow/secretCache';
 import { TokenCache } from '../core/flow/tokenCache';
 import type { RoundTripResult } from '../core/flow/roundTrip';
 import type { AccessToken, EndpointInfo, FlowEvent, FlowResult, FlowServices, SecretValue, StageId, StageOutcome } from '../core/flow/types';
@@ -68,6 +69,8 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   private readonly tokenCache = new TokenCache();
   /** Producers kept open between sends (issue #8); closed on Refresh, sign-in changes and deactivation. */
   private readonly amqpSession = new AmqpSession();
+  /** The two pipeline secrets, reused by warm sends for a few minutes (issue #8). */
+  private readonly secretCache = new SecretCache();
   private readonly outcomes = new Map<string, Map<StageId, StageOutcome>>();
   private readonly running = new Map<string, Map<StageId, number>>();
   private readonly flows = new Map<string, FlowResult>();
@@ -100,6 +103,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     this.finished.dispose();
     this.configWatch.dispose();
     this.tokenCache.clear();
+    this.secretCache.clear();
     void this.amqpSession.close();
   }
 
@@ -133,6 +137,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   /** Drops cached tokens (after a profile edit or a sign-in change, the old ones may be wrong). */
   clearTokens(): void {
     this.tokenCache.clear();
+    this.secretCache.clear();
     void this.amqpSession.clear();
   }
 
@@ -257,6 +262,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       logger: this.deps.logger,
       tokenCache: this.tokenCache,
       amqpSession: this.amqpSession,
+      secretCache: this.secretCache,
       signedInUser: this.deps.account.tokenProvider(profile.cloud),
       stageTimeoutMs: settings.stageTimeoutMs,
       now: Date.now,

@@ -11,12 +11,15 @@ import type { FlowRequest, StageImplementation } from './stage';
 import { STAGES } from './stages';
 import type { FlowEvent, FlowResult, FlowServices, StageContext, StageId, StageOutcome, StageOutputs } from './types';
 import { STAGE_TITLES } from './types';
+import { TokenCache } from './tokenCache';
 
 export interface RunFlowOptions extends FlowRequest {
   /** The last stage to run; its dependencies run first. Default `send` (the whole pipeline). */
   readonly target?: StageId;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: FlowEvent) => void;
+  /** Reuse nothing from earlier runs (no cached token, secret or kept connection). */
+  readonly fresh?: boolean;
   /** Replace stage implementations (tests). */
   readonly stages?: Partial<{ [S in StageId]: StageImplementation<S> }>;
   /**
@@ -81,7 +84,11 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
   const outputs: Partial<StageOutputs> = {};
   const outcomes = new Map<StageId, StageOutcome>();
   const running = new Map<StageId, Promise<boolean>>();
-  const ctxFor = (signal: AbortSignal): StageContext => ({ profile, services, redactor: services.redactor, signal });
+  // The stage under test always runs fresh: "Test Key Vault Token" must ask Entra, not the cache.
+  // Only a send (or the probe) may reuse tokens, secrets and connections of an earlier run.
+  const freshServices: FlowServices = { ...services, tokenCache: new TokenCache(), secretCache: undefined, amqpSession: undefined };
+  const servicesFor = (stage: StageId): FlowServices => (stage === target && target !== 'send' && target !== 'probe') || options.fresh ? freshServices : services;
+  const ctxFor = (signal: AbortSignal, stage?: StageId): StageContext => ({ profile, services: stage ? servicesFor(stage) : services, redactor: services.redactor, signal });
   // What each token stage's token says, kept (redacted, without the token) to explain a later refusal.
   const inspections = new Map<InspectedStage, TokenInspection>();
   const inspect = (stage: StageId): TokenInspection | undefined => {
@@ -114,7 +121,7 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
     try {
       const implementation = implementations[stage] as StageImplementation;
       // raceAbort: a cancelled run returns at once even if the stage's own I/O ignores the signal.
-      const result = await raceAbort(implementation.run(ctxFor(signal), outputs, options), signal);
+      const result = await raceAbort(implementation.run(ctxFor(signal, stage), outputs, options), signal);
       (outputs as Record<StageId, unknown>)[stage] = result.output;
       const durationMs = elapsed();
       const inspection = inspect(stage);
@@ -181,6 +188,10 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
 
   const ordered = STAGE_ORDER.filter((s) => outcomes.has(s)).map((s) => outcomes.get(s) as StageOutcome);
   const failed = ordered.find((o) => o.status === 'failed');
+  if (failed) {
+    // A failure may come from a rotated secret or a revoked right: the next run starts afresh.
+    services.secretCache?.clear();
+  }
   const cancelled = runSignal.aborted;
   const result: FlowResult = {
     ok: !failed && !cancelled && ordered.every((o) => o.status === 'succeeded'),

@@ -2,6 +2,7 @@ import type { ConnectionProfile } from '../model/profile';
 import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
 import type { ExplainedError } from '../errors/errors';
+import type { SecretCache } from './secretCache';
 import type { TokenCache } from './tokenCache';
 import type { AmqpSession } from '../azure/amqpSession';
 import type { ProxySettings } from '../azure/proxy';
@@ -115,6 +116,11 @@ export interface FlowServices {
    * credential left open (the editor holds one session; without it every send connects afresh).
    */
   readonly amqpSession?: AmqpSession;
+  /**
+   * The secrets stages 2 and 3 read, reused by the next run for a few minutes (warm sends); dropped
+   * when a run fails. Without it every run reads them from Key Vault.
+   */
+  readonly secretCache?: SecretCache;
   /** Milliseconds since epoch; injectable for cache tests. */
   readonly now: () => number;
 }

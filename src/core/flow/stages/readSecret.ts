@@ -2,6 +2,7 @@ import { destinationsOf } from '../../azure/credentialGuard';
 import { readSecret } from '../../azure/keyVault';
 import { APP_SECRET_EXPIRY_NOTE, assessSecret, DEFAULT_EXPIRY_WARNING_DAYS } from '../../diagnostics/secretHygiene';
 import type { SecretReference } from '../../model/profile';
+import { SecretCache } from '../secretCache';
 import { need, type StageRun } from '../stage';
 import type { SecretValue, StageContext, StageOutputs } from '../types';
 import { keyVaultResourceOf } from './authority';
@@ -21,7 +22,9 @@ export async function readPipelineSecret(
 ): Promise<StageRun<SecretValue>> {
   const token = need(inputs, 'keyVaultToken');
   const endpoint = endpointFor(ctx, ctx.profile.keyVault.vaultUrl);
-  const secret = await tryingEndpoint(endpoint, () => readSecret({
+  const cacheKey = SecretCache.keyOf(ctx.profile.keyVault.vaultUrl, reference.name, reference.version);
+  const reused = ctx.services.secretCache?.get(cacheKey);
+  const secret = reused ?? await tryingEndpoint(endpoint, () => readSecret({
     vaultUrl: ctx.profile.keyVault.vaultUrl,
     name: reference.name,
     version: reference.version,
@@ -35,11 +38,14 @@ export async function readPipelineSecret(
   }));
   ctx.redactor.add(secret.value);
   ctx.redactor.add(secret.value.trim());
+  if (!reused) {
+    ctx.services.secretCache?.set(cacheKey, secret);
+  }
   const warnings = [warningFor(secret, purpose), expiryWarning(ctx, secret, reference, purpose)].filter((w): w is string => w !== undefined);
   const version = reference.version ? `version ${short(secret.version)}` : `latest version ${short(secret.version)}`;
   const expiry = secret.expiresOn ? `, expires ${secret.expiresOn.toISOString().slice(0, 10)}` : '';
-  const via = `${ctx.services.keyVaultApiVersion ? ` (api-version ${ctx.services.keyVaultApiVersion})` : ''} from ${endpoint}`;
-  return { output: secret, summary: `secret ${secret.name}, ${version}${expiry}${via}${warnings.map((w) => ` — warning: ${w}`).join('')}` };
+  const via = reused ? ' (reused from the last run)' : `${ctx.services.keyVaultApiVersion ? ` (api-version ${ctx.services.keyVaultApiVersion})` : ''} from ${endpoint}`;
+  return { output: secret, ...(reused ? { cached: true } : {}), summary: `secret ${secret.name}, ${version}${expiry}${via}${warnings.map((w) => ` — warning: ${w}`).join('')}` };
 }
 
 /**
