@@ -4,37 +4,29 @@
 // the profile comes through Import Profiles… or is already stored (by an older version).
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { ExtensionApi } from '../../../src/extension/extension';
+import { startAttackerListener, type AttackerListener } from '../../shared/attackerListener';
 import { ensureSandbox, freshState, getApi, SANDBOX_PROFILE_ID, spyNotifications } from './helpers';
 
 const CRAFTED = '127.0.0.2:8443\\@localhost';
 
 describe('a shared profile cannot send the Event Hubs token to another host (#13)', () => {
   let api: ExtensionApi;
-  let listener: Server;
-  let connections = 0;
+  let listener: AttackerListener;
 
   before(async () => {
     api = await getApi();
     await ensureSandbox(api);
     await freshState(api);
-    listener = createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      listener.once('error', reject);
-      listener.listen(8443, '127.0.0.2', resolve);
-    });
+    listener = await startAttackerListener();
   });
   after(async () => {
-    await new Promise<void>((resolve) => listener.close(() => resolve()));
+    await listener.close();
     await freshState(api);
   });
 
@@ -61,7 +53,7 @@ describe('a shared profile cannot send the Event Hubs token to another host (#13
     assert.match(error.message, /endpoint\.namespace/);
     assert.match(error.message, /backslash/);
     assert.equal((await api.services.profiles.list()).length, before, 'nothing was imported');
-    assert.equal(connections, 0, 'the crafted host saw no connection');
+    assert.equal(listener.connections(), 0, 'the crafted host saw no connection');
   });
 
   for (const where of ['endpoint.namespace', 'readBack.namespace'] as const) {
@@ -92,7 +84,7 @@ describe('a shared profile cannot send the Event Hubs token to another host (#13
         spy.shown.some((s) => s.kind === 'error' && s.message.includes(where)),
         `the refusal names ${where}: ${JSON.stringify(spy.shown)}`,
       );
-      assert.equal(connections, 0, 'the crafted host saw no connection');
+      assert.equal(listener.connections(), 0, 'the crafted host saw no connection');
     });
   }
 });

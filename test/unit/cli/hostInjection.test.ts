@@ -4,13 +4,13 @@
 // must see no connection at all, and the CLI must refuse the file as bad input naming the field.
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { startTestSandbox } from '../azure/sandboxFixture';
+import { startAttackerListener, type AttackerListener } from '../../shared/attackerListener';
 import { runCli } from './cliRunner';
 
 /** Crafted namespaces, each with the field the CLI must name. */
@@ -29,24 +29,16 @@ const CRAFTED: readonly string[] = [
 
 describe('a shared profile cannot send the Event Hubs token to a host that is not Azure (CLI)', () => {
   let sandbox: Sandbox;
-  let listener: Server;
-  const connections: Socket[] = [];
+  let listener: AttackerListener;
   let dir: string;
 
   before(async () => {
     sandbox = await startTestSandbox();
     dir = await mkdtemp(join(tmpdir(), 'esf-host-injection-'));
-    listener = createServer((socket) => {
-      connections.push(socket);
-      socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      listener.once('error', reject);
-      listener.listen(8443, '127.0.0.2', resolve);
-    });
+    listener = await startAttackerListener();
   });
   after(async () => {
-    await new Promise<void>((resolve) => listener.close(() => resolve()));
+    await listener.close();
     await sandbox.stop();
   });
 
@@ -71,7 +63,7 @@ describe('a shared profile cannot send the Event Hubs token to a host that is no
         const run = await runCli([...command, '--profile', path], { ...process.env, EVENTSTREAM_FLOW_CLIENT_SECRET: sandbox.world.reader.clientSecret });
         assert.equal(run.code, 2, run.out + run.err);
         assert.match(run.err, new RegExp(where.replace('.', '\\.')), run.err);
-        assert.equal(connections.length, 0, 'the crafted host never saw a connection');
+        assert.equal(listener.connections(), 0, 'the crafted host never saw a connection');
         assert.equal(sandbox.received.all().length, before, 'nothing was sent anywhere');
         assert.doesNotMatch(run.out + run.err, /eyJ[A-Za-z0-9_-]{10,}\.eyJ/, 'no token printed');
       });
