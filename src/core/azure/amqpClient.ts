@@ -10,7 +10,7 @@ import { encodeEvents, totalBytes, validatePartitioning, type EncodedEvent } fro
 import { raceAbort, throwIfAborted } from './http';
 import { describeProxy, ProxyTunnelAgent, shouldProxy, type ProxySettings } from './proxy';
 import { createSharedAccessSignature } from './sas';
-import { caListFor } from './trust';
+import { caListFor, processTrustsCa } from './trust';
 import { fingerprint, SwappableCredential, type AmqpSession } from './amqpSession';
 
 /**
@@ -320,6 +320,11 @@ export function transportPlan(options: AmqpOptions): { readonly transports: read
   if (options.transport === 'websockets') {
     return { transports: ['websockets'] };
   }
+  // The SDK opens AMQP-over-TLS sockets without a `ca` option: a profile CA this process does not
+  // already trust (NODE_EXTRA_CA_CERTS) can only reach the WebSocket transport, so use that, and say so.
+  if (options.trustedCaPem?.trim() && !processTrustsCa(options.trustedCaPem)) {
+    return { transports: ['websockets'], note: "AMQP over TLS on 5671 cannot use the profile's trusted CA in this process: using WebSockets, which can" };
+  }
   return { transports: options.fallbackToWebSockets ? ['tcp', 'websockets'] : ['tcp'] };
 }
 
@@ -450,12 +455,6 @@ function attachTried(error: unknown, tried: readonly string[]): unknown {
   return error;
 }
 
-function warnIfCaIgnored(options: AmqpOptions): void {
-  if (options.trustedCaPem && options.transport !== 'websockets') {
-    options.logger?.debug('AMQP over TCP cannot take the profile CA: it is trusted only through NODE_EXTRA_CA_CERTS (use WebSockets otherwise).');
-  }
-}
-
 function describe(options: AmqpOptions): string {
   return `${options.auth.kind} over ${transportPlan(options).transports.join(', then ')}`;
 }
@@ -497,7 +496,6 @@ export async function sendAmqp(options: AmqpOptions & { readonly request: SendRe
     ...(request.partitionId !== undefined ? { partitionId: request.partitionId } : {}),
   };
   options.logger?.debug(`AMQP send of ${events.length} event(s) to ${options.eventHubName} (${describe(options)})`);
-  warnIfCaIgnored(options);
 
   const batches = await withProducer(options, async (producer, progress) => {
     let batch: EventDataBatch = await producer.createBatch(batchOptions);
@@ -551,7 +549,6 @@ export async function sendAmqp(options: AmqpOptions & { readonly request: SendRe
 export async function probeEndpoint(options: AmqpOptions): Promise<EndpointInfo> {
   const { signal } = options;
   options.logger?.debug(`AMQP probe of ${options.eventHubName} (${describe(options)})`);
-  warnIfCaIgnored(options);
   return withProducer(options, async (producer) => {
     const hub = await producer.getEventHubProperties({ abortSignal: signal });
     const partitions = await Promise.all(hub.partitionIds.map((id) => producer.getPartitionProperties(id, { abortSignal: signal })));

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
+import { isLoopbackHostname } from '../model/host';
 
 /**
  * Which certificate authorities a client trusts, and which URLs it may call.
@@ -8,11 +10,9 @@ import { rootCertificates } from 'node:tls';
  * An explicit `ca` *replaces* Node's defaults, so it is always Node's roots plus the extra CA.
  */
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
 /** True for localhost, 127.0.0.1 and [::1]: the only hosts that may be called over plain http. */
 export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname.toLowerCase());
+  return isLoopbackHostname(hostname);
 }
 
 /** True when the URL's host is loopback (the local sandbox or a private test peer). */
@@ -35,6 +35,39 @@ export function caListFor(trustedCaPem?: string): string[] | undefined {
     return undefined;
   }
   return [...rootCertificates, trustedCaPem];
+}
+
+const extraCaFiles = new Map<string, string>();
+
+/** The PEM's base64 body, whitespace removed: how two copies of one certificate are compared. */
+function pemBody(pem: string): string {
+  return pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+}
+
+/**
+ * Whether this process already trusts `pem` for every TLS socket: Node's roots, or the file named by
+ * NODE_EXTRA_CA_CERTS (read at process start, so it is the only way AMQP over TLS on 5671 can
+ * trust a CA: the Event Hubs SDK opens those sockets without a `ca` option).
+ */
+export function processTrustsCa(pem: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const body = pemBody(pem);
+  if (rootCertificates.some((root) => pemBody(root) === body)) {
+    return true;
+  }
+  const file = env.NODE_EXTRA_CA_CERTS;
+  if (!file) {
+    return false;
+  }
+  let text = extraCaFiles.get(file);
+  if (text === undefined) {
+    try {
+      text = pemBody(readFileSync(file, 'utf8'));
+    } catch {
+      text = '';
+    }
+    extraCaFiles.set(file, text);
+  }
+  return text.includes(body);
 }
 
 /** Core pipeline options (identity, Key Vault) that make an Azure SDK client trust the profile's CA. */
