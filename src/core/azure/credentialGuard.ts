@@ -8,7 +8,7 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { ValidationError } from '../errors/errors';
 import { CLOUDS } from '../model/cloud';
-import { connectAuthorityOf, parseHostAuthority } from '../model/host';
+import { connectAuthorityOf, parseHostAuthority, splitAddress } from '../model/host';
 import type { ConnectionProfile } from '../model/profile';
 import { parseConnectionString } from './connectionString';
 
@@ -35,8 +35,7 @@ export interface RunDestinations {
 }
 
 function authorityOf(address: string): string[] {
-  const text = address.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/s, '');
-  const parsed = parseHostAuthority(text);
+  const parsed = parseHostAuthority(splitAddress(address.trim()).authority);
   return parsed.ok ? [parsed.host.authority] : [];
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { isLoopbackHostname } from '../model/host';
+import { isLoopbackHostname as isLoopbackHost } from '../model/host';
 
 /**
  * Which certificate authorities a client trusts, and which URLs it may call.
@@ -10,10 +10,8 @@ import { isLoopbackHostname } from '../model/host';
  * An explicit `ca` *replaces* Node's defaults, so it is always Node's roots plus the extra CA.
  */
 
-/** True for localhost, 127.0.0.1 and [::1]: the only hosts that may be called over plain http. */
-export function isLoopbackHost(hostname: string): boolean {
-  return isLoopbackHostname(hostname);
-}
+/** True for localhost, 127.0.0.1 and [::1]: the only hosts that may be called over plain http (the one rule, in host.ts). */
+export { isLoopbackHostname as isLoopbackHost } from '../model/host';
 
 /** True when the URL's host is loopback (the local sandbox or a private test peer). */
 export function isLoopbackUrl(url: string | URL): boolean {

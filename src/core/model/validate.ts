@@ -2,7 +2,7 @@ import { parseConnectionString } from '../azure/connectionString';
 import { isValidationError, ValidationError } from '../errors/errors';
 import type { Cloud, CloudName } from './cloud';
 import { CLOUDS } from './cloud';
-import { isLoopbackHostname, parseHostAuthority, splitAddress, type CanonicalHost } from './host';
+import { isLoopbackHostname as isLoopbackHost, parseHostAuthority, splitAddress, type CanonicalHost } from './host';
 import type { ConnectionProfile, ReadBackSettings, SecretReference } from './profile';
 
 /**
@@ -34,9 +34,8 @@ export function isGuid(value: string): boolean {
   return GUID.test(value);
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  return isLoopbackHostname(hostname);
-}
+/** localhost, 127.0.0.1 and [::1]: the one rule, in host.ts. */
+export { isLoopbackHost };
 
 /** An unresolved template: Postman/pipeline `{{x}}`, ADF `@{pipeline()…}`, shell `${X}`, `<tenant>`. */
 function isPlaceholder(value: string): boolean {
