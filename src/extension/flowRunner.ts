@@ -6,6 +6,7 @@ import type { StageImplementation } from '../core/flow/stage';
 import { describeProxy, proxySettingProblem, type ProxySettings } from '../core/azure/proxy';
 import { AmqpSession } from '../core/azure/amqpSession';
 import { SecretCache } from '../core/flow/secretCache';
+import { STAGE_TIMEOUT_SECONDS } from '../core/model/limits';
 import { TokenCache } from '../core/flow/tokenCache';
 import type { RoundTripResult } from '../core/flow/roundTrip';
 import type { AccessToken, EndpointInfo, FlowEvent, FlowResult, FlowServices, SecretValue, StageId, StageOutcome } from '../core/flow/types';
@@ -49,7 +50,7 @@ function readSettings(): { stageTimeoutMs: number; amqpTransport: 'tcp' | 'webso
   // "sdk" reads through @azure/keyvault-secrets; an api-version sends the pipeline's own GET.
   const apiVersion = config.get<string>(SETTINGS.keyVaultApiVersion, '7.0');
   return {
-    stageTimeoutMs: Math.min(600, Math.max(1, Number.isFinite(seconds) ? seconds : 30)) * 1000,
+    stageTimeoutMs: Math.min(STAGE_TIMEOUT_SECONDS.max, Math.max(STAGE_TIMEOUT_SECONDS.min, Number.isFinite(seconds) ? seconds : STAGE_TIMEOUT_SECONDS.default)) * 1000,
     amqpTransport: transport === 'websockets' ? 'websockets' : 'tcp',
     ...(apiVersion && apiVersion !== 'sdk' ? { keyVaultApiVersion: apiVersion } : {}),
   };

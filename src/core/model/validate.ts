@@ -2,6 +2,7 @@ import { parseConnectionString } from '../azure/connectionString';
 import { isValidationError, ValidationError } from '../errors/errors';
 import type { Cloud, CloudName } from './cloud';
 import { CLOUDS } from './cloud';
+import { READ_BACK_TIMEOUT_SECONDS } from './limits';
 import { isLoopbackHostname as isLoopbackHost, parseHostAuthority, splitAddress, type CanonicalHost } from './host';
 import type { ConnectionProfile, ReadBackSettings, SecretReference } from './profile';
 
@@ -823,8 +824,10 @@ export function validateConsumerGroup(input: string, field = 'readBack.consumerG
 
 /** Read-back seconds: whole or fractional, 1 to 600. */
 export function validateReadBackTimeout(seconds: number, field = 'readBack.timeoutSeconds'): Validated<number> {
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) {
-    return fail(field, `is ${String(seconds)}.`, 'Give a number of seconds from 1 to 600 (default 30).');
+  const { min, max } = READ_BACK_TIMEOUT_SECONDS;
+  // A stored profile may hold a fraction of a second (the CLI option takes whole numbers only).
+  if (!Number.isFinite(seconds) || seconds < min || seconds > max) {
+    return fail(field, `is ${String(seconds)}.`, `Give a number of seconds from ${min} to ${max} (default ${READ_BACK_TIMEOUT_SECONDS.default}).`);
   }
   return ok(seconds);
 }
