@@ -1,4 +1,4 @@
-import type { StageId } from '../flow/types';
+import type { StageId } from '../flow/stageId';
 
 /** Where an error came from; decides how `parseError` reads it. */
 export type ErrorSource =

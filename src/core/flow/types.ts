@@ -8,17 +8,9 @@ import type { AmqpSession } from '../azure/amqpSession';
 import type { ProxySettings } from '../azure/proxy';
 import type { TokenInspection } from '../diagnostics/tokenInspector';
 
-/** The pipeline's four Web activities (two Key Vault reads), plus a send-free probe of the endpoint. */
-export type StageId = 'keyVaultToken' | 'readClientId' | 'readClientSecret' | 'eventHubsToken' | 'send' | 'probe';
-
-export const STAGE_TITLES: Readonly<Record<StageId, string>> = {
-  keyVaultToken: 'Key Vault token',
-  readClientId: 'Read client id',
-  readClientSecret: 'Read client secret',
-  eventHubsToken: 'Event Hubs token',
-  send: 'Send event',
-  probe: 'Probe endpoint',
-};
+// StageId and STAGE_TITLES live in stageId.ts (below errors/); re-exported so importers keep compiling.
+import type { StageId } from './stageId';
+export { type StageId, STAGE_TITLES } from './stageId';
 
 /** Shape-compatible with @azure/core-auth AccessToken, so core tokens can feed the SDKs directly. */
 export interface AccessToken {
