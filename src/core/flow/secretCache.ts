@@ -4,7 +4,7 @@
  * in memory only, for a short time, and are dropped whenever a run fails, so a rotated secret is
  * read again at once; the stage tests always read afresh.
  */
-import type { SecretValue } from './types';
+import type { SecretValue } from './credentials';
 
 /** Five minutes: sends while editing a body reuse them; a rotation is picked up soon after. */
 export const DEFAULT_SECRET_REUSE_MS = 5 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isCancelledError } from '../errors/errors';
-import type { AccessToken } from './types';
+import type { AccessToken } from './credentials';
 
 /** Tokens are keyed by who asked, with which credential, where, and for what. */
 export interface TokenCacheKey {

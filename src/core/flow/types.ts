@@ -12,27 +12,9 @@ import type { TokenInspection } from '../diagnostics/tokenInspector';
 import type { StageId } from './stageId';
 export { type StageId, STAGE_TITLES } from './stageId';
 
-/** Shape-compatible with @azure/core-auth AccessToken, so core tokens can feed the SDKs directly. */
-export interface AccessToken {
-  readonly token: string;
-  /** Epoch milliseconds. */
-  readonly expiresOnTimestamp: number;
-}
-
-/** Anything that can mint tokens: the editor's signed-in account, the Azure CLI, a test double. */
-export interface TokenProvider {
-  getToken(scopes: readonly string[], options: { tenantId?: string; signal: AbortSignal }): Promise<AccessToken>;
-}
-
-/** A secret read from Key Vault. `value` is registered with the run's Redactor as soon as it is read. */
-export interface SecretValue {
-  readonly name: string;
-  readonly version: string;
-  readonly value: string;
-  readonly enabled: boolean;
-  readonly expiresOn?: Date;
-  readonly contentType?: string;
-}
+// AccessToken, TokenProvider and SecretValue live in credentials.ts, which the caches import.
+import type { AccessToken, TokenProvider, SecretValue } from './credentials';
+export type { AccessToken, TokenProvider, SecretValue } from './credentials';
 
 export interface EventToSend {
   /** Sent as-is when a string; JSON-encoded otherwise. */
