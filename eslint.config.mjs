@@ -3,16 +3,42 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** The core, the shared protocol, the sandbox and the CLI never see VS Code: they run in plain Node (and the webview). */
+/**
+ * The layer graph, written once (ARCHITECTURE.md, "Layers"): each folder of src/ and the folders it
+ * may import. No arrow runs back up; `npm run check:cycles` keeps each layer free of circles inside.
+ */
+export const LAYERS = {
+  core: [],
+  shared: ['core'],
+  sandbox: ['core'],
+  webview: ['core', 'shared'],
+  cli: ['core', 'shared', 'sandbox'],
+  extension: ['core', 'shared', 'sandbox'],
+};
+/** Only src/extension runs inside VS Code; everything else runs in plain Node (or the webview). */
+export const VSCODE_LAYERS = ['extension'];
+/** Layers that load Azure SDKs, AMQP and (where allowed) the sandbox lazily, so activation and CLI start-up stay fast. */
+export const LAZY_LAYERS = ['core', 'shared', 'cli', 'extension'];
+
 const banVscode = { name: 'vscode', message: 'Only src/extension may import vscode: hand capabilities to the core as interfaces.' };
-const banUiLayers = { group: ['**/extension/**', '**/webview/**'], message: 'The core must not depend on the extension or the webview.' };
-/** Azure SDKs and AMQP load lazily (`await import(...)`) so that activation and CLI start-up stay fast. */
 const lazyMessage = 'Load Azure SDKs, AMQP and the sandbox lazily with `await import(...)`; import types only.';
 const lazyAzure = { group: ['@azure/*', 'rhea', 'rhea-promise', 'ws'], allowTypeImports: true, message: lazyMessage };
 const lazySandbox = { regex: '(^|/)sandbox/', allowTypeImports: true, message: lazyMessage };
 
-const restrict = (/** @type {object[]} */ paths, /** @type {object[]} */ patterns) => ({
-  '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }],
+/** One lint block a layer: the layers it may not import (not even types), vscode, and the lazy rules. */
+const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
+  const banned = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+  const patterns = [{ regex: `(^|/)(${banned.join('|')})/`, message: `src/${layer} may import only ${['itself', ...allowed].join(', ')} (the layer graph in eslint.config.mjs).` }];
+  if (LAZY_LAYERS.includes(layer)) {
+    patterns.push(lazyAzure);
+    if (allowed.includes('sandbox')) {
+      patterns.push(lazySandbox);
+    }
+  }
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: VSCODE_LAYERS.includes(layer) ? [] : [banVscode], patterns }] },
+  };
 });
 
 export default tseslint.config(
@@ -36,9 +62,7 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
-  { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts'], rules: restrict([banVscode], [banUiLayers, lazyAzure, lazySandbox]) },
-  { files: ['src/sandbox/**/*.ts', 'src/webview/**/*.ts'], rules: restrict([banVscode], [banUiLayers]) },
-  { files: ['src/extension/**/*.ts'], rules: restrict([], [lazyAzure, lazySandbox]) },
+  ...layerRules,
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   // Scripts and harnesses run in Node; the harness also evaluates code in the workbench page.
   { files: ['**/*.mjs'], languageOptions: { globals: { ...globals.node } } },

@@ -13,6 +13,7 @@ if [ ! -d node_modules/@azure/event-hubs ] || [ package-lock.json -nt node_modul
 fi
 phase "typecheck"; npx tsc -p . --noEmit
 phase "lint";      npx eslint . --max-warnings 0
+phase "import circles"; node scripts/check-cycles.mjs
 phase "build";     node esbuild.mjs
 phase "unit tests (plain Node)"; node scripts/run-unit-tests.mjs
 if [ -x scripts/test-host.sh ] && [ "${ESF_SKIP_HOST_TESTS:-}" != 1 ]; then
