@@ -1,8 +1,14 @@
 /**
  * The Entra peer's token signer (RS256 JWTs, like Entra's access tokens) and the verifier the
  * resource peers (Key Vault, Event Hubs) use. One native RSA key per sandbox start.
+ *
+ * jose reads the compact form (header, claims: RFC 7515 §7.1, RFC 7519 §7.2). The RSA signature
+ * itself stays one node:crypto call each way because jose's sign and verify are async only
+ * (WebCrypto) and the peers check tokens synchronously: inside the AMQP $cbs put-token handler and
+ * at the top of every REST request, before anything else is read.
  */
 import { createHash, generateKeyPairSync, type KeyObject, randomUUID, sign, verify } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { AccessTokenClaims, TokenCheck, TokenVerifier } from './internal';
 
 /** Clock skew tolerated on `exp`: small, so tests of expiry need not wait long. */
@@ -56,15 +62,15 @@ export class TokenIssuer implements TokenVerifier {
       return { ok: false, reason: 'malformed' };
     }
     const [headerPart = '', payloadPart = '', signaturePart = ''] = parts;
-    let header: unknown;
-    let claims: unknown;
+    let header: Record<string, unknown>;
+    let claims: Record<string, unknown>;
     try {
-      header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
-      claims = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
+      header = decodeProtectedHeader(token);
+      claims = decodeJwt(token);
     } catch {
       return { ok: false, reason: 'malformed' };
     }
-    if (!isRecord(header) || !isRecord(claims) || !isClaims(claims)) {
+    if (!isClaims(claims)) {
       return { ok: false, reason: 'malformed' };
     }
     if (header['alg'] !== 'RS256' || header['kid'] !== this.kid) {
@@ -81,10 +87,6 @@ export class TokenIssuer implements TokenVerifier {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isClaims(value: Record<string, unknown>): value is Record<string, unknown> & AccessTokenClaims {
   const strings = ['aud', 'iss', 'tid', 'appid', 'oid', 'sub'] as const;
   const numbers = ['iat', 'nbf', 'exp'] as const;
@@ -98,13 +100,5 @@ function isClaims(value: Record<string, unknown>): value is Record<string, unkno
 
 /** Decode a JWT's payload without verifying it (for tests and diagnostics). */
 export function decodeJwtPayload(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1];
-  if (payload === undefined) {
-    throw new Error('not a JWT');
-  }
-  const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  if (!isRecord(parsed)) {
-    throw new Error('not a JWT payload');
-  }
-  return parsed;
+  return decodeJwt(token);
 }

@@ -7,6 +7,7 @@
  * The signature is NOT verified: that is the resource's job, and it needs the issuer's keys. The
  * point here is to predict, from the claims, why the next stage would refuse the token.
  */
+import { decodeJwt } from 'jose';
 import { CLOUDS, cloudOf } from '../model/cloud';
 import type { ConnectionProfile } from '../model/profile';
 import { isGuid } from '../model/validate';
@@ -189,11 +190,8 @@ function decodePayload(token: string): Decoded {
     return { kind: 'opaque' };
   }
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return { kind: 'unreadable' };
-    }
-    return { kind: 'jwt', claims: parsed as Record<string, unknown> };
+    // jose reads the payload (base64url, JSON, an object) as RFC 7519 §7.2 says; it verifies nothing.
+    return { kind: 'jwt', claims: decodeJwt(token.trim()) };
   } catch {
     return { kind: 'unreadable' };
   }
