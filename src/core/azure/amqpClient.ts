@@ -6,7 +6,10 @@ import type { Logger } from '../logging/logger';
 import type { SecretSink } from '../logging/redact';
 import { canonicalConnectionString, parseConnectionString } from './connectionString';
 import { assertCredentialDestination, type CredentialDestination } from './credentialGuard';
-import { encodeEvents, totalBytes, validatePartitioning, type EncodedEvent } from './eventEncoding';
+import { assertEventFits, encodeEvent, validatePartitioning, type EncodedEvent } from './eventEncoding';
+import { eventSourceOf, isEventSource } from '../events/eventSource';
+import { SendTally } from '../events/sendTally';
+import { runSendPipeline, sendResultOf, type BatchSink } from './sendPipeline';
 import { raceAbort, throwIfAborted } from './http';
 import { describeProxy, ProxyTunnelAgent, shouldProxy, type ProxySettings } from './proxy';
 import { createSharedAccessSignature } from './sas';
@@ -15,7 +18,7 @@ import { fingerprint, SwappableCredential, type AmqpSession } from './amqpSessio
 
 /**
  * Event Hubs over AMQP 1.0 through @azure/event-hubs (loaded on first use). One producer per call,
- * always closed: a test run must not leave a connection (and its timers) behind.
+ * closed afterwards unless a session keeps it open for the next send (amqpSession.ts).
  */
 
 export type AmqpAuth =
@@ -481,65 +484,91 @@ function tooLargeAlone(event: EncodedEvent, maxSizeInBytes: number): ValidationE
 /** An event this close to the link limit may not fit once framed: checked alone before anything is sent. */
 const PRECHECK_RATIO = 0.9;
 
+/** Batches in flight at once without a partition key or id (order across partitions is not kept anyway). */
+export const AMQP_MAX_IN_FLIGHT = 4;
+
+/** Packs events into the SDK's EventDataBatch (which encodes each on tryAdd) and sends each full one. */
+function amqpSink(producer: EventHubProducerClient, batchOptions: CreateBatchOptions, progress: Progress): BatchSink<EventDataBatch> {
+  return {
+    newBatch: () => producer.createBatch(batchOptions),
+    tryAdd: (batch, event) => batch.tryAdd(toEventData(event)),
+    sizeOf: (batch) => ({ events: batch.count, bytes: bodyBytes.get(batch) ?? 0 }),
+    send(batch, signal) {
+      progress.sending = true;
+      return producer.sendBatch(batch, { abortSignal: signal });
+    },
+    async sendAlone(event) {
+      const probe = await producer.createBatch(batchOptions);
+      throw tooLargeAlone(event, probe.maxSizeInBytes);
+    },
+  };
+}
+
+/** Body bytes per batch (the SDK's sizeInBytes counts AMQP framing too; reports give body bytes). */
+const bodyBytes = new WeakMap<EventDataBatch, number>();
+
+type CreateBatchOptions = NonNullable<Parameters<EventHubProducerClient['createBatch']>[0]>;
+
 /**
- * Sends over AMQP: `createBatch({ partitionKey | partitionId })`, `tryAdd` until full, `sendBatch`,
- * a new batch, and so on. Errors are the SDK's (`MessagingError` with `code`, identity errors from
- * the credential) as thrown; an event too big for a batch on its own is a ValidationError.
+ * Sends over AMQP, streaming (see sendPipeline.ts): `createBatch({ partitionKey | partitionId })`,
+ * `tryAdd` until full, `sendBatch` while the next one fills. Errors are the SDK's (`MessagingError`
+ * with `code`, identity errors from the credential) as thrown; an event too big for a batch on its
+ * own is a ValidationError (the first event is checked before anything is sent).
  */
 export async function sendAmqp(options: AmqpOptions & { readonly request: SendRequest }): Promise<SendResult> {
   const { request, signal } = options;
   validatePartitioning(request);
-  const events = encodeEvents(request.events);
-  const batchOptions = {
+  const source = eventSourceOf(request.events);
+  if (source.count === 0) {
+    throw new ValidationError('events', 'is empty.', 'Add at least one event to send.');
+  }
+  const first = encodeEvent(source.eventAt(0), 0);
+  assertEventFits(first);
+  const tally = request.tally ?? new SendTally(source.count);
+  const batchOptions: CreateBatchOptions = {
     abortSignal: signal,
     ...(request.partitionKey !== undefined ? { partitionKey: request.partitionKey } : {}),
     ...(request.partitionId !== undefined ? { partitionId: request.partitionId } : {}),
   };
-  options.logger?.debug(`AMQP send of ${events.length} event(s) to ${options.eventHubName} (${describe(options)})`);
+  options.logger?.debug(`AMQP send of ${source.count} event(s) to ${options.eventHubName} (${describe(options)})`);
+  const ordered = request.partitionKey !== undefined || request.partitionId !== undefined;
 
-  const batches = await withProducer(options, async (producer, progress) => {
-    let batch: EventDataBatch = await producer.createBatch(batchOptions);
-    for (const event of events) {
-      if (event.bytes >= batch.maxSizeInBytes * PRECHECK_RATIO) {
-        const probe = await producer.createBatch(batchOptions);
-        if (!probe.tryAdd(toEventData(event))) {
-          throw tooLargeAlone(event, probe.maxSizeInBytes);
+  await withProducer(options, async (producer, progress) => {
+    // Before anything is sent: the first event must fit a batch alone, and so must every event of a
+    // list (the caller holds them already) that comes near the link's limit.
+    const probe = await producer.createBatch(batchOptions);
+    const nearLimit = probe.maxSizeInBytes * PRECHECK_RATIO;
+    const listed = isEventSource(request.events) ? [first] : request.events.map((event, index) => encodeEvent(event, index));
+    for (const event of listed) {
+      assertEventFits(event);
+      if ((event.index === 0 || event.bytes >= nearLimit) && !(await producer.createBatch(batchOptions)).tryAdd(toEventData(event))) {
+        throw tooLargeAlone(event, probe.maxSizeInBytes);
+      }
+    }
+    const sink = amqpSink(producer, batchOptions, progress);
+    const counting: BatchSink<EventDataBatch> = {
+      ...sink,
+      tryAdd(batch, event) {
+        const added = sink.tryAdd(batch, event);
+        if (added) {
+          bodyBytes.set(batch, (bodyBytes.get(batch) ?? 0) + event.bytes);
         }
-      }
-    }
-    let sent = 0;
-    for (const event of events) {
-      const data = toEventData(event);
-      if (batch.tryAdd(data)) {
-        continue;
-      }
-      if (batch.count === 0) {
-        throw tooLargeAlone(event, batch.maxSizeInBytes);
-      }
-      progress.sending = true;
-      await producer.sendBatch(batch, { abortSignal: signal });
-      sent += 1;
-      batch = await producer.createBatch(batchOptions);
-      if (!batch.tryAdd(data)) {
-        throw tooLargeAlone(event, batch.maxSizeInBytes);
-      }
-    }
-    if (batch.count > 0) {
-      progress.sending = true;
-      await producer.sendBatch(batch, { abortSignal: signal });
-      sent += 1;
-    }
-    return sent;
+        return added;
+      },
+    };
+    await runSendPipeline({
+      source,
+      sink: counting,
+      tally,
+      signal,
+      maxInFlight: request.maxInFlight ?? (ordered ? 1 : AMQP_MAX_IN_FLIGHT),
+      retryThrottled: source.count > 1 || request.pace !== undefined,
+      ...(request.pace ? { pace: request.pace } : {}),
+      ...(request.onLatency ? { onLatency: request.onLatency } : {}),
+      ...(request.onRateChange ? { onRateChange: request.onRateChange } : {}),
+    });
   });
-
-  return {
-    protocol: 'amqp',
-    eventsAccepted: events.length,
-    requests: batches,
-    bytes: totalBytes(events),
-    ...(request.partitionKey !== undefined ? { partitionKey: request.partitionKey } : {}),
-    ...(request.partitionId !== undefined ? { partitionId: request.partitionId } : {}),
-  };
+  return sendResultOf('amqp', tally, request);
 }
 
 /**

@@ -44,18 +44,6 @@ export function encodeEvent(event: EventToSend, index: number): EncodedEvent {
   };
 }
 
-/** Encodes every event; refuses, before anything is sent, an event whose body alone exceeds `maxBytes`. */
-export function encodeEvents(events: readonly EventToSend[], maxBytes: number = MAX_EVENT_BYTES): EncodedEvent[] {
-  if (events.length === 0) {
-    throw new ValidationError('events', 'is empty.', 'Add at least one event to send.');
-  }
-  return events.map((event, index) => {
-    const encoded = encodeEvent(event, index);
-    assertEventFits(encoded, maxBytes);
-    return encoded;
-  });
-}
-
 export function assertEventFits(event: EncodedEvent, maxBytes: number = MAX_EVENT_BYTES): void {
   if (event.bytes > maxBytes) {
     throw new ValidationError(
@@ -64,10 +52,6 @@ export function assertEventFits(event: EncodedEvent, maxBytes: number = MAX_EVEN
       'Send a smaller event, or split the payload into several events.',
     );
   }
-}
-
-export function totalBytes(events: readonly EncodedEvent[]): number {
-  return events.reduce((sum, event) => sum + event.bytes, 0);
 }
 
 /** Partition key xor id, each at most 128 characters. */

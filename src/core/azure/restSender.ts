@@ -1,7 +1,10 @@
 import { HttpResponseError, ValidationError } from '../errors/errors';
 import type { SendRequest, SendResult } from '../flow/types';
 import { assertCredentialDestination, type CredentialDestination } from './credentialGuard';
-import { encodeEvents, MAX_EVENT_BYTES, totalBytes, validatePartitioning, type EncodedEvent } from './eventEncoding';
+import { assertEventFits, encodeEvent, MAX_EVENT_BYTES, validatePartitioning, type EncodedEvent } from './eventEncoding';
+import { eventSourceOf, isEventSource } from '../events/eventSource';
+import { SendTally } from '../events/sendTally';
+import { runSendPipeline, sendResultOf, type BatchSink } from './sendPipeline';
 import { httpsRequest } from './http';
 import type { SecretSink } from '../logging/redact';
 import type { ProxySettings } from './proxy';
@@ -144,100 +147,108 @@ function batchItem(event: EncodedEvent, partitionKey: string | undefined): Batch
   };
 }
 
-type Planned = { readonly kind: 'single'; readonly event: EncodedEvent } | { readonly kind: 'batch'; readonly events: EncodedEvent[]; readonly body: string };
-
-/**
- * Splits events into requests of at most `maxBytes` each. An event whose JSON-escaped batch form
- * alone is too big goes as a single-event request (its raw body fits: checked by encodeEvents).
- */
-export function planRestRequests(events: readonly EncodedEvent[], partitionKey: string | undefined, maxBytes: number = MAX_EVENT_BYTES): Planned[] {
-  if (events.length === 1 && events[0]) {
-    return [{ kind: 'single', event: events[0] }];
-  }
-  const plans: Planned[] = [];
-  let current: { events: EncodedEvent[]; parts: string[]; bytes: number } = { events: [], parts: [], bytes: 2 };
-  const flush = (): void => {
-    if (current.events.length > 0) {
-      plans.push({ kind: 'batch', events: current.events, body: `[${current.parts.join(',')}]` });
-    }
-    current = { events: [], parts: [], bytes: 2 };
-  };
-  for (const event of events) {
-    const json = JSON.stringify(batchItem(event, partitionKey));
-    const size = Buffer.byteLength(json, 'utf8');
-    if (size + 2 > maxBytes) {
-      flush();
-      plans.push({ kind: 'single', event });
-      continue;
-    }
-    const added = size + (current.events.length > 0 ? 1 : 0);
-    if (current.bytes + added > maxBytes) {
-      flush();
-    }
-    current.bytes += size + (current.events.length > 0 ? 1 : 0);
-    current.events.push(event);
-    current.parts.push(json);
-  }
-  flush();
-  return plans;
+/** A batch request being filled: the JSON text of each entry, kept until the request is sent. */
+interface RestBatch {
+  readonly parts: string[];
+  /** Bytes of the request body so far: `[` + entries + commas + `]`. */
+  size: number;
+  bodyBytes: number;
 }
 
 /**
- * Sends `request.events` over REST. Validates everything (sizes, partitioning, header-safe
- * properties) before the first byte is sent. Non-201 → `HttpResponseError('eventHubsRest', …)`
- * (the XML `<Error><Code/><Detail/></Error>` body is kept for parseError); requests before the
- * failing one have been accepted.
+ * Packs events into `application/vnd.microsoft.servicebus.json` requests of at most `maxBytes`
+ * each. An event whose JSON-escaped batch form alone is too big goes as a single-event request
+ * (its raw body fits: checked by the pipeline).
+ */
+function restSink(options: RestSendOptions, url: string, maxBytes: number): BatchSink<RestBatch> {
+  const { request } = options;
+  return {
+    newBatch: () => ({ parts: [], size: 2, bodyBytes: 0 }),
+    tryAdd(batch, event) {
+      const json = JSON.stringify(batchItem(event, request.partitionKey));
+      const added = Buffer.byteLength(json, 'utf8') + (batch.parts.length > 0 ? 1 : 0);
+      if (batch.size + added > maxBytes) {
+        return false;
+      }
+      batch.parts.push(json);
+      batch.size += added;
+      batch.bodyBytes += event.bytes;
+      return true;
+    },
+    sizeOf: (batch) => ({ events: batch.parts.length, bytes: batch.bodyBytes }),
+    send: (batch, signal) => post(options, url, { 'Content-Type': BATCH_CONTENT_TYPE }, `[${batch.parts.join(',')}]`, signal),
+    sendAlone: (event, signal) => post(options, url, singleEventHeaders(event, request.partitionKey), event.body, signal),
+  };
+}
+
+/** The single-event form: the body as-is, its content type, BrokerProperties and custom properties as headers. */
+function singleEventHeaders(event: EncodedEvent, partitionKey: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'Content-Type': event.contentType ?? SINGLE_EVENT_CONTENT_TYPE };
+  const broker = brokerPropertiesOf(event, partitionKey).BrokerProperties;
+  if (broker) {
+    headers['BrokerProperties'] = JSON.stringify(broker);
+  }
+  return Object.assign(headers, propertyHeaders(event));
+}
+
+async function post(options: RestSendOptions, url: string, headers: Record<string, string>, body: Buffer | string, signal: AbortSignal): Promise<void> {
+  // A fresh SAS per request keeps a long send from outliving its token.
+  const response = await httpsRequest({
+    method: 'POST',
+    url,
+    headers: { Authorization: authorizationHeader(options), ...headers },
+    body,
+    signal,
+    ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+  });
+  if (response.status !== 201) {
+    throw new HttpResponseError('eventHubsRest', response.status, response.headers, response.bodyText);
+  }
+}
+
+/** Requests in flight at once without a partition key or id (order across partitions is not kept anyway). */
+export const REST_MAX_IN_FLIGHT = 4;
+
+/**
+ * Sends `request.events` over REST, streaming (see sendPipeline.ts). One event → a plain request
+ * whose body is the event; several → JSON batch requests of at most 1 MiB. The first event is made
+ * and checked (size, header-safe properties) before anything is sent; a later bad event stops the
+ * send there, with the tally saying what went. Non-201 → `HttpResponseError('eventHubsRest', …)`
+ * (the XML `<Error><Code/><Detail/></Error>` body is kept for parseError).
  */
 export async function sendRest(options: RestSendOptions): Promise<SendResult> {
   const { request } = options;
   validatePartitioning(request);
-  const events = encodeEvents(request.events);
-  const plans = planRestRequests(events, request.partitionKey);
-  for (const plan of plans) {
-    if (plan.kind === 'single') {
-      propertyHeaders(plan.event);
-    }
+  const source = eventSourceOf(request.events);
+  if (source.count === 0) {
+    throw new ValidationError('events', 'is empty.', 'Add at least one event to send.');
+  }
+  // Checked before anything is sent: the first event, or every event of a list (the caller holds them already).
+  const listed = isEventSource(request.events) ? [encodeEvent(source.eventAt(0), 0)] : request.events.map((event, index) => encodeEvent(event, index));
+  for (const event of listed) {
+    assertEventFits(event);
+  }
+  if (source.count === 1 && listed[0]) {
+    propertyHeaders(listed[0]);
   }
   const url = restSendUrl(options.namespace, options.eventHubName, request.partitionId, options.apiVersion ?? REST_API_VERSION);
   assertCredentialDestination(url, options.destination);
-
-  for (const plan of plans) {
-    // A fresh SAS per request keeps a long batch from outliving its token.
-    const headers: Record<string, string> = { Authorization: authorizationHeader(options) };
-    let body: Buffer | string;
-    if (plan.kind === 'single') {
-      headers['Content-Type'] = plan.event.contentType ?? SINGLE_EVENT_CONTENT_TYPE;
-      const broker = brokerPropertiesOf(plan.event, request.partitionKey).BrokerProperties;
-      if (broker) {
-        headers['BrokerProperties'] = JSON.stringify(broker);
-      }
-      Object.assign(headers, propertyHeaders(plan.event));
-      body = plan.event.body;
-    } else {
-      headers['Content-Type'] = BATCH_CONTENT_TYPE;
-      body = plan.body;
-    }
-    const response = await httpsRequest({
-      method: 'POST',
-      url,
-      headers,
-      body,
-      signal: options.signal,
-      ...(options.trustedCaPem ? { trustedCaPem: options.trustedCaPem } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.proxy ? { proxy: options.proxy } : {}),
-    });
-    if (response.status !== 201) {
-      throw new HttpResponseError('eventHubsRest', response.status, response.headers, response.bodyText);
-    }
-  }
-
-  return {
-    protocol: 'rest',
-    eventsAccepted: events.length,
-    requests: plans.length,
-    bytes: totalBytes(events),
-    ...(request.partitionKey !== undefined ? { partitionKey: request.partitionKey } : {}),
-    ...(request.partitionId !== undefined ? { partitionId: request.partitionId } : {}),
-  };
+  const tally = request.tally ?? new SendTally(source.count);
+  const sink = restSink(options, url, MAX_EVENT_BYTES);
+  const ordered = request.partitionKey !== undefined || request.partitionId !== undefined;
+  await runSendPipeline({
+    source,
+    // One event goes in the single-event form, as a Web activity sends it.
+    sink: source.count === 1 ? { ...sink, tryAdd: () => false } : sink,
+    tally,
+    signal: options.signal,
+    maxInFlight: request.maxInFlight ?? (ordered ? 1 : REST_MAX_IN_FLIGHT),
+    retryThrottled: source.count > 1 || request.pace !== undefined,
+    ...(request.pace ? { pace: request.pace } : {}),
+    ...(request.onLatency ? { onLatency: request.onLatency } : {}),
+    ...(request.onRateChange ? { onRateChange: request.onRateChange } : {}),
+  });
+  return sendResultOf('rest', tally, request);
 }

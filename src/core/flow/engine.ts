@@ -4,6 +4,8 @@ import { inspectToken, likelyCausesOf, summarizeInspection, tokenStageFor, type 
 import { explainError } from '../errors/explain';
 import type { ExplainedError } from '../errors/errors';
 import { raceAbort } from '../util/abort';
+import { eventCount } from '../events/eventSource';
+import { SendTally } from '../events/sendTally';
 import type { ConnectionProfile } from '../model/profile';
 import { canonicalProfile, validateTrustedCa } from '../model/validate';
 import { dependenciesOf, PIPELINE_STAGES, planFor, skipReason, STAGE_ORDER } from './plan';
@@ -49,6 +51,9 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
   const target = options.target ?? 'send';
   const plan = planFor(target, profile);
   const runSignal = options.signal ?? new AbortController().signal;
+  // The send's tally is the caller's if it brought one: either way it outlives a cancel or a failure.
+  const sendRequest = options.send && !options.send.tally ? { ...options.send, tally: new SendTally(eventCount(options.send.events), services.now) } : options.send;
+  const request: RunFlowOptions = sendRequest ? { ...options, send: sendRequest } : options;
   const implementations: { [S in StageId]: StageImplementation<S> } = { ...STAGES, ...options.stages };
   const log = services.logger.child('flow');
   const started = services.now();
@@ -114,14 +119,23 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
     const stageStart = services.now();
     const elapsed = (): number => services.now() - stageStart;
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new StageTimeoutError(stage, services.stageTimeoutMs)), services.stageTimeoutMs);
+    const expire = (): void => timeout.abort(new StageTimeoutError(stage, services.stageTimeoutMs));
+    let timer = setTimeout(expire, services.stageTimeoutMs);
+    // A long send (a million events, a load run) is timed out only when it stops making progress.
+    const stopWatching =
+      stage === 'send'
+        ? sendRequest?.tally?.onChange(() => {
+            clearTimeout(timer);
+            timer = setTimeout(expire, services.stageTimeoutMs);
+          })
+        : undefined;
     const signal = AbortSignal.any([runSignal, timeout.signal]);
     emit({ type: 'stageStarted', stage, at: stageStart });
     log.info(`${STAGE_TITLES[stage]}: started`);
     try {
       const implementation = implementations[stage] as StageImplementation;
       // raceAbort: a cancelled run returns at once even if the stage's own I/O ignores the signal.
-      const result = await raceAbort(implementation.run(ctxFor(signal, stage), outputs, options), signal);
+      const result = await raceAbort(implementation.run(ctxFor(signal, stage), outputs, request), signal);
       (outputs as Record<StageId, unknown>)[stage] = result.output;
       const durationMs = elapsed();
       const inspection = inspect(stage);
@@ -159,6 +173,7 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
       return false;
     } finally {
       clearTimeout(timer);
+      stopWatching?.();
     }
   };
 
@@ -200,6 +215,7 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
     totalMs: services.now() - started,
     ...(failed ? { failedStage: failed.stage } : {}),
     ...(outputs.send ? { send: outputs.send } : {}),
+    ...(sendRequest?.tally && outcomes.get('send')?.durationMs !== undefined ? { sendCounts: sendRequest.tally.counts() } : {}),
     ...(outputs.probe ? { endpoint: outputs.probe } : {}),
   };
   log.info(`Flow to '${target}' ${result.ok ? 'succeeded' : cancelled ? 'was cancelled' : 'failed'} in ${result.totalMs} ms`);

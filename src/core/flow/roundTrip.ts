@@ -1,3 +1,4 @@
+import { mapEventSource } from '../events/eventSource';
 import { randomUUID } from 'node:crypto';
 import type { AmqpAuth } from '../azure/amqpClient';
 import { parseConnectionString } from '../azure/connectionString';
@@ -85,14 +86,13 @@ export class ReadBackTimeoutError extends Error {
  * and what Eventstream destinations keep), as correlation-id, and a message-id per event.
  */
 export function withCorrelationId(send: SendRequest, correlationId: string): SendRequest {
-  const single = send.events.length === 1;
   return {
     ...send,
-    events: send.events.map((event, i) => ({
+    events: mapEventSource(send.events, (event, i, count) => ({
       ...event,
       properties: { ...event.properties, [CORRELATION_PROPERTY]: correlationId },
       correlationId,
-      messageId: single ? correlationId : `${correlationId}.${i}`,
+      messageId: count === 1 ? correlationId : `${correlationId}.${i}`,
     })),
   };
 }

@@ -7,6 +7,8 @@ import type { TokenCache } from './tokenCache';
 import type { AmqpSession } from '../azure/amqpSession';
 import type { ProxySettings } from '../azure/proxy';
 import type { TokenInspection } from '../diagnostics/tokenInspector';
+import type { EventsToSend } from '../events/eventSource';
+import type { SendCounts, SendTally } from '../events/sendTally';
 
 // StageId and STAGE_TITLES live in stageId.ts (below errors/); re-exported so importers keep compiling.
 import type { StageId } from './stageId';
@@ -28,12 +30,31 @@ export interface EventToSend {
 }
 
 export interface SendRequest {
-  readonly events: readonly EventToSend[];
+  /** A list, or a source that makes each event when the sender has room for it (streaming sends). */
+  readonly events: EventsToSend;
   /** Mutually exclusive with partitionId. At most 128 characters. */
   readonly partitionKey?: string;
   readonly partitionId?: string;
   /** Overrides the profile's protocol. */
   readonly protocol?: 'rest' | 'amqp';
+  /**
+   * Caller-owned counters the sender keeps as it goes: after a cancel or a failure they say how many
+   * events were acknowledged, in flight and never sent. Made by the sender when absent.
+   */
+  readonly tally?: SendTally;
+  /** Unanswered requests/batches at once (default: 1 with a partition key or id, which keeps order; else 4). */
+  readonly maxInFlight?: number;
+  /** Load mode: a steady rate; throttling slows it instead of failing. */
+  readonly pace?: Pace;
+  /** Each request's or batch's round-trip time (ms), for latency percentiles. */
+  readonly onLatency?: (ms: number) => void;
+  /** Throttling changed the pace (events per second now). */
+  readonly onRateChange?: (eventsPerSecond: number) => void;
+}
+
+/** A steady rate (load mode): event i is not sent before start + i / rate. */
+export interface Pace {
+  readonly eventsPerSecond: number;
 }
 
 export interface SendResult {
@@ -43,6 +64,8 @@ export interface SendResult {
   readonly requests: number;
   /** Payload bytes put on the wire (bodies, after encoding). */
   readonly bytes: number;
+  /** Requests or batches the service throttled and that were sent again. */
+  readonly throttled?: number;
   readonly partitionKey?: string;
   readonly partitionId?: string;
 }
@@ -154,5 +177,7 @@ export interface FlowResult {
   readonly failedStage?: StageId;
   readonly totalMs: number;
   readonly send?: SendResult;
+  /** Where every event stands when a send ran: after a cancel or a failure too. */
+  readonly sendCounts?: SendCounts;
   readonly endpoint?: EndpointInfo;
 }

@@ -114,7 +114,7 @@ export interface SendPlan {
   readonly requests: number;
   readonly events: number;
   /** Throws a `RefusalError` if an event fails to render or is too large. */
-  request(index: number): SendRequest;
+  request(index: number): SendRequest & { readonly events: readonly EventToSend[] };
 }
 
 export class RefusalError extends Error {

@@ -1,6 +1,7 @@
 import { sendAmqp, type AmqpAttempt } from '../../azure/amqpClient';
 import { sendRest } from '../../azure/restSender';
 import { ValidationError } from '../../errors/errors';
+import { eventCount } from '../../events/eventSource';
 import type { StageImplementation } from '../stage';
 import { endpointTargetOf } from './endpointAuth';
 import { amqpTransportOptions, describeAttempts, endpointFor, tryingEndpoint } from './network';
@@ -13,7 +14,7 @@ export const sendStage: StageImplementation<'send'> = {
   id: 'send',
   async run(ctx, inputs, request) {
     const send = request.send;
-    if (!send || send.events.length === 0) {
+    if (!send || eventCount(send.events) === 0) {
       throw new ValidationError('events', 'There is nothing to send.', 'Give an event body (or --count greater than 0).');
     }
     const target = endpointTargetOf(ctx, inputs);
@@ -43,10 +44,11 @@ export const sendStage: StageImplementation<'send'> = {
             onAttempt: (a) => attempts.push(a),
           });
     const route = protocol === 'rest' ? restEndpoint : describeAttempts(attempts);
+    const throttled = result.throttled ? `; throttled ${result.throttled} time${result.throttled === 1 ? '' : 's'}, sent again` : '';
     const where = send.partitionId !== undefined ? `, partition ${send.partitionId}` : send.partitionKey ? `, partition key ${send.partitionKey}` : '';
     return {
       output: result,
-      summary: `${result.eventsAccepted} event${result.eventsAccepted === 1 ? '' : 's'} accepted over ${protocol.toUpperCase()} (${result.bytes} bytes in ${result.requests} ${protocol === 'rest' ? (result.requests === 1 ? 'request' : 'requests') : result.requests === 1 ? 'batch' : 'batches'}${where}) by ${target.namespace}/${target.eventHubName} — ${route}`,
+      summary: `${result.eventsAccepted} event${result.eventsAccepted === 1 ? '' : 's'} accepted over ${protocol.toUpperCase()} (${result.bytes} bytes in ${result.requests} ${protocol === 'rest' ? (result.requests === 1 ? 'request' : 'requests') : result.requests === 1 ? 'batch' : 'batches'}${where}) by ${target.namespace}/${target.eventHubName}${throttled} — ${route}`,
     };
   },
 };
