@@ -1,3 +1,15 @@
+// Why our own CONNECT tunnel and not https-proxy-agent 7 (which @azure/core-rest-pipeline ships),
+// judged against its source (dist/index.js, connect()):
+// - A refused CONNECT (407, 502) is replayed by the library as if the *target* had answered, so a
+//   proxy's 407 would read as the service's; here it is ProxyAuthenticationRequired or
+//   ProxyConnectFailed, which the explanation table explains.
+// - The library has no timeout and no AbortSignal for the CONNECT phase; a cancel here closes a
+//   tunnel still waiting for the proxy, and a silent proxy fails as ProxyUnreachable after 30 s.
+// - Its messages and `debug` output carry the proxy URL; ours name the proxy by describeProxy()
+//   (credentials redacted) and keep the TLS code of an untrusted https:// proxy.
+// - The profile's extra CA is applied to the target's TLS inside the tunnel for every client,
+//   including `ws` for AMQP over WebSockets (the SDK's proxy policy drops tlsOptions with a proxy).
+// What it would save is ~100 lines; what it cannot do is the reason this file exists.
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import { BlockList, connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
