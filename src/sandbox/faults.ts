@@ -35,6 +35,8 @@ export const KINDS_BY_PEER: Readonly<Record<Exclude<Peer, 'eventHubs'>, readonly
     'timeout',
     'untrustedCertificate',
   ],
+  fabric: ['throttled', 'serviceUnavailable', 'connectionRefused', 'connectionReset', 'timeout'],
+  arm: ['throttled', 'serviceUnavailable', 'connectionRefused', 'connectionReset', 'timeout'],
 };
 
 /** Faults the sandbox applies to a peer's listener rather than to a request: they last until cleared. */

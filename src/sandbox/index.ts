@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { ConnectionProfile } from '../core/model/profile';
 import { createCertificateAuthority, issueServerCertificate, type CertificateAuthority } from './ca';
 import { startEntraPeer } from './entra';
+import { ARM_ROUTE_MODULES, ArmWorld, startArmPeer } from './arm';
 import { startEventHubsPeer } from './eventHubs';
+import { FABRIC_ROUTE_MODULES, FabricWorld, startFabricPeer } from './fabric';
 import { Faults } from './faults';
 import type { TlsMaterial } from './internal';
 import { TokenIssuer } from './jwt';
@@ -23,6 +25,9 @@ export { createCertificateAuthority, issueServerCertificate, loadCaFromEnv } fro
 /** What tests (and the other peers' tests) may reach behind the public API. */
 export interface SandboxInternals {
   readonly world: World;
+  /** The Fabric and Resource Manager sides of the world (workspaces, eventstreams, subscriptions, roles). */
+  readonly fabric: FabricWorld;
+  readonly arm: ArmWorld;
   readonly faults: Faults;
   readonly issuer: TokenIssuer;
   readonly recorder: ReceivedLog;
@@ -59,13 +64,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults();
   const issuer = new TokenIssuer();
   const recorder = new ReceivedLog();
+  const fabricWorld = new FabricWorld(world);
+  const armWorld = new ArmWorld(world);
 
   const started: Stoppable[] = [];
   const track = <T extends Stoppable>(peer: T): T => {
     started.push(peer);
     return peer;
   };
-  let entra, keyVault, eventHubs;
+  let entra, keyVault, eventHubs, fabric, arm;
   let proxy: ProxyPeer;
   try {
     entra = track(await startEntraPeer({ tls, world, faults, issuer, tokenLifetimeSeconds: options.tokenLifetimeSeconds, port: options.ports?.entra, latencyMs: options.latencyMs }));
@@ -73,8 +80,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     eventHubs = track(
       await startEventHubsPeer({ tls, world, faults, tokens: issuer, recorder, port: options.ports?.eventHubs, emulatorPort: options.ports?.emulator }),
     );
-    const peers = { entra, keyVault, eventHubs };
-    proxy = await startProxy({ peerPorts: () => ({ entra: peers.entra.port, keyVault: peers.keyVault.port, eventHubs: peers.eventHubs.port }), port: options.ports?.proxy });
+    const hubs = eventHubs;
+    const vault = keyVault;
+    fabric = track(await startFabricPeer({ tls, world, fabric: fabricWorld, faults, tokens: issuer, eventHubsPort: () => hubs.port, modules: FABRIC_ROUTE_MODULES, port: options.ports?.fabric, latencyMs: options.latencyMs }));
+    arm = track(
+      await startArmPeer({ tls, world, arm: armWorld, faults, tokens: issuer, eventHubsPort: () => hubs.port, keyVaultUrl: () => vault.vaultUrl, modules: ARM_ROUTE_MODULES, port: options.ports?.arm, latencyMs: options.latencyMs }),
+    );
+    const peers = { entra, keyVault, eventHubs, fabric, arm };
+    proxy = await startProxy({
+      peerPorts: () => ({ entra: peers.entra.port, keyVault: peers.keyVault.port, eventHubs: peers.eventHubs.port, fabric: peers.fabric.port, arm: peers.arm.port }),
+      port: options.ports?.proxy,
+    });
     track({ stop: () => proxy.stop(), setRefusing: () => Promise.resolve() });
   } catch (error) {
     await Promise.allSettled(started.map((peer) => peer.stop()));
@@ -82,8 +98,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   // connectionRefused is a listener-level fault: the sandbox closes and reopens the peers' listeners.
-  const peers: Record<Peer, Stoppable> = { entra, keyVault, eventHubs };
-  const refusing: Record<Peer, boolean> = { entra: false, keyVault: false, eventHubs: false };
+  const peers: Record<Peer, Stoppable> = { entra, keyVault, eventHubs, fabric, arm };
+  const refusing: Record<Peer, boolean> = { entra: false, keyVault: false, eventHubs: false, fabric: false, arm: false };
   let pending: Promise<unknown> = Promise.resolve();
   // untrustedCertificate is a listener-level fault too: the HTTPS peers present another CA's certificate.
   let inspectingProxyTls: TlsMaterial | undefined;
@@ -120,6 +136,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     namespace: `localhost:${eventHubs.port}`,
     emulatorNamespace: `localhost:${eventHubs.emulatorPort}`,
     proxy: proxy.url,
+    fabricApi: fabric.baseUrl,
+    resourceManager: arm.baseUrl,
   };
   const demo = world.demo();
   let stopping: Promise<void> | undefined;
@@ -164,6 +182,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   internalsBySandbox.set(sandbox, {
     world,
+    fabric: fabricWorld,
+    arm: armWorld,
     faults,
     issuer,
     recorder,

@@ -28,6 +28,8 @@ const RULES: readonly Rule[] = Object.values(CLOUDS).flatMap((cloud): Rule[] => 
   ...cloud.authorityAliases.map((name): Rule => ({ peer: 'entra', cloud: cloud.name, name, ports: [443] })),
   { peer: 'keyVault', cloud: cloud.name, name: `*${cloud.keyVaultSuffix}`, ports: [443] },
   { peer: 'eventHubs', cloud: cloud.name, name: `*${cloud.eventHubsSuffix}`, ports: [443, 5671] },
+  { peer: 'arm', cloud: cloud.name, name: new URL(cloud.armEndpoint).hostname, ports: [443] },
+  ...(cloud.fabricApiEndpoint ? [{ peer: 'fabric', cloud: cloud.name, name: new URL(cloud.fabricApiEndpoint).hostname, ports: [443] } as const] : []),
 ]);
 
 /** One DNS label, as a wildcard certificate covers (no dots). */

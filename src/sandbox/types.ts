@@ -28,6 +28,10 @@ export interface SandboxUrls {
   readonly namespace: string;
   /** localhost:P on plain TCP: the emulator transport (UseDevelopmentEmulator=true connection strings). */
   readonly emulatorNamespace: string;
+  /** https://localhost:P: the Fabric REST API (a client's base is this + `/v1`); also https://api.fabric.microsoft.com through the proxy. */
+  readonly fabricApi: string;
+  /** https://localhost:P: Azure Resource Manager; also management.azure.com (and the sovereign ARM hosts) through the proxy. */
+  readonly resourceManager: string;
   /**
    * http://127.0.0.1:P: an HTTP CONNECT proxy. Use it as HTTPS_PROXY (or VS Code's http.proxy) with a
    * profile on the real hosts (login.microsoftonline.com, {vault}.vault.azure.net, {ns}.servicebus.windows.net,
@@ -44,7 +48,7 @@ export interface SandboxOptions {
   /** Delay before each Entra ID and Key Vault answer, standing in for a network round trip (benchmarks). */
   readonly latencyMs?: number;
   /** Preferred ports (0 = ephemeral, the default). */
-  readonly ports?: { entra?: number; keyVault?: number; eventHubs?: number; emulator?: number; proxy?: number };
+  readonly ports?: { entra?: number; keyVault?: number; eventHubs?: number; emulator?: number; proxy?: number; fabric?: number; arm?: number };
 }
 
 /** The seeded demo world. All values are random per start, except names. */
@@ -90,7 +94,7 @@ export interface ReceivedEventLog {
   waitFor(count: number, timeoutMs?: number): Promise<readonly ReceivedEvent[]>;
 }
 
-export type Peer = 'entra' | 'keyVault' | 'eventHubs';
+export type Peer = 'entra' | 'keyVault' | 'eventHubs' | 'fabric' | 'arm';
 
 /**
  * Each documented way the flow fails. The peer answers exactly as Azure does for that failure

@@ -31,6 +31,19 @@ export interface Cloud {
   readonly tokenIssuerV1: string;
   /** Provider id for VS Code's built-in Microsoft sign-in. */
   readonly vscodeAuthProvider: 'microsoft' | 'microsoft-sovereign-cloud';
+  /**
+   * Azure Resource Manager endpoint (no trailing slash). Its token audience is this plus `/`
+   * (v2 scope: this + `/.default`); ARM also accepts the older `https://{armLegacyAudienceHost}/`.
+   * From Azure CLI `az cloud show` (endpoints.resourceManager, endpoints.management).
+   */
+  readonly armEndpoint: string;
+  readonly armLegacyAudienceHost: string;
+  /**
+   * Fabric REST API endpoint (no trailing slash), where the cloud has one. Fabric's REST API is
+   * documented for the public cloud only (learn.microsoft.com/rest/api/fabric: host
+   * api.fabric.microsoft.com); Azure China and US Government have none here.
+   */
+  readonly fabricApiEndpoint?: string;
 }
 
 export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
@@ -45,6 +58,9 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     eventHubsResource: 'https://eventhubs.azure.net',
     tokenIssuerV1: 'https://sts.windows.net/',
     vscodeAuthProvider: 'microsoft',
+    armEndpoint: 'https://management.azure.com',
+    armLegacyAudienceHost: 'management.core.windows.net',
+    fabricApiEndpoint: 'https://api.fabric.microsoft.com',
   },
   china: {
     name: 'china',
@@ -58,6 +74,8 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     eventHubsResource: 'https://eventhubs.azure.net',
     tokenIssuerV1: 'https://sts.chinacloudapi.cn/',
     vscodeAuthProvider: 'microsoft-sovereign-cloud',
+    armEndpoint: 'https://management.chinacloudapi.cn',
+    armLegacyAudienceHost: 'management.core.chinacloudapi.cn',
   },
   usgov: {
     name: 'usgov',
@@ -70,6 +88,8 @@ export const CLOUDS: Readonly<Record<CloudName, Cloud>> = {
     eventHubsResource: 'https://eventhubs.azure.net',
     tokenIssuerV1: 'https://sts.windows.net/',
     vscodeAuthProvider: 'microsoft-sovereign-cloud',
+    armEndpoint: 'https://management.usgovcloudapi.net',
+    armLegacyAudienceHost: 'management.core.usgovcloudapi.net',
   },
 };
 
