@@ -15,7 +15,15 @@ function itemJson(item: FabricItem): Record<string, unknown> {
 }
 
 function nodeJson(node: TopologyNode): Record<string, unknown> {
-  return { id: node.id, name: node.name, type: node.type, properties: node.properties, status: node.status, ...(node.error ? { error: node.error } : {}) };
+  return {
+    id: node.id,
+    name: node.name,
+    type: node.type,
+    properties: node.properties,
+    ...(node.inputNodes ? { inputNodes: node.inputNodes } : {}),
+    status: node.status,
+    ...(node.error ? { error: node.error } : {}),
+  };
 }
 
 /** The path's GUIDs, or an answer: Fabric refuses a malformed id with 400 (text undocumented). */

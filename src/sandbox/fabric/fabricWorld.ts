@@ -36,16 +36,20 @@ export interface FabricItem {
   description: string;
 }
 
-/** Node status in the topology (eventstream/definitions/common.json NodeStatus). */
-export type NodeStatus = 'Running' | 'Paused' | 'Warning' | 'Failed' | 'Loading' | 'Creating' | 'Updating' | 'Deleting';
+/** Node status in the topology (eventstream/definitions/common.json RuntimeInformation.status). */
+export type NodeStatus = 'Unknown' | 'Creating' | 'Created' | 'Updating' | 'Running' | 'Paused' | 'Failed' | 'Warning' | 'Deleting' | 'Pausing' | 'Resuming' | 'External';
 
+/** A source or destination (source.json SourceResponse / destination.json DestinationResponse). */
 export interface TopologyNode {
   readonly id: string;
   name: string;
   readonly type: string;
   properties: Record<string, unknown>;
+  /** Destinations only (required there): the stream(s) they read. */
+  inputNodes?: { name: string }[];
   status: NodeStatus;
-  error?: { errorCode: string; errorMessage: string };
+  /** common.json ErrorInfo, on a failed or warning node. */
+  error?: { errorCode?: string; errorMessage: string };
 }
 
 export interface EventstreamState {
@@ -117,16 +121,10 @@ export class FabricWorld {
       properties: { type: 'Bicycles' },
       status: 'Running',
     });
-    state.destinations.push({ id: this.demoDestinationId, name: DEMO_DESTINATION_NAME, type: 'CustomEndpoint', properties: { inputSerialization: { type: 'Json', properties: { encoding: 'UTF8' } } }, status: 'Running' });
-    const streamId = randomUUID();
-    state.streams.push({
-      id: streamId,
-      name: `${DEMO_EVENTSTREAM_NAME}-stream`,
-      type: 'DefaultStream',
-      properties: {},
-      inputNodes: [{ name: DEMO_SOURCE_NAME }],
-      status: 'Running',
-    });
+    const streamName = `${DEMO_EVENTSTREAM_NAME}-stream`;
+    state.destinations.push({ id: this.demoDestinationId, name: DEMO_DESTINATION_NAME, type: 'CustomEndpoint', properties: {}, inputNodes: [{ name: streamName }], status: 'Running' });
+    // stream.json StreamResponse: no runtime status on streams.
+    state.streams.push({ id: randomUUID(), name: streamName, type: 'DefaultStream', properties: {}, inputNodes: [{ name: DEMO_SOURCE_NAME }] });
     state.endpoints.set(this.demoSourceId, { eventHubName: world.eventHubName, keyName: world.sasKeyName });
     // The destination reads with the GUID-named consumer group, as Fabric custom endpoint destinations do.
     state.endpoints.set(this.demoDestinationId, { eventHubName: world.eventHubName, keyName: world.sasKeyName, consumerGroupName: world.consumerGroups[1] ?? '$Default' });
@@ -145,6 +143,7 @@ export class FabricWorld {
     const item: FabricItem = { id: randomUUID(), workspaceId, type, displayName, description };
     this.items.push(item);
     if (type === 'Eventstream') {
+      // The spec's topology example answers 1.1 (common.json CompatibilityLevel is an open enum).
       this.eventstreams.set(item.id, { sources: [], destinations: [], streams: [], operators: [], compatibilityLevel: '1.1', endpoints: new Map() });
     }
     return item;
