@@ -9,7 +9,7 @@ import { setContext } from './contextKeys';
 import { EditorFlowRunner } from './flowRunner';
 import { createChannelLogger, createLogChannel } from './logChannel';
 import { createProfileStore } from './profiles/profileStore';
-import { ExtensionSandboxManager } from './sandboxManager';
+import { ExtensionSandboxManager, SANDBOX_PROFILE_ID } from './sandboxManager';
 import type { ExtensionServices, UserInput } from './services';
 import { FlowStatusBar } from './statusBar';
 import { FlowTreeProvider } from './tree/flowTreeProvider';
@@ -24,6 +24,8 @@ export interface ExtensionApi {
     /** Route every prompt to `input` (undefined restores the real window prompts). */
     useUserInput(input: UserInput | undefined): void;
     readonly TestUserInput: typeof TestUserInput;
+    /** What the status bar item shows now. */
+    statusBar(): FlowStatusBar['state'];
   };
 }
 
@@ -99,13 +101,19 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
           tree.refresh();
         }
       }),
+      // Results of the sandbox profile described peers that are gone (issue #11).
+      sandbox.onDidChange(() => {
+        if (!sandbox.current) {
+          runner.forgetResults(SANDBOX_PROFILE_ID);
+        }
+      }),
       { dispose: () => void sandbox.stop() },
     );
     stopSandboxOnDeactivate = () => sandbox.stop();
     void updateHasProfiles(services);
     logger.child('extension').info(`Activated (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
 
-    return { services, tree, testing: { useUserInput: (i) => input.use(i), TestUserInput } };
+    return { services, tree, testing: { useUserInput: (i) => input.use(i), TestUserInput, statusBar: () => statusBar.state } };
   } catch (error) {
     logger.error('Activation failed', error);
     const summary = explainError(error).explanation.summary;

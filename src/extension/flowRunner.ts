@@ -17,6 +17,7 @@ import type { ConnectionProfile, SecretReference } from '../core/model/profile';
 import { SETTINGS } from './constants';
 import { setContext } from './contextKeys';
 import { affectsProxy, readProxySettings } from './proxySettings';
+import { changedPartitions, isFailureSuperseded, resultsFingerprint } from './resultFreshness';
 import type { FlowRunner, FlowRunOptions, ProfileStore, SignedInAccount, StageResults } from './services';
 
 /** What the tree needs beyond `StageResults`: which stages run right now, and the last probe. */
@@ -66,6 +67,9 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   readonly onDidChange = this.changed.event;
   private readonly finished = new vscode.EventEmitter<{ profileId: string; profileName: string; target: StageId; result: FlowResult }>();
   readonly onDidFinish = this.finished.event;
+  /** A profile's results were dropped (it was edited, removed, or its sandbox stopped): issue #11. */
+  private readonly resetting = new vscode.EventEmitter<{ profileId: string }>();
+  readonly onDidReset = this.resetting.event;
 
   private readonly tokenCache = new TokenCache();
   /** Producers kept open between sends (issue #8); closed on Refresh, sign-in changes and deactivation. */
@@ -76,6 +80,9 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   private readonly running = new Map<string, Map<StageId, number>>();
   private readonly flows = new Map<string, FlowResult>();
   private readonly endpoints = new Map<string, EndpointInfo>();
+  /** What each profile's results were obtained with (`resultsFingerprint`); memory only. */
+  private readonly fingerprints = new Map<string, string>();
+  private readonly profileWatch: vscode.Disposable;
   private activeRuns = 0;
   private readonly log: Logger;
   private readonly configWatch: vscode.Disposable;
@@ -97,12 +104,16 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
         this.log.info(proxy ? `Proxy for the next runs: ${describeProxy(proxy)} (${proxy.source ?? 'settings'})` : 'No proxy for the next runs.');
       }
     });
+    // An edit here or in another window: results obtained with the old profile no longer hold.
+    this.profileWatch = deps.profiles.onDidChange(() => void this.dropStaleResults());
   }
 
   dispose(): void {
     this.changed.dispose();
     this.finished.dispose();
     this.configWatch.dispose();
+    this.profileWatch.dispose();
+    this.resetting.dispose();
     this.tokenCache.clear();
     this.secretCache.clear();
     void this.amqpSession.close();
@@ -132,6 +143,42 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       this.endpoints.clear();
     } else {
       this.endpoints.delete(profileId);
+    }
+  }
+
+  /**
+   * Drops every result of a profile (stages, last flow, partitions): after an edit they describe a
+   * profile that no longer exists, and after the sandbox stopped, peers that are gone.
+   */
+  forgetResults(profileId: string): void {
+    const had = this.outcomes.has(profileId) || this.flows.has(profileId) || this.endpoints.has(profileId);
+    this.outcomes.delete(profileId);
+    this.flows.delete(profileId);
+    this.endpoints.delete(profileId);
+    this.fingerprints.delete(profileId);
+    if (!had) {
+      return;
+    }
+    for (const stage of Object.keys(STAGE_TITLES) as StageId[]) {
+      this.changed.fire({ profileId, stage });
+    }
+    this.changed.fire({ profileId });
+    this.resetting.fire({ profileId });
+  }
+
+  /** Results of profiles that were removed or changed since they ran are dropped. */
+  private async dropStaleResults(): Promise<void> {
+    for (const [profileId, print] of [...this.fingerprints]) {
+      let stored: ConnectionProfile | undefined;
+      try {
+        stored = await this.deps.profiles.get(profileId);
+      } catch {
+        continue; // unreadable now: the tree says so; keep what is known
+      }
+      if (!stored || resultsFingerprint(this.withTransportSetting(stored)) !== print) {
+        this.log.debug(`Profile ${profileId} ${stored ? 'changed' : 'was removed'}: its results are cleared.`);
+        this.forgetResults(profileId);
+      }
     }
   }
 
@@ -234,6 +281,10 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       this.deps.redactor.add(stored.keyVault.auth.clientId);
       this.deps.redactor.add(stored.keyVault.auth.clientSecret);
     }
+    return this.withTransportSetting(stored);
+  }
+
+  private withTransportSetting(stored: ConnectionProfile): ConnectionProfile {
     const settings = (this.deps.settings ?? readSettings)();
     // The profile's own transport wins. For profiles without one the setting decides: `websockets` pins
     // WebSockets; `tcp` (the default) leaves it open, so a blocked 5671 falls back to WebSockets on 443.
@@ -272,6 +323,8 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       secretExpiryWarningDays: normalizeWarningDays(vscode.workspace.getConfiguration().get<number>(SETTINGS.secretsExpiryWarningDays)),
     };
     const started = new Set<StageId>();
+    const print = resultsFingerprint(profile);
+    this.fingerprints.set(profile.id, print);
     const onEvent = (event: FlowEvent): void => {
       this.record(profile.id, event, started);
       if (event.type === 'stageStarted') {
@@ -299,11 +352,19 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
           this.store(profile.id, outcome);
         }
       }
-      if (result.endpoint) {
-        this.endpoints.set(profile.id, result.endpoint);
-      }
-      if (options.target === 'send') {
-        this.flows.set(profile.id, result);
+      if (this.fingerprints.get(profile.id) !== print) {
+        // The profile was edited while this ran: what it found belongs to the old one.
+        this.forgetResults(profile.id);
+      } else {
+        if (result.endpoint) {
+          this.endpoints.set(profile.id, result.endpoint);
+        } else if (changedPartitions(options.target, result)) {
+          // The partition listing no longer holds: the tree reads it again (issue #11).
+          this.endpoints.delete(profile.id);
+        }
+        if (options.target === 'send') {
+          this.flows.set(profile.id, result);
+        }
       }
       this.changed.fire({ profileId: profile.id });
       if (!extras.background) {
@@ -372,6 +433,11 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     perProfile.set(outcome.stage, outcome);
     this.outcomes.set(profileId, perProfile);
     this.changed.fire({ profileId, stage: outcome.stage });
+    // A failed flow whose failing stage has passed since is no longer the profile's verdict.
+    if (isFailureSuperseded(this.flows.get(profileId), (stage) => perProfile.get(stage))) {
+      this.flows.delete(profileId);
+      this.changed.fire({ profileId });
+    }
   }
 
   private setActive(delta: number): void {

@@ -6,6 +6,7 @@ import type { ConnectionProfile } from '../core/model/profile';
 import type { Sandbox } from '../sandbox/types';
 import { setContext } from './contextKeys';
 import { isSandboxLeftover, SANDBOX_PROFILE_ID, SANDBOX_PROFILE_NAME } from './profiles/sandboxProfileId';
+import { resultsFingerprint } from './resultFreshness';
 import type { ProfileStore, SandboxManager } from './services';
 
 export { SANDBOX_PROFILE_ID, SANDBOX_PROFILE_NAME } from './profiles/sandboxProfileId';
@@ -22,6 +23,8 @@ export class ExtensionSandboxManager implements SandboxManager, vscode.Disposabl
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly log: Logger;
+  /** The profile as this manager last saved it (memory only): tells a user's edits from its own. */
+  private savedPrint: string | undefined;
 
   constructor(private readonly deps: { readonly profiles: ProfileStore; readonly redactor: Redactor; readonly logger: Logger }) {
     this.log = deps.logger.child('sandbox');
@@ -51,7 +54,9 @@ export class ExtensionSandboxManager implements SandboxManager, vscode.Disposabl
       this.deps.redactor.add(secret);
     }
     try {
-      await this.deps.profiles.save(sandboxProfile(sandbox));
+      const profile = sandboxProfile(sandbox);
+      await this.deps.profiles.save(profile);
+      this.savedPrint = resultsFingerprint(profile);
     } catch (error) {
       await sandbox.stop();
       throw error;
@@ -71,11 +76,23 @@ export class ExtensionSandboxManager implements SandboxManager, vscode.Disposabl
     }
     this.sandbox = undefined;
     await sandbox.stop();
-    // Its ports and keys die with it: a stored copy would only point at nothing.
-    await this.deps.profiles.delete(SANDBOX_PROFILE_ID).catch((error: unknown) => this.log.warn(`Could not remove the sandbox profile: ${String(error)}`));
+    // The profile stays (the tree marks it stopped), with any edits made to it: its ports and keys
+    // died with the peers, so the next start gives it new ones (asking first if it was edited).
     this.log.info('Stopped');
     await setContext('eventstreamFlow.sandboxRunning', false);
     this.changed.fire();
+  }
+
+  /**
+   * The stored sandbox profile, when it differs from what this manager saved (someone edited it),
+   * so a start would replace those edits. Undefined when it is the manager's own or absent.
+   */
+  async editedProfile(): Promise<ConnectionProfile | undefined> {
+    const existing = await this.deps.profiles.get(SANDBOX_PROFILE_ID);
+    if (!existing || this.savedPrint === undefined || !isSandboxLeftover(existing)) {
+      return undefined;
+    }
+    return resultsFingerprint(existing) === this.savedPrint && existing.name === SANDBOX_PROFILE_NAME ? undefined : existing;
   }
 
   /**

@@ -78,7 +78,10 @@ export interface SandboxManager {
   readonly current: Sandbox | undefined;
   /** Starts it (if needed) and stores/updates the "Local sandbox" profile; returns that profile's id. */
   start(): Promise<{ sandbox: Sandbox; profileId: string }>;
+  /** Stops the peers; the profile stays, marked stopped. */
   stop(): Promise<void>;
+  /** The stored sandbox profile when someone edited it since the sandbox saved it (a start replaces it). */
+  editedProfile(): Promise<ConnectionProfile | undefined>;
   readonly onDidChange: vscode.Event<void>;
 }
 

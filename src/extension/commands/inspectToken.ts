@@ -15,10 +15,15 @@ const reports = new Map<string, string>();
 let registered = false;
 let opened = 0;
 
+/** The built-in Markdown preview (markdown-language-features): renders the report's tables. */
+const MARKDOWN_PREVIEW = 'markdown.showPreview';
+export const INSPECT_TOKEN_TITLE = 'Inspect Token';
+
 /**
- * "Inspect Token": runs the token stage (stage 1 or 4, and what it needs), then opens what the
- * engine's inspector found — claims and checks against the next stage — as a read-only Markdown
- * document. The token is never shown: the inspection holds named claims only, and is redacted
+ * "Inspect Token": runs the token stage (stage 1 or 4, and what it needs), then shows what the
+ * engine's inspector found — claims and checks against the next stage — as a rendered report: VS
+ * Code's own Markdown preview of a read-only virtual document (its CSP allows no script; issue #11:
+ * raw Markdown tables wrapped and were hard to read). The token is never shown: the inspection holds named claims only, and is redacted
  * once more here (the pipeline's client id in `appid` stays hidden).
  */
 export async function inspectToken(services: ExtensionServices, node?: unknown, ...args: unknown[]): Promise<void> {
@@ -44,7 +49,13 @@ export async function inspectToken(services: ExtensionServices, node?: unknown, 
   const uri = vscode.Uri.from({ scheme: TOKEN_REPORT_SCHEME, path: `/${STAGE_TITLES[stage]}.md`, query: String(opened) });
   reports.set(uri.toString(), markdown);
   const document = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(document, { preview: true });
+  try {
+    await vscode.commands.executeCommand(MARKDOWN_PREVIEW, document.uri);
+  } catch (error) {
+    // The Markdown extension can be disabled: the source is still readable.
+    services.logger.child('inspectToken').warn(`Markdown preview unavailable (${String(error)}); opening the report as text.`);
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
 }
 
 /** The stage from the tree node, a command argument, or the user's pick. */
@@ -57,7 +68,7 @@ async function tokenStageOf(services: ExtensionServices, node: unknown, arg: unk
   }
   const picked = await services.input.showQuickPick(
     TOKEN_STAGES.map((s) => ({ label: STAGE_TITLES[s], stage: s, description: s === 'keyVaultToken' ? 'stage 1, used by the Key Vault reads' : 'stage 4, used by the send' })),
-    { placeHolder: 'Which token to inspect', ignoreFocusOut: true },
+    { title: INSPECT_TOKEN_TITLE, placeHolder: 'Which token to inspect', ignoreFocusOut: true },
   );
   return picked?.stage;
 }

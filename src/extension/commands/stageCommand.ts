@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CancelledError, createStageError } from '../../core/errors/errors';
 import type { FlowResult, SendRequest, StageId } from '../../core/flow/types';
 import { STAGE_TITLES } from '../../core/flow/types';
+import { SANDBOX_PROFILE_ID } from '../profiles/sandboxProfileId';
 import type { ExtensionServices } from '../services';
 import { formatDuration } from '../tree/presentation';
 import { resolveProfileId } from './commandContext';
@@ -14,7 +15,7 @@ import { resolveProfileId } from './commandContext';
  */
 export async function runStageCommand(services: ExtensionServices, node: unknown, target: StageId, send?: SendRequest): Promise<FlowResult | undefined> {
   const profileId = await resolveProfileId(services, node, `Profile to run "${STAGE_TITLES[target]}" for`);
-  if (!profileId) {
+  if (!profileId || !(await sandboxReadyFor(services, profileId))) {
     return undefined;
   }
   const result = await services.flows.run(profileId, { target, ...(send ? { send } : {}) });
@@ -29,6 +30,25 @@ export async function runStageCommand(services: ExtensionServices, node: unknown
     throw new Error(`${STAGE_TITLES[target]} did not complete.`);
   }
   return result;
+}
+
+export const START_SANDBOX = 'Start Sandbox';
+
+/**
+ * The stopped sandbox's profile points at peers that are gone: offer to start them rather than
+ * fail with "connection refused". False when the user declined.
+ */
+export async function sandboxReadyFor(services: ExtensionServices, profileId: string): Promise<boolean> {
+  if (profileId !== SANDBOX_PROFILE_ID || services.sandbox.current) {
+    return true;
+  }
+  const choice = await services.input.showWarningMessage('The local sandbox is stopped: start it to run this profile?', { modal: true }, START_SANDBOX);
+  if (choice !== START_SANDBOX) {
+    return false;
+  }
+  const { startSandbox } = await import('./startSandbox');
+  await startSandbox(services);
+  return services.sandbox.current !== undefined;
 }
 
 /** A one-line, non-blocking success note (stage summaries are safe; redacted once more anyway). */

@@ -56,6 +56,11 @@ export class EndpointNode implements TreeNode, ProfileScoped {
     return item;
   }
 
+  /** After a send: the next expansion (or the refresh that follows) probes again. */
+  forgetPartitions(): void {
+    this.children = undefined;
+  }
+
   /** Cached per node instance, so a probe finishing refreshes this node without probing again. */
   getChildren(): Promise<TreeNode[]> {
     const known = this.ctx.results.lastEndpoint(this.profileId);

@@ -2,12 +2,17 @@ import * as vscode from 'vscode';
 import { explainError } from '../../core/errors/explain';
 import { SETTINGS, VIEWS } from '../constants';
 import { setContext } from '../contextKeys';
+import { changedPartitions } from '../resultFreshness';
+import { EndpointNode } from './endpointNode';
 import { MessageNode } from './messageNode';
 import { nodeIds } from './nodeIds';
 import { ProfileNode } from './profileNode';
 import type { TreeContext, TreeNode } from './treeNode';
 
 type ProviderDeps = Omit<TreeContext, 'register' | 'withViewProgress' | 'changed'>;
+
+/** Sends in quick succession (the panel's repeats) read the partitions again once, after the last. */
+const PARTITION_REFRESH_DELAY_MS = 400;
 
 /**
  * The Profiles view. It only delegates to nodes, remembers them by id (so one stage's result
@@ -20,6 +25,7 @@ export class FlowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private roots: Promise<TreeNode[]> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly ctx: TreeContext;
+  private readonly partitionRefresh = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(deps: ProviderDeps) {
     this.ctx = {
@@ -44,6 +50,12 @@ export class FlowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
           if (profile && profile !== node) {
             this.changed.fire(profile);
           }
+        }
+      }),
+      // A send changed what the partitions hold: an expanded endpoint reads them again by itself.
+      deps.flows.onDidFinish(({ profileId, target, result }) => {
+        if (changedPartitions(target, result)) {
+          this.schedulePartitionRefresh(profileId);
         }
       }),
       deps.profiles.onDidChange(() => this.refresh()),
@@ -85,6 +97,19 @@ export class FlowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.changed.fire(undefined);
   }
 
+  private schedulePartitionRefresh(profileId: string): void {
+    clearTimeout(this.partitionRefresh.get(profileId));
+    const timer = setTimeout(() => {
+      this.partitionRefresh.delete(profileId);
+      const endpoint = this.nodes.get(nodeIds.endpoint(profileId));
+      if (endpoint instanceof EndpointNode) {
+        endpoint.forgetPartitions();
+        this.changed.fire(endpoint);
+      }
+    }, PARTITION_REFRESH_DELAY_MS);
+    this.partitionRefresh.set(profileId, timer);
+  }
+
   private async loadRoots(): Promise<TreeNode[]> {
     try {
       const profiles = await this.ctx.profiles.list();
@@ -97,6 +122,9 @@ export class FlowTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   dispose(): void {
+    for (const timer of this.partitionRefresh.values()) {
+      clearTimeout(timer);
+    }
     for (const s of this.subscriptions) {
       s.dispose();
     }

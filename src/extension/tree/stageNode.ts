@@ -3,6 +3,7 @@ import type { StageId } from '../../core/flow/types';
 import { STAGE_TITLES } from '../../core/flow/types';
 import { composeContextValue, CONTEXT, nodeIds } from './nodeIds';
 import { stagePresentation } from './presentation';
+import { stageDefaultCommand } from './stageActions';
 import type { ProfileScoped, TreeContext, TreeNode } from './treeNode';
 
 /** The step numbers the pipeline's activities have (the probe is the send-free alternative to 5). */
@@ -42,6 +43,9 @@ export class StageNode implements TreeNode, ProfileScoped {
     item.tooltip = new vscode.MarkdownString(p.tooltipMarkdown);
     item.contextValue = composeContextValue(CONTEXT.stage(this.stage), CONTEXT.status(p.status));
     item.accessibilityInformation = { label: `${STAGE_TITLES[this.stage]}: ${p.description}` };
+    // Enter (or a click) runs the stage; the context menu (Shift+F10) has the rest (issue #11).
+    const primary = stageDefaultCommand(this.stage);
+    item.command = { command: primary.command, title: primary.title, arguments: [this] };
     return item;
   }
 

@@ -24,10 +24,21 @@ async function stageItem(api: ExtensionApi, stage: StageId): Promise<vscode.Tree
   return node.getTreeItem();
 }
 
-/** The report the last Inspect Token opened. */
+/** The report the last Inspect Token opened: rendered in the Markdown preview (issue #11), its source a read-only document. */
 async function openedReport(): Promise<string> {
-  const editor = await waitFor(() => (vscode.window.activeTextEditor?.document.uri.scheme === SCHEME ? vscode.window.activeTextEditor : undefined), 'the token report');
-  return editor.document.getText();
+  await waitFor(() => markdownPreviewTab(), 'the token report in the Markdown preview');
+  const documents = await waitFor(() => {
+    const found = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === SCHEME);
+    return found.length > 0 ? found : undefined;
+  }, 'the token report document');
+  // Each Inspect Token opens a fresh URI (its query counts up): the last one is the newest.
+  return documents.sort((a, b) => Number(a.uri.query) - Number(b.uri.query)).at(-1)!.getText();
+}
+
+/** The active tab, when it is VS Code's Markdown preview (a webview, not a text editor). */
+function markdownPreviewTab(): vscode.Tab | undefined {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  return tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType) ? tab : undefined;
 }
 
 function assertNoSecrets(api: ExtensionApi, text: string): void {

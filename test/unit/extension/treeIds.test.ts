@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { COMMANDS } from '../../../src/extension/constants';
 import { composeContextValue, CONTEXT, hasContextFlag, nodeIds } from '../../../src/extension/tree/nodeIds';
+import { STAGE_RUN_COMMAND, stageDefaultCommand } from '../../../src/extension/tree/stageActions';
 
 interface MenuItem {
   command: string;
@@ -92,7 +93,89 @@ void describe('context values', () => {
     assert.ok(!menuMatches(COMMANDS.runFlow, composeContextValue(CONTEXT.partition)));
     assert.ok(!menuMatches(COMMANDS.copySecretReference, composeContextValue(CONTEXT.signIn)));
     assert.ok(!menuMatches(COMMANDS.probeEndpoint, composeContextValue(CONTEXT.error)));
-    assert.equal(viewItemPatterns(COMMANDS.signIn).length, 0);
+    assert.ok(viewItemPatterns(COMMANDS.signIn).every((re) => !re.test(composeContextValue(CONTEXT.error)) && re.test(composeContextValue(CONTEXT.signIn))), 'sign-in only on sign-in nodes');
+    assert.ok(!menuMatches(COMMANDS.sendTestEvent, composeContextValue(CONTEXT.stage('readClientId'), CONTEXT.status('idle'))));
+  });
+});
+
+/** Evaluates a menu `when` the way VS Code does for the forms package.json uses: `view == x`, `viewItem =~ /re/`, `key`, `!key`. */
+function whenHolds(when: string | undefined, viewItem: string, keys: Record<string, boolean>): boolean {
+  return (when ?? '').split('&&').every((raw) => {
+    const clause = raw.trim();
+    const view = /^view == (\S+)$/.exec(clause);
+    if (view) {
+      return view[1] === 'eventstreamFlow.profiles';
+    }
+    const re = /^viewItem =~ \/(.+)\/$/.exec(clause);
+    if (re) {
+      return new RegExp(re[1]!).test(viewItem);
+    }
+    if (/^!?[\w.]+$/.test(clause)) {
+      return clause.startsWith('!') ? !keys[clause.slice(1)] : Boolean(keys[clause]);
+    }
+    throw new Error(`a when clause this test cannot read: ${clause}`);
+  });
+}
+
+/** The commands of a node's context menu (inline: its hover icons). */
+function menuOf(viewItem: string, inline: boolean, keys: Record<string, boolean> = {}): Set<string> {
+  return new Set(
+    manifest.contributes.menus['view/item/context']!
+      .filter((m) => (m.group ?? '').startsWith('inline') === inline && whenHolds(m.when, viewItem, keys))
+      .map((m) => m.command),
+  );
+}
+
+void describe('every tree action is in the context menu (issue #11: keyboard and menus)', () => {
+  const stages = ['keyVaultToken', 'readClientId', 'readClientSecret', 'eventHubsToken', 'send'] as const;
+  const nodeTypes: Record<string, string> = {
+    profile: composeContextValue(CONTEXT.profile),
+    sandboxProfile: composeContextValue(CONTEXT.profile, CONTEXT.sandbox),
+    stoppedSandbox: composeContextValue(CONTEXT.profile, CONTEXT.sandbox, CONTEXT.sandboxStopped),
+    ...Object.fromEntries(stages.map((s) => [`stage ${s}`, composeContextValue(CONTEXT.stage(s), CONTEXT.status('failed'))])),
+    vault: composeContextValue(CONTEXT.vault, CONTEXT.attention),
+    secret: composeContextValue(CONTEXT.secret, CONTEXT.enabled, CONTEXT.clientIdSecret),
+    secretVersion: composeContextValue(CONTEXT.secretVersion, CONTEXT.enabled, CONTEXT.latest),
+    endpoint: composeContextValue(CONTEXT.endpoint, CONTEXT.stage('probe'), CONTEXT.status('idle')),
+    partition: composeContextValue(CONTEXT.partition, 'empty'),
+    error: composeContextValue(CONTEXT.error),
+    signIn: composeContextValue(CONTEXT.signIn),
+    hint: composeContextValue(CONTEXT.hint),
+  };
+
+  void it('every node type has a context menu', () => {
+    for (const [type, value] of Object.entries(nodeTypes)) {
+      assert.ok(menuOf(value, false, { 'eventstreamFlow.sandboxRunning': true }).size > 0, `${type} (${value}) has context-menu entries`);
+    }
+  });
+
+  void it('each hover icon of a node is also in its context menu', () => {
+    for (const [type, value] of Object.entries(nodeTypes)) {
+      const context = menuOf(value, false, { 'eventstreamFlow.sandboxRunning': true });
+      for (const command of menuOf(value, true)) {
+        assert.ok(context.has(command), `${command} on ${type} is a hover icon only`);
+      }
+    }
+  });
+
+  void it('each stage runs from its context menu and from Enter', () => {
+    for (const stage of stages) {
+      const menu = menuOf(nodeTypes[`stage ${stage}`]!, false);
+      assert.ok(menu.has(STAGE_RUN_COMMAND[stage]), `${STAGE_RUN_COMMAND[stage]} in the menu of ${stage}`);
+      assert.ok(menu.has(COMMANDS.runFlow), `Run Full Flow in the menu of ${stage}`);
+      assert.ok(Object.values(COMMANDS).includes(stageDefaultCommand(stage).command));
+    }
+    assert.equal(stageDefaultCommand('send').command, COMMANDS.openSendPanel, 'Enter on the send stage opens the panel, never sends');
+    assert.equal(stageDefaultCommand('readClientId').command, COMMANDS.readClientId);
+    assert.ok(menuOf(nodeTypes.endpoint!, false).has(COMMANDS.probeEndpoint));
+  });
+
+  void it('the sandbox profile offers Stop while running and Start once stopped', () => {
+    assert.ok(menuOf(nodeTypes.sandboxProfile!, false, { 'eventstreamFlow.sandboxRunning': true }).has(COMMANDS.stopSandbox));
+    assert.ok(!menuOf(nodeTypes.sandboxProfile!, false, { 'eventstreamFlow.sandboxRunning': false }).has(COMMANDS.stopSandbox));
+    assert.ok(menuOf(nodeTypes.stoppedSandbox!, false).has(COMMANDS.startSandbox));
+    assert.ok(!menuOf(nodeTypes.profile!, false, { 'eventstreamFlow.sandboxRunning': true }).has(COMMANDS.stopSandbox), 'not on other profiles');
+    assert.ok(!menuOf(nodeTypes.sandboxProfile!, false).has(COMMANDS.startSandbox));
   });
 });
 
