@@ -10,8 +10,11 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { createAmqpPeer } from './eventHubsAmqp';
 import { PartitionChooser, createNamespace } from './eventHubsCommon';
+import { NetworkDelay, checkLatency } from './eventHubsLatency';
 import { createRestHandler } from './eventHubsRest';
+import { PartitionThrottle } from './eventHubsThrottle';
 import type { EventRecorder, FaultRegistry, TlsMaterial, TokenVerifier, WorldState } from './internal';
+import type { IngressLimitController, PartitionLimit } from './types';
 
 export interface EventHubsPeerDeps {
   tls: TlsMaterial;
@@ -21,6 +24,10 @@ export interface EventHubsPeerDeps {
   recorder: EventRecorder;
   port?: number;
   emulatorPort?: number;
+  /** Simulated round trip before each answer (REST response, AMQP open, disposition, $cbs / $management response). */
+  latencyMs?: number;
+  /** Ingress limit per partition; off when absent. */
+  partitionLimit?: PartitionLimit;
 }
 
 export interface EventHubsPeer {
@@ -29,6 +36,7 @@ export interface EventHubsPeer {
   stop(): Promise<void>;
   /** connectionRefused: stop listening (open connections stay) until called with false. */
   setRefusing(refuse: boolean): Promise<void>;
+  readonly ingress: IngressLimitController;
 }
 
 const WEBSOCKET_PATH = '/$servicebus/websocket';
@@ -44,11 +52,13 @@ export async function startEventHubsPeer(deps: EventHubsPeerDeps): Promise<Event
   const sockets = new Set<Socket>();
   let tlsPort = deps.port ?? 0;
   let emulatorPort = deps.emulatorPort ?? 0;
+  const delay = new NetworkDelay(checkLatency(deps.latencyMs));
+  const throttle = new PartitionThrottle(deps.partitionLimit);
 
-  const amqp = createAmqpPeer({ ...auth, faults: deps.faults, recorder: deps.recorder, chooser });
-  const http = createHttpServer(
-    createRestHandler({ ...auth, faults: deps.faults, recorder: deps.recorder, chooser, port: () => tlsPort, held }),
-  );
+  const amqp = createAmqpPeer({ ...auth, faults: deps.faults, recorder: deps.recorder, chooser, throttle, delay });
+  const rest = createRestHandler({ ...auth, faults: deps.faults, recorder: deps.recorder, chooser, port: () => tlsPort, held, throttle });
+  // Each REST request waits one simulated round trip before it is handled (and answered).
+  const http = createHttpServer((req, res) => delay.after(() => rest(req, res)));
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (protocols) => (protocols.has(WEBSOCKET_PROTOCOL) ? WEBSOCKET_PROTOCOL : false),
@@ -80,10 +90,11 @@ export async function startEventHubsPeer(deps: EventHubsPeerDeps): Promise<Event
           socket.destroy();
           return;
         }
+        // AMQP resumes the socket itself, once it is ready to read (after the simulated open round trip).
         amqp.acceptSocket(socket);
-      } else {
-        http.emit('connection', socket);
+        return;
       }
+      http.emit('connection', socket);
       socket.resume();
     });
   };
@@ -144,6 +155,10 @@ export async function startEventHubsPeer(deps: EventHubsPeerDeps): Promise<Event
     get emulatorPort() {
       return emulatorPort;
     },
+    ingress: {
+      setPartitionLimit: (limit) => throttle.set(limit),
+      partitionLimit: () => throttle.current(),
+    },
     async setRefusing(refuse: boolean) {
       if (stopped || refuse === refusing) {
         return;
@@ -160,6 +175,8 @@ export async function startEventHubsPeer(deps: EventHubsPeerDeps): Promise<Event
         return;
       }
       stopped = true;
+      // Answers still on their way are dropped: their timers must not keep the process alive.
+      delay.stop();
       const closing = listeners.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       listeners = [];
       amqp.closeAll();

@@ -22,7 +22,7 @@ export { BATCH_MESSAGE_FORMAT } from './eventHubsAmqpWire';
 export type { AmqpContext } from './eventHubsAmqpConnection';
 
 export interface AmqpPeer {
-  /** Runs an AMQP connection over an accepted socket (TLS or plain TCP), the first bytes already unshifted. */
+  /** Runs an AMQP connection over an accepted socket (TLS or plain TCP), the first bytes already unshifted; resumes it. */
   acceptSocket(socket: Socket): void;
   /** Runs an AMQP connection over a WebSocket (subprotocol AMQPWSB10). */
   acceptWebSocket(ws: WebSocket): void;
@@ -117,22 +117,29 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
   container.on('message', (context: EventContext) => {
     const receiver = context.receiver;
     const delivery = context.delivery;
-    const state = stateOf(context.connection);
     const role = receiver ? roles.get(receiver) : undefined;
-    if (!receiver || !delivery || !state || !role) {
+    if (!receiver || !delivery || !stateOf(context.connection) || !role) {
       return;
     }
     receiver.add_credit(1);
-    if (role.kind === 'cbs') {
-      delivery.accept();
-      onPutToken(ctx, context.message, state);
-    } else if (role.kind === 'management') {
-      delivery.accept();
-      // The hostname of the AMQP open frame: a real namespace name when the client came through the sandbox proxy.
-      onManagement(ctx, context.message, state, (context.connection as unknown as { remote?: { open?: { hostname?: string } } }).remote?.open?.hostname);
-    } else {
-      onTransfer(ctx, context, delivery, role, state);
-    }
+    // One simulated round trip before the answer (none without latency: then this runs at once).
+    ctx.delay.after(() => {
+      const state = stateOf(context.connection);
+      if (!state) {
+        // The connection went while the answer was on its way.
+        return;
+      }
+      if (role.kind === 'cbs') {
+        delivery.accept();
+        onPutToken(ctx, context.message, state);
+      } else if (role.kind === 'management') {
+        delivery.accept();
+        // The hostname of the AMQP open frame: a real namespace name when the client came through the sandbox proxy.
+        onManagement(ctx, context.message, state, (context.connection as unknown as { remote?: { open?: { hostname?: string } } }).remote?.open?.hostname);
+      } else {
+        onTransfer(ctx, context, delivery, role, state);
+      }
+    });
   });
 
   return {
@@ -141,15 +148,29 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
       // the connection is gone (and stops its heartbeat timer).
       const { id } = register(() => socket.destroy(new Error('The sandbox dropped the connection.')));
       socket.once('close', () => unregister(id));
-      // rhea's typings describe client connections only (host/port/transport); these are server-side options.
-      const connection = container.create_connection({ ...connectionOptions, id } as never) as unknown as AcceptingConnection;
-      connection.accept(socket);
+      // Opening costs a simulated round trip; the client's first frames wait in the paused socket.
+      ctx.delay.after(() => {
+        if (socket.destroyed) {
+          return;
+        }
+        // rhea's typings describe client connections only (host/port/transport); these are server-side options.
+        const connection = container.create_connection({ ...connectionOptions, id } as never) as unknown as AcceptingConnection;
+        connection.accept(socket);
+        socket.resume();
+      });
     },
     acceptWebSocket(ws) {
       const { id } = register(() => ws.terminate());
       ws.once('close', () => unregister(id));
-      // rhea wraps a `ws` WebSocket itself (its typings say Socket).
-      container.websocket_accept(ws as unknown as Socket, { ...connectionOptions, id } as never);
+      ws.pause();
+      ctx.delay.after(() => {
+        if (ws.readyState !== ws.OPEN) {
+          return;
+        }
+        // rhea wraps a `ws` WebSocket itself (its typings say Socket).
+        container.websocket_accept(ws as unknown as Socket, { ...connectionOptions, id } as never);
+        ws.resume();
+      });
     },
     closeAll() {
       for (const state of states.values()) {

@@ -6,12 +6,18 @@
 import type { Sender } from 'rhea';
 import { authFailure, missingClaim, type AuthContext, type AuthResult, type AuthSuccess } from './eventHubsAuth';
 import { sendClaimText, type Claim, type PartitionChooser } from './eventHubsCommon';
+import type { NetworkDelay } from './eventHubsLatency';
+import type { PartitionThrottle } from './eventHubsThrottle';
 import type { EventRecorder, FaultRegistry } from './internal';
 
 export interface AmqpContext extends AuthContext {
   readonly faults: FaultRegistry;
   readonly recorder: EventRecorder;
   readonly chooser: PartitionChooser;
+  /** The per-partition ingress limit (off unless set). */
+  readonly throttle: PartitionThrottle;
+  /** Simulated latency: connection opens, dispositions and `$cbs` / `$management` responses wait for it. */
+  readonly delay: NetworkDelay;
 }
 
 export interface ConnState {

@@ -19,8 +19,9 @@ import {
 import { audienceKey, findClaim, type AmqpContext, type ConnState, type HubLinkRole } from './eventHubsAmqpConnection';
 import { REQUEST_FAULTS } from './eventHubsAmqpReply';
 import { BATCH_MESSAGE_FORMAT, bodyBytes, dataSections, decode, encodedSize, idFields, partitionKeyOf, str } from './eventHubsAmqpWire';
+import { admitSend } from './eventHubsThrottle';
 import type { ActiveFault } from './internal';
-import type { FaultKind } from './types';
+import type { FaultKind, ReceivedEvent } from './types';
 
 /** Sends end in a transfer; oversizedEvent waits for the transfer it is about. */
 const TRANSFER_FAULTS: readonly FaultKind[] = [...REQUEST_FAULTS, 'oversizedEvent'];
@@ -90,10 +91,10 @@ export function onTransfer(ctx: AmqpContext, context: EventContext, delivery: De
   const envelopeKey = partitionKeyOf(envelope);
   // A batch without a partition id or key lands on one partition, as the service does.
   const batchPartition = role.partitionId ?? (envelopeKey !== undefined ? ctx.chooser.forKey(envelopeKey) : ctx.chooser.roundRobin());
-  for (const event of events) {
+  const received = events.map((event): Omit<ReceivedEvent, 'sequenceNumber' | 'receivedAt'> => {
     const key = partitionKeyOf(event) ?? envelopeKey;
     const contentType = str(event.content_type);
-    ctx.recorder.record({
+    return {
       eventHubName: role.hub,
       protocol: 'amqp',
       partitionId: role.partitionId ?? (key !== undefined && key !== envelopeKey ? ctx.chooser.forKey(key) : batchPartition),
@@ -103,7 +104,17 @@ export function onTransfer(ctx: AmqpContext, context: EventContext, delivery: De
       properties: { ...((event.application_properties ?? {}) as Record<string, unknown>) },
       ...idFields(event),
       sender: claim.identity,
-    });
+    };
+  });
+  // Over the partition limit the transfer is rejected whole with the condition @azure/event-hubs
+  // maps to ServerBusyError (retryable; wire facts §7.3) and the service's description.
+  const admission = admitSend(ctx.throttle, ctx.recorder, { protocol: 'amqp', eventHubName: role.hub }, received);
+  if (!admission.ok) {
+    delivery.reject({ condition: 'com.microsoft:server-busy', description: serverBusyText(admission.retryAfterSeconds) + trackingSuffix(role.hub) });
+    return;
+  }
+  for (const event of received) {
+    ctx.recorder.record(event);
   }
   delivery.accept();
 }

@@ -16,8 +16,9 @@ import {
   routedNamespaceHost,
   type PartitionChooser,
 } from './eventHubsCommon';
+import { admitSend, type PartitionThrottle } from './eventHubsThrottle';
 import type { ActiveFault, EventRecorder, FaultRegistry } from './internal';
-import type { FaultKind } from './types';
+import type { FaultKind, ReceivedEvent } from './types';
 
 export interface RestContext extends AuthContext {
   readonly faults: FaultRegistry;
@@ -27,6 +28,8 @@ export interface RestContext extends AuthContext {
   readonly port: () => number;
   /** Requests held open by the `timeout` fault; the peer destroys them on stop. */
   readonly held: Set<ServerResponse>;
+  /** The per-partition ingress limit (off unless set). */
+  readonly throttle: PartitionThrottle;
 }
 
 interface Route {
@@ -258,35 +261,49 @@ async function handle(ctx: RestContext, req: IncomingMessage, res: ServerRespons
   const routeKey = brokerKey ?? route.publisher;
   const batchPartition = route.partitionId ?? (routeKey !== undefined ? ctx.chooser.forKey(routeKey) : ctx.chooser.roundRobin());
 
+  let events: Omit<ReceivedEvent, 'sequenceNumber' | 'receivedAt'>[];
   if (!isBatch) {
-    ctx.recorder.record({
-      ...common,
-      partitionId: batchPartition,
-      ...(routeKey !== undefined ? { partitionKey: routeKey } : {}),
-      body,
-      ...(contentType ? { contentType } : {}),
-      properties: customProperties(req),
-      ...brokerIds,
+    events = [
+      {
+        ...common,
+        partitionId: batchPartition,
+        ...(routeKey !== undefined ? { partitionKey: routeKey } : {}),
+        body,
+        ...(contentType ? { contentType } : {}),
+        properties: customProperties(req),
+        ...brokerIds,
+      },
+    ];
+  } else {
+    const items = parseBatch(body);
+    if (typeof items === 'string') {
+      sendError(res, 400, `BadRequest: ${items}`, route.hub);
+      return;
+    }
+    events = items.map((item) => {
+      const key = item.partitionKey ?? routeKey;
+      return {
+        ...common,
+        partitionId: route.partitionId ?? (item.partitionKey !== undefined ? ctx.chooser.forKey(item.partitionKey) : batchPartition),
+        ...(key !== undefined ? { partitionKey: key } : {}),
+        body: item.body,
+        properties: item.properties,
+      };
     });
-    res.writeHead(201, { 'Content-Length': '0', Server: 'Microsoft-HTTPAPI/2.0' });
-    res.end();
+  }
+  // Over the partition limit the whole request is refused and nothing of it is kept. Event Hubs
+  // documents no throttling status for its REST send (only 201, 401 and 500: wire facts §4.4); the
+  // same gateway answers throttling with 429 on its management face ("SubCode=50004 … is being
+  // throttled", MicrosoftDocs/azure-docs service-bus-resource-manager-exceptions.md), so the
+  // sandbox's choice is 429 with Retry-After and the ServerBusy text (error 50002), as its
+  // `throttled` fault answers.
+  const admission = admitSend(ctx.throttle, ctx.recorder, { protocol: 'rest', eventHubName: hub }, events);
+  if (!admission.ok) {
+    sendError(res, 429, serverBusyText(admission.retryAfterSeconds), route.hub, { 'Retry-After': String(admission.retryAfterSeconds) });
     return;
   }
-
-  const items = parseBatch(body);
-  if (typeof items === 'string') {
-    sendError(res, 400, `BadRequest: ${items}`, route.hub);
-    return;
-  }
-  for (const item of items) {
-    const key = item.partitionKey ?? routeKey;
-    ctx.recorder.record({
-      ...common,
-      partitionId: route.partitionId ?? (item.partitionKey !== undefined ? ctx.chooser.forKey(item.partitionKey) : batchPartition),
-      ...(key !== undefined ? { partitionKey: key } : {}),
-      body: item.body,
-      properties: item.properties,
-    });
+  for (const event of events) {
+    ctx.recorder.record(event);
   }
   res.writeHead(201, { 'Content-Length': '0', Server: 'Microsoft-HTTPAPI/2.0' });
   res.end();

@@ -19,7 +19,7 @@ import { resolveCa, tlsMaterialFor } from './tls';
 import type { Peer, Sandbox, SandboxOptions } from './types';
 import { World } from './world';
 
-export type { Sandbox, SandboxOptions, SandboxUrls, DemoWorld, FaultSpec, FaultKind, FaultController, ReceivedEvent, ReceivedEventLog, Peer, ProxyTunnel, SandboxProxy } from './types';
+export type { Sandbox, SandboxOptions, SandboxUrls, DemoWorld, FaultSpec, FaultKind, FaultController, ReceivedEvent, ReceivedEventLog, Peer, ProxyTunnel, SandboxProxy, PartitionLimit, IngressLimitController, ThrottledSend } from './types';
 export { createCertificateAuthority, issueServerCertificate, loadCaFromEnv } from './ca';
 
 /** What tests (and the other peers' tests) may reach behind the public API. */
@@ -78,7 +78,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     entra = track(await startEntraPeer({ tls, world, faults, issuer, tokenLifetimeSeconds: options.tokenLifetimeSeconds, port: options.ports?.entra, latencyMs: options.latencyMs }));
     keyVault = track(await startKeyVaultPeer({ tls, world, faults, tokens: issuer, port: options.ports?.keyVault, latencyMs: options.latencyMs }));
     eventHubs = track(
-      await startEventHubsPeer({ tls, world, faults, tokens: issuer, recorder, port: options.ports?.eventHubs, emulatorPort: options.ports?.emulator }),
+      await startEventHubsPeer({ tls, world, faults, tokens: issuer, recorder, port: options.ports?.eventHubs, emulatorPort: options.ports?.emulator, latencyMs: options.latencyMs, partitionLimit: options.partitionLimit }),
     );
     const hubs = eventHubs;
     const vault = keyVault;
@@ -149,6 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     received: recorder,
     proxy,
+    ingress: eventHubs.ingress,
     profile(overrides = {}): ConnectionProfile {
       return {
         id: overrides.id ?? randomUUID(),

@@ -3,7 +3,7 @@
  * index.ts wires: CA + leaf certificate → each peer's TLS server; one FaultRegistry; one TokenIssuer
  * (Entra signs, Key Vault and Event Hubs verify); one World (identities, secrets, role assignments).
  */
-import type { FaultKind, FaultSpec, Peer, ReceivedEvent } from './types';
+import type { FaultKind, FaultSpec, Peer, ReceivedEvent, ThrottledSend } from './types';
 
 /** Claims of the access tokens the Entra peer signs (RS256 JWT), as real Entra v1/v2 tokens carry them. */
 export interface AccessTokenClaims {
@@ -89,6 +89,8 @@ export interface WorldState {
 /** Where the Event Hubs peers record what they accepted. */
 export interface EventRecorder {
   record(event: Omit<ReceivedEvent, 'sequenceNumber' | 'receivedAt'>): ReceivedEvent;
+  /** A send the partition limit refused (nothing of it is recorded as received). */
+  recordThrottled(send: Omit<ThrottledSend, 'at'>): void;
   /** Per-partition sequence state for $management partition READ. */
   partitionState(partitionId: string): { beginSequenceNumber: number; lastSequenceNumber: number; lastEnqueuedAt?: Date; lastOffset: string };
   /** The partition's retained events, oldest first, with their offsets (what consumers read). */

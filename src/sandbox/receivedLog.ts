@@ -1,6 +1,6 @@
 /** What the Event Hubs peers accepted: the public ReceivedEventLog and the peers' EventRecorder. */
 import type { EventRecorder, StoredEvent } from './internal';
-import type { ReceivedEvent, ReceivedEventLog } from './types';
+import type { ReceivedEvent, ReceivedEventLog, ThrottledSend } from './types';
 
 interface PartitionState {
   /** Sequence number of the next event (Event Hubs starts each partition at 0). */
@@ -18,6 +18,7 @@ const RETAINED_PER_PARTITION = 5000;
 
 export class ReceivedLog implements ReceivedEventLog, EventRecorder {
   private readonly events: ReceivedEvent[] = [];
+  private readonly refused: ThrottledSend[] = [];
   private readonly partitions = new Map<string, PartitionState>();
   private waiters: { count: number; resolve: (events: readonly ReceivedEvent[]) => void }[] = [];
   private readonly listeners = new Set<(stored: StoredEvent) => void>();
@@ -40,6 +41,14 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
       listener(stored);
     }
     return received;
+  }
+
+  recordThrottled(send: Omit<ThrottledSend, 'at'>): void {
+    this.refused.push({ ...send, at: new Date() });
+  }
+
+  throttled(): readonly ThrottledSend[] {
+    return [...this.refused];
   }
 
   partitionState(partitionId: string): { beginSequenceNumber: number; lastSequenceNumber: number; lastEnqueuedAt?: Date; lastOffset: string } {
@@ -72,6 +81,7 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
    */
   clear(): void {
     this.events.splice(0);
+    this.refused.splice(0);
   }
 
   waitFor(count: number, timeoutMs = 10_000): Promise<readonly ReceivedEvent[]> {

@@ -14,6 +14,8 @@ export interface Sandbox {
   readonly received: ReceivedEventLog;
   /** The HTTP CONNECT proxy (at urls.proxy) that routes real Azure host names to the peers. */
   readonly proxy: SandboxProxy;
+  /** The Event Hubs peer's ingress limit per partition (off unless set), changeable while it runs. */
+  readonly ingress: IngressLimitController;
   /** A ready profile for the demo world (Key Vault via the reader service principal, Entra endpoint auth). */
   profile(overrides?: Partial<Pick<ConnectionProfile, 'name' | 'id'>> & { protocol?: 'rest' | 'amqp' }): ConnectionProfile;
   stop(): Promise<void>;
@@ -45,8 +47,15 @@ export interface SandboxOptions {
   readonly ca?: { certPem: string; keyPem: string };
   /** Token lifetime the Entra peer issues, seconds (default 3599). */
   readonly tokenLifetimeSeconds?: number;
-  /** Delay before each Entra ID and Key Vault answer, standing in for a network round trip (benchmarks). */
+  /**
+   * Simulated network latency in ms (0 to 60,000; default 0), one round trip per operation
+   * (benchmarks): before each Entra ID and Key Vault answer; Event Hubs REST answers each POST after
+   * it; AMQP waits it before accepting a connection, before each transfer's disposition and before
+   * each `$cbs` / `$management` response. Link attaches and consumer deliveries are not delayed.
+   */
   readonly latencyMs?: number;
+  /** An Event Hubs ingress limit per partition; absent = no limit (the default). See `Sandbox.ingress`. */
+  readonly partitionLimit?: PartitionLimit;
   /** Preferred ports (0 = ephemeral, the default). */
   readonly ports?: { entra?: number; keyVault?: number; eventHubs?: number; emulator?: number; proxy?: number; fabric?: number; arm?: number };
 }
@@ -89,9 +98,48 @@ export interface ReceivedEvent {
 
 export interface ReceivedEventLog {
   all(): readonly ReceivedEvent[];
+  /** Sends the partition limit refused, in order; none of their events is in all(). */
+  throttled(): readonly ThrottledSend[];
+  /** Forgets the events and the throttled sends. */
   clear(): void;
   /** Resolves when `count` events have arrived in total (or rejects after timeoutMs). */
   waitFor(count: number, timeoutMs?: number): Promise<readonly ReceivedEvent[]>;
+}
+
+/**
+ * A per-partition ingress limit. For reference, one Standard-tier throughput unit admits 1 MB/s or
+ * 1,000 events/s (whichever comes first) for the whole namespace, and Microsoft recommends at most
+ * 1 MB/s per partition (MicrosoftDocs/azure-docs: event-hubs-scalability.md, includes/event-hubs-partition-count.md).
+ */
+export interface PartitionLimit {
+  /** Events per second per partition (a batch counts each of its events). */
+  readonly eventsPerSecond?: number;
+  /** Bytes per second per partition, counting the events' bodies. */
+  readonly bytesPerSecond?: number;
+}
+
+export interface IngressLimitController {
+  /**
+   * Turns the limit on or changes it (each partition starts with a full second of it), or turns it
+   * off with undefined. A send over the limit is refused whole, nothing recorded: REST answers 429
+   * with Retry-After, AMQP rejects the transfer with `com.microsoft:server-busy` (ServerBusyError).
+   */
+  setPartitionLimit(limit: PartitionLimit | undefined): void;
+  partitionLimit(): PartitionLimit | undefined;
+}
+
+/** A send (REST request or AMQP transfer) the partition limit refused. */
+export interface ThrottledSend {
+  readonly eventHubName: string;
+  readonly protocol: 'rest' | 'amqp';
+  /** The partition whose limit refused it. */
+  readonly partitionId: string;
+  /** What the refused send carried; none of it was recorded. */
+  readonly events: number;
+  readonly bytes: number;
+  /** What the peer told the client to wait (REST Retry-After; the AMQP error's description). */
+  readonly retryAfterSeconds: number;
+  readonly at: Date;
 }
 
 export type Peer = 'entra' | 'keyVault' | 'eventHubs' | 'fabric' | 'arm';
