@@ -1,7 +1,7 @@
 /**
  * ARM discovery routes: subscriptions, Key Vaults and Event Hubs namespaces of a subscription, and
  * a namespace's event hubs. Shapes from Azure/azure-rest-api-specs (Microsoft.Resources
- * subscriptions 2022-12-01, Microsoft.KeyVault 2023-07-01, Microsoft.EventHub 2024-01-01),
+ * subscriptions 2022-12-01, Microsoft.KeyVault 2024-11-01, Microsoft.EventHub 2024-01-01),
  * checked in test/unit/sandbox/armPeer.test.ts against the spec's examples and schemas.
  */
 import type { ArmRequest, ArmRoute } from './server';
