@@ -4,6 +4,7 @@ import { ValidationError } from '../core/errors/errors';
 import { parseExportFormat, type ExportFormat } from '../core/export/index';
 import { EVENT_COUNT, EXPIRY_WARNING_DAYS, parseWholeNumber, READ_BACK_TIMEOUT_SECONDS, STAGE_TIMEOUT_SECONDS, type WholeNumberRange } from '../core/model/limits';
 import { validateConsumerGroup, valueOrThrow } from '../core/model/validate';
+import { SANDBOX_FLAGS_HELP, sandboxNetworkOptions, type SandboxNetworkOptions } from './sandboxFlags';
 
 export const HELP = `eventstream-flow — run and troubleshoot the secure Key Vault → Entra ID → Eventstream flow
 
@@ -69,7 +70,7 @@ Sandbox only:
                          secretIdStored, untrustedCertificate, throttled, serviceUnavailable,
                          oversizedEvent, connectionRefused, connectionReset, timeout; and mistakes in
                          the profile: clientIdIsTenantId, sasWithoutSend, unresolvableHost)
-
+${SANDBOX_FLAGS_HELP}
 Secrets never go on the command line. They come from environment variables, or a hidden prompt:
   EVENTSTREAM_FLOW_CLIENT_SECRET      the Key Vault reader's client secret (service principal)
   EVENTSTREAM_FLOW_SAS_KEY            the endpoint's SAS key (SAS auth)
@@ -106,6 +107,8 @@ export interface CliOptions {
   readonly properties: Record<string, string>;
   readonly contentType?: string;
   readonly faults: readonly { stage: StageId; kind: string }[];
+  /** --latency, --partition-limit, --partition-limit-bytes: how the sandbox this process starts behaves. */
+  readonly sandboxNetwork?: SandboxNetworkOptions;
   /** --read-back: the round trip after the send, with its overrides. */
   readonly readBack?: { readonly consumerGroup?: string; readonly timeoutSeconds?: number };
   /** export: what to write and where. */
@@ -201,6 +204,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       property: { type: 'string', multiple: true },
       'content-type': { type: 'string' },
       fault: { type: 'string', multiple: true },
+      latency: { type: 'string' },
+      'partition-limit': { type: 'string' },
+      'partition-limit-bytes': { type: 'string' },
       'read-back': { type: 'boolean', default: false },
       'consumer-group': { type: 'string' },
       'read-back-timeout': { type: 'string' },
@@ -260,6 +266,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     properties: pairs('--property', values.property),
     ...(values['content-type'] !== undefined ? { contentType: values['content-type'] } : {}),
     faults: (values.fault ?? []).map(parseFault),
+    ...sandboxNetworkOptions(values.sandbox || values.profile === undefined || command === 'sandbox', values.latency, values['partition-limit'], values['partition-limit-bytes']),
     ...readBackOptions(command, values['read-back'], values['consumer-group'], values['read-back-timeout']),
     ...exportOptions(command, values.format, values.out, values.force, values['kv-auth'], values.profile),
   };

@@ -47,6 +47,8 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
       profile: profilePath,
       secretsEnv: envPath,
       ca: caPath,
+      ...(options.sandboxNetwork?.latencyMs !== undefined ? { latencyMs: options.sandboxNetwork.latencyMs } : {}),
+      ...(options.sandboxNetwork?.partitionLimit ? { partitionLimit: options.sandboxNetwork.partitionLimit } : {}),
     };
     if (options.json) {
       io.stdout(redactor.redactJson(summary) + '\n');
@@ -59,6 +61,7 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
             `  Key Vault           ${summary.vaultUrl}`,
             `  Event Hubs          ${summary.namespace}/${summary.eventHubName}   (emulator TCP: ${summary.emulatorNamespace})`,
             `  HTTP proxy          ${summary.proxy}   (as HTTPS_PROXY: routes login.microsoftonline.com, *.vault.azure.net, *.servicebus.windows.net and the other clouds' hosts here)`,
+            ...networkLines(options),
             `  Profile (no secrets) ${profilePath}`,
             '',
             'In another terminal:',
@@ -83,4 +86,17 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
     }
     await sandbox.stop();
   }
+}
+
+/** The simulated network, when asked for: latency per round trip and the ingress limit per partition. */
+function networkLines(options: CliOptions): string[] {
+  const { latencyMs, partitionLimit } = options.sandboxNetwork ?? {};
+  const limit = [
+    ...(partitionLimit?.eventsPerSecond !== undefined ? [`${partitionLimit.eventsPerSecond} events/s`] : []),
+    ...(partitionLimit?.bytesPerSecond !== undefined ? [`${partitionLimit.bytesPerSecond} bytes/s`] : []),
+  ];
+  return [
+    ...(latencyMs !== undefined ? [`  Latency             ${latencyMs} ms per round trip (every peer)`] : []),
+    ...(limit.length > 0 ? [`  Partition limit     ${limit.join(' and ')} per partition (over it: 429 Retry-After / ServerBusyError)`] : []),
+  ];
 }

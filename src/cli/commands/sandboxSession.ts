@@ -18,7 +18,8 @@ export async function startCliSandbox(options: CliOptions, redactor: Redactor): 
       throw new ValidationError('--fault', `'${fault.kind}' is not a fault kind.`, `Use one of: ${[...FAULT_KINDS, ...PROFILE_FAULT_KINDS].join(', ')}.`);
     }
   }
-  const sandbox = await startSandbox();
+  // --latency and --partition-limit: the sandbox's SandboxOptions of the same names.
+  const sandbox = await startSandbox({ ...options.sandboxNetwork });
   const { world } = sandbox;
   for (const secret of [world.reader.clientSecret, world.pipeline.clientSecret, world.pipeline.clientId, world.sas.key, world.listenOnlySas.key]) {
     redactor.add(secret);
