@@ -5,6 +5,7 @@ import { runExportCommand } from './commands/export';
 import { runFlowCommand, type CliIo } from './commands/flow';
 import { runSandboxCommand } from './commands/sandbox';
 import { EXIT } from './exitCodes';
+import { commandHelp, helpTopic } from './help';
 import { HELP, parseCliArgs, type CliOptions } from './options';
 import { SECRET_ENV } from './profileSource';
 import { runWithSandboxTrust } from './sandboxTrust';
@@ -15,6 +16,11 @@ const FORCE_AFTER_SIGNALS = 3;
 
 /** The CLI entry point; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const topic = helpTopic(argv);
+  if (topic) {
+    io.stdout(await commandHelp(topic));
+    return EXIT.ok;
+  }
   let options: CliOptions;
   try {
     options = parseCliArgs(argv);
