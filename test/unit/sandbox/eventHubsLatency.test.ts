@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { EventHubProducerClient } from '@azure/event-hubs';
+import { WebSocket } from 'ws';
 import { sandboxInternals, startSandbox } from '../../../src/sandbox/index';
 import { NO_RETRY, jwt, staticCredential, type EventHubsFixture } from './eventHubsFixture';
 
@@ -40,22 +41,28 @@ describe('Event Hubs peer: simulated latency', () => {
     assert.equal(fx.sandbox.received.all().at(-1)?.body.toString('utf8'), 'hello');
   });
 
-  it('an AMQP send costs a round trip per operation: open, put-token and transfer when cold, the transfer alone when warm', async () => {
-    const client = new EventHubProducerClient(fx.namespace, fx.hub, staticCredential(fx), { retryOptions: NO_RETRY });
-    try {
-      const send = async (): Promise<void> => {
-        const batch = await client.createBatch({ partitionId: '0' });
-        assert.ok(batch.tryAdd({ body: 'x' }));
-        await client.sendBatch(batch);
-      };
-      const cold = await timed(send);
-      assert.ok(cold.ms >= AT_LEAST(3), `cold send took ${cold.ms.toFixed(1)} ms`);
-      const warm = await timed(send);
-      assert.ok(warm.ms >= AT_LEAST(1), `warm send took ${warm.ms.toFixed(1)} ms`);
-    } finally {
-      await client.close();
-    }
-  });
+  for (const transport of ['AMQP over TLS', 'AMQP over WebSockets'] as const) {
+    it(`${transport}: a send costs a round trip per operation: open, put-token and transfer when cold, the transfer alone when warm`, async () => {
+      const client = new EventHubProducerClient(fx.namespace, fx.hub, staticCredential(fx), {
+        retryOptions: NO_RETRY,
+        ...(transport === 'AMQP over WebSockets' ? { webSocketOptions: { webSocket: WebSocket, webSocketConstructorOptions: { ca: fx.sandbox.caPem } } } : {}),
+      });
+      try {
+        const send = async (): Promise<void> => {
+          const batch = await client.createBatch({ partitionId: '0' });
+          assert.ok(batch.tryAdd({ body: transport }));
+          await client.sendBatch(batch);
+        };
+        const cold = await timed(send);
+        assert.ok(cold.ms >= AT_LEAST(3), `cold send took ${cold.ms.toFixed(1)} ms`);
+        const warm = await timed(send);
+        assert.ok(warm.ms >= AT_LEAST(1), `warm send took ${warm.ms.toFixed(1)} ms`);
+        assert.equal(fx.sandbox.received.all().filter((e) => e.body.toString('utf8') === JSON.stringify(transport)).length, 2);
+      } finally {
+        await client.close();
+      }
+    });
+  }
 
   it('stop() drops the answers still on their way: no timer keeps the process alive', () => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./latencyStopChild.ts', import.meta.url))], {
