@@ -14,6 +14,7 @@ import type { TlsMaterial } from './internal';
 import { TokenIssuer } from './jwt';
 import { startKeyVaultPeer } from './keyVault';
 import { startProxy, type ProxyPeer } from './proxy';
+import { attachPipelineRunner } from './pipelineRunner/host';
 import { ReceivedLog } from './receivedLog';
 import { resolveCa, tlsMaterialFor } from './tls';
 import type { Peer, Sandbox, SandboxOptions } from './types';
@@ -139,6 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fabricApi: fabric.baseUrl,
     resourceManager: arm.baseUrl,
   };
+  attachPipelineRunner(world, { urls, caPem: ca.certPem, tenantId: world.tenantId });
   const demo = world.demo();
   let stopping: Promise<void> | undefined;
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { routeOfHost } from '../routes';
-import type { Sandbox, SandboxUrls } from '../types';
+import type { SandboxUrls } from '../types';
 import { newClientSecretValue, type World } from '../world';
 import type { RunnerEnvironment } from './runner';
 import type { PeerRoute } from './webRequest';
@@ -68,10 +68,4 @@ export function runnerEnvironment(parts: { world: World; urls: SandboxUrls; caPe
     ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
     ...(options.strictSecrets !== undefined ? { strictSecrets: options.strictSecrets } : {}),
   };
-}
-
-/** The same from a started sandbox (tests, the CLI). */
-export async function runnerEnvironmentFor(sandbox: Sandbox, options: RunnerEnvironmentOptions): Promise<RunnerEnvironment> {
-  const { sandboxInternals } = await import('../index');
-  return runnerEnvironment({ world: sandboxInternals(sandbox).world, urls: sandbox.urls, caPem: sandbox.caPem, tenantId: sandbox.world.tenantId }, options);
 }

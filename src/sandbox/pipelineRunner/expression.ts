@@ -341,6 +341,11 @@ export function evaluateValue(value: unknown, scope: ExpressionScope): Value {
     return value.map((item) => evaluateValue(item, scope));
   }
   if (typeof value === 'object' && value !== null) {
+    // `{ "value": "@…", "type": "Expression" }`: the wrapped form the service also writes (Pipelines_Create example).
+    const wrapped = value as Record<string, unknown>;
+    if (wrapped['type'] === 'Expression' && typeof wrapped['value'] === 'string' && Object.keys(wrapped).length === 2) {
+      return evaluateString(wrapped['value'], scope);
+    }
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, evaluateValue(item, scope)]));
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) {

@@ -2,4 +2,5 @@
 export { DefinitionError, readPipelineDefinition, type ActivityDefinition, type PipelineDefinition } from './definition';
 export { evaluateString, ExpressionError, parseExpression, parseTemplate, type ExpressionScope, type Value } from './expression';
 export { PipelineRun, RunRequestError, type ActivityRunRecord, type ActivityStatus, type PipelineRunStatus, type RunnerEnvironment } from './runner';
-export { managedIdentityOf, peerRoute, runnerEnvironment, runnerEnvironmentFor, type RunnerEnvironmentOptions } from './environment';
+export { managedIdentityOf, peerRoute, runnerEnvironment, type RunnerEnvironmentOptions } from './environment';
+export { attachPipelineRunner, pipelineHostOf, type HostedRun, type PipelineHost } from './host';

@@ -267,7 +267,13 @@ export class PipelineRun {
       };
       this.activityRuns.push(record);
       this.touch();
-      const result = await this.attempt(activity);
+      const result = await this.attempt(activity).catch((error: unknown): AttemptResult => {
+        if (error instanceof ExpressionError) {
+          return fail('InvalidTemplate', `${error.message} (activity '${activity.name}', expression '${error.expression}')`, 'UserError', null, false);
+        }
+        // A bug in the sandbox, not the pipeline: said as a system error rather than left to reject the run.
+        return fail('SandboxInternalError', `The sandbox's runner failed: ${error instanceof Error ? error.message : String(error)}`, 'SystemError', null, false);
+      });
       record.activityRunEnd = new Date();
       record.durationInMs = record.activityRunEnd.getTime() - record.activityRunStart.getTime();
       record.input = activity.policy.secureInput ? null : (result.input ?? null);
@@ -359,9 +365,18 @@ export class PipelineRun {
   }
 
   private async attempt(activity: ActivityDefinition): Promise<AttemptResult> {
+    if (activity.type === 'Wait') {
+      // Wait activity: typeProperties.waitTimeInSeconds (the spec examples' pipelines use it).
+      const seconds = Number(evaluateValue(activity.typeProperties['waitTimeInSeconds'] ?? 0, this.scope(activity)));
+      const input = { waitTimeInSeconds: seconds };
+      if (!Number.isFinite(seconds) || seconds < 0) {
+        return fail('InvalidTemplate', `Activity '${activity.name}': waitTimeInSeconds must be a number of seconds.`, 'UserError', input, false);
+      }
+      return (await this.wait(this.scale(seconds * 1000))) ? { kind: 'succeeded', input, output: {} } : { kind: 'cancelled', input };
+    }
     if (activity.type !== 'WebActivity') {
-      // The sandbox runs Web activities only: the exports use nothing else.
-      return fail('SandboxUnsupportedActivity', `The sandbox runs Web activities only; '${activity.name}' is a ${activity.type}.`, 'UserError', undefined, false);
+      // The sandbox runs Web and Wait activities only: the exports use nothing else.
+      return fail('SandboxUnsupportedActivity', `The sandbox runs Web and Wait activities only; '${activity.name}' is a ${activity.type}.`, 'UserError', undefined, false);
     }
     const attemptController = new AbortController();
     const onCancel = (): void => attemptController.abort(new Error('cancelled'));

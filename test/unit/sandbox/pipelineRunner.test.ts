@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { buildPipeline, ACTIVITY, READER_SECRET_PARAMETER } from '../../../src/core/export/pipeline';
 import { readPipelineDefinition, DefinitionError } from '../../../src/sandbox/pipelineRunner/definition';
-import { runnerEnvironmentFor } from '../../../src/sandbox/pipelineRunner/environment';
+import { runnerEnvironment } from '../../../src/sandbox/pipelineRunner/environment';
+import { sandboxInternals } from '../../../src/sandbox/index';
 import { PipelineRun, RunRequestError, type RunnerEnvironment } from '../../../src/sandbox/pipelineRunner/runner';
 import { faultForStage } from '../../../src/sandbox/stageFaults';
 import type { Sandbox } from '../../../src/sandbox/types';
@@ -23,7 +24,7 @@ describe('pipeline runner: the export, run in the sandbox', () => {
     sandbox = await startTestSandbox();
     profile = sandbox.profile({ name: 'Runner demo' });
     // Retry intervals of 30 s become 30 ms; the 1-minute HTTP timeout 60 ms.
-    env = await runnerEnvironmentFor(sandbox, { factoryName: 'esf-factory', timeScale: 0.001 });
+    env = runnerEnvironment({ world: sandboxInternals(sandbox).world, urls: sandbox.urls, caPem: sandbox.caPem, tenantId: sandbox.world.tenantId }, { factoryName: 'esf-factory', timeScale: 0.001 });
   });
   after(() => sandbox.stop());
   beforeEach(() => {
