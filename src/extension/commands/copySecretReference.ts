@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
-import { SecretNode, SecretVersionNode } from '../tree/vaultNode';
+import { SecretNode } from '../tree/secretNode';
+import { SecretVersionNode } from '../tree/secretVersionNode';
 
 /**
  * Copies the secret's identifier URI (`{vault}/secrets/{name}[/{version}]`), the reference a

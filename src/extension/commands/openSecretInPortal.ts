@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { secretPortalLinkForProfile } from '../../core/diagnostics/portalLink';
 import type { ExtensionServices } from '../services';
-import { SecretNode, SecretVersionNode } from '../tree/vaultNode';
+import { SecretNode } from '../tree/secretNode';
+import { SecretVersionNode } from '../tree/secretVersionNode';
 
 /**
  * Opens a secret (or one version) in the Azure portal of the profile's cloud, in the vault's

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../../core/errors/errors';
 import type { ExtensionServices } from '../services';
-import { SecretNode } from '../tree/vaultNode';
+import { SecretNode } from '../tree/secretNode';
 import type { SecretReference } from '../../core/model/profile';
 
 /** What the reader needs to read one secret's value; the runner has it (`readSecretValue`). */
