@@ -6,6 +6,8 @@ export type ErrorSource =
   | 'identity'
   | 'keyVault'
   | 'eventHubsRest'
+  | 'fabric'
+  | 'arm'
   | 'amqp'
   | 'network'
   | 'validation'
@@ -191,7 +193,7 @@ export function isCancelledError(value: unknown): value is CancelledError {
 export class HttpResponseError extends Error {
   readonly isHttpResponseError = true as const;
   constructor(
-    readonly service: 'entra' | 'keyVault' | 'eventHubsRest',
+    readonly service: 'entra' | 'keyVault' | 'eventHubsRest' | 'fabric' | 'arm',
     readonly status: number,
     readonly headers: Readonly<Record<string, string | undefined>>,
     readonly bodyText: string,

@@ -6,6 +6,7 @@ import { EXPLANATIONS, explain, explainError, explanationKeyFor, formatExplained
 import type { StageId } from '../../../src/core/flow/types';
 import { parseError } from '../../../src/core/errors/parseError';
 import { authenticationError, fixture, messagingError, restError, systemError } from './errorFixtures';
+import { DISCOVERY_DETAIL_NAMES, DISCOVERY_SAMPLES } from '../discovery/discoverySamples';
 
 const entra = (code: number, error = 'invalid_request'): HttpResponseError =>
   new HttpResponseError('entra', 400, {}, JSON.stringify({ error, error_description: `AADSTS${code}: something.`, error_codes: [code] }));
@@ -19,6 +20,7 @@ const entraText = (code: number, error: string, text: string): HttpResponseError
 
 /** One realistic input per table entry: proves every entry is reachable through parseError. */
 const SAMPLES: Record<string, unknown> = {
+  ...DISCOVERY_SAMPLES,
   AADSTS7000215: new HttpResponseError('entra', 401, {}, fixture('entra-7000215.json')),
   AADSTS7000222: entra(7000222, 'invalid_client'),
   AADSTS7000218: entra(7000218),
@@ -183,6 +185,7 @@ void describe('explain table', () => {
 
 /** The details parseError reads per code (parseError.detailsFor), as the table may quote them. */
 const DETAIL_NAMES: Record<string, readonly string[]> = {
+  ...DISCOVERY_DETAIL_NAMES,
   AADSTS500011: ['resource', 'resourceWithoutDefault'],
   AKV10022: ['expectedAudience', 'foundAudience'],
   AKV10032: ['expectedIssuer', 'tokenIssuer', 'vaultTenant', 'tokenTenant'],

@@ -4,6 +4,7 @@
 import type { ErrorSource } from '../errors';
 import { isTlsCode } from '../parseError';
 import { AMQP_EXPLANATIONS } from './amqp';
+import { DISCOVERY_EXPLANATIONS } from './discovery';
 import type { ExplanationEntry } from './entry';
 import { ENTRA_EXPLANATIONS } from './entra';
 import { EVENT_HUBS_REST_EXPLANATIONS } from './eventHubsRest';
@@ -32,6 +33,7 @@ export const EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = oneTable
   AMQP_EXPLANATIONS,
   NETWORK_EXPLANATIONS,
   FLOW_EXPLANATIONS,
+  DISCOVERY_EXPLANATIONS,
 );
 
 /** Codes that share an entry: older numbers, status-derived names, errno variants. */
@@ -69,6 +71,8 @@ export const FALLBACK_BY_SOURCE: Readonly<Record<ErrorSource, string>> = {
   identity: 'IdentityError',
   keyVault: 'KeyVaultError',
   eventHubsRest: 'EventHubsRestError',
+  fabric: 'FabricError',
+  arm: 'ArmError',
   amqp: 'MessagingError',
   network: 'NetworkError',
   validation: 'ValidationError',

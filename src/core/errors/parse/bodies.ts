@@ -1,14 +1,18 @@
 // Service answers: Entra JSON, Key Vault JSON, Event Hubs gateway XML, a bare status, and text that
 // carries a service code. The body decides; the service only breaks ties.
 import { eventHubsDetailCode, eventHubsStatusCode, findAadsts } from './codes';
+import { readDiscoveryResponse } from './discovery';
 import { type Bag, decodeXml, type Draft, headerValue, retryAfter, str } from './shapes';
 
 export function readHttpResponse(
-  service: 'entra' | 'keyVault' | 'eventHubsRest',
+  service: 'entra' | 'keyVault' | 'eventHubsRest' | 'fabric' | 'arm',
   status: number,
   headers: Readonly<Record<string, string | undefined>>,
   bodyText: string,
 ): Draft {
+  if (service === 'fabric' || service === 'arm') {
+    return readDiscoveryResponse(service, status, headers, bodyText);
+  }
   const retryAfterSeconds = retryAfter(headerValue(headers, 'retry-after'));
   const parsed = readBody(bodyText, status, service);
   const draft: Draft = parsed ?? byStatus(service, status, bodyText);

@@ -1,0 +1,103 @@
+/**
+ * One authenticated GET for discovery, and the two paging schemes: Fabric's `continuationUri`
+ * (learn.microsoft.com/rest/api/fabric/articles/pagination) and ARM's `nextLink`. Plain HTTPS via
+ * the core client; the bearer token only goes to the service's own host, checked before every
+ * request, pages included (a continuation pointing elsewhere is refused, nothing is sent).
+ * A 429 whose Retry-After is short is waited out once; longer ones fail with the wait named.
+ */
+import { assertCredentialDestination } from '../azure/credentialGuard';
+import { httpsRequest, throwIfAborted } from '../azure/http';
+import type { ProxySettings } from '../azure/proxy';
+import { HttpResponseError } from '../errors/errors';
+import type { TokenProvider } from '../flow/credentials';
+import { abortError } from '../util/abort';
+import type { DiscoveryService } from './endpoints';
+
+export interface DiscoveryContext {
+  readonly tokens: TokenProvider;
+  /** The tenant to request tokens from (absent: the provider's default). */
+  readonly tenantId?: string;
+  readonly signal: AbortSignal;
+  readonly trustedCaPem?: string;
+  readonly proxy?: ProxySettings;
+  readonly timeoutMs?: number;
+}
+
+/** The longest Retry-After waited out before answering the 429 as an error. */
+export const MAX_RETRY_WAIT_SECONDS = 5;
+/** A listing longer than this many pages is cut (a continuation loop, or a tenant far larger than a picker can show). */
+export const MAX_PAGES = 100;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export async function getJson(service: DiscoveryService, url: string, context: DiscoveryContext): Promise<Record<string, unknown>> {
+  for (let attempt = 0; ; attempt++) {
+    throwIfAborted(context.signal);
+    assertCredentialDestination(url, service.destination);
+    const token = await context.tokens.getToken([service.scope], { signal: context.signal, ...(context.tenantId ? { tenantId: context.tenantId } : {}) });
+    // Checked again: the token is on this request only if the host is still the service's.
+    assertCredentialDestination(url, service.destination);
+    const response = await httpsRequest({
+      method: 'GET',
+      url,
+      headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' },
+      signal: context.signal,
+      ...(context.trustedCaPem ? { trustedCaPem: context.trustedCaPem } : {}),
+      ...(context.proxy ? { proxy: context.proxy } : {}),
+      ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
+    });
+    if (response.status === 429 && attempt === 0) {
+      const wait = Number(response.headers['retry-after']);
+      if (Number.isFinite(wait) && wait >= 0 && wait <= MAX_RETRY_WAIT_SECONDS) {
+        await sleep(wait * 1000, context.signal);
+        continue;
+      }
+    }
+    if (response.status !== 200) {
+      throw new HttpResponseError(service.service, response.status, response.headers, response.bodyText);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.bodyText);
+    } catch {
+      throw new HttpResponseError(service.service, 502, response.headers, 'The answer was not JSON.');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new HttpResponseError(service.service, 502, response.headers, 'The answer was not a JSON object.');
+    }
+    return parsed as Record<string, unknown>;
+  }
+}
+
+/** Every item of a paged listing: `value` of each page, following `continuationUri` (Fabric) or `nextLink` (ARM). */
+export async function listAll(service: DiscoveryService, firstUrl: string, context: DiscoveryContext): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  const seen = new Set<string>();
+  let next: string | undefined = firstUrl;
+  for (let page = 0; next !== undefined && page < MAX_PAGES; page++) {
+    if (seen.has(next)) {
+      break; // A continuation that points back: stop rather than loop.
+    }
+    seen.add(next);
+    const body = await getJson(service, next, context);
+    const value = body['value'];
+    if (Array.isArray(value)) {
+      items.push(...value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null));
+    }
+    const link = service.service === 'fabric' ? body['continuationUri'] : body['nextLink'];
+    next = typeof link === 'string' && link.length > 0 ? link : undefined;
+  }
+  return items;
+}
