@@ -1,14 +1,15 @@
 // Configure Read Back…: where the send panel's "Read back" (and `flows.run` with `readBack`) reads
 // the sent event from. The send endpoint's own hub, or another consumer endpoint such as a Fabric
 // Eventstream custom-endpoint *destination* (its own namespace, es_… hub, GUID consumer group and
-// key). Steps use the Add/Edit wizard's prompts and the core validators; no runtime vscode import
+// key). Steps use the prompts and endpoint fields of profiles/steps/ (shared with Add/Edit Profile) and the core validators; no runtime vscode import
 // here (the prompter comes from wizardHost on first use), so the prompt flow is plain-Node tested.
-import { parseConnectionString, type ParsedConnectionString } from '../../core/azure/connectionString';
+import type { ParsedConnectionString } from '../../core/azure/connectionString';
 import type { ValidationError } from '../../core/errors/errors';
 import type { ConnectionProfile, EndpointAuth, ReadBackSettings } from '../../core/model/profile';
-import { validateConsumerGroup, validateEventHubName, validateNamespace, validateProfile, validateReadBackTimeout, validateSasKey, validateSasKeyName } from '../../core/model/validate';
+import { validateConsumerGroup, validateProfile, validateReadBackTimeout } from '../../core/model/validate';
 import { resolveProfile } from '../profiles/commandSupport';
-import { check, checkConnectionString, describeProblem, input, KEEP_SECRET_PLACEHOLDER, pick, secretInput, valueOf } from '../profiles/profileWizard';
+import { addressOf, askConnectionString, askEventHubName, askNamespace, askSasKey, askSasKeyName } from '../profiles/steps/endpointFields';
+import { check, describeProblem, input, pick } from '../profiles/steps/prompts';
 import { runWizard, type StepAnswer, type StepFrame, type WizardPrompter } from '../profiles/wizardPrompter';
 import type { ExtensionServices } from '../services';
 
@@ -112,20 +113,21 @@ const STEPS: readonly Step[] = [
   {
     id: 'connectionString',
     when: (d) => other(d) && d.auth === 'connectionString',
-    run: ({ d, kept, frame, prompter, initialError, profile }) =>
-      secretInput(prompter, frame, initialError, {
+    run: (ctx) =>
+      askConnectionString(ctx, {
         prompt: 'Connection string of the consumer endpoint (a key with Listen rights). Stored in SecretStorage only.',
-        typed: d.connectionString,
-        fallback: kept.connectionString,
-        fallbackPlaceholder: KEEP_SECRET_PLACEHOLDER,
+        typed: ctx.d.connectionString,
+        fallback: ctx.kept.connectionString,
         placeholder: 'Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=es_…',
-        validate: (v) => checkConnectionString(v, profile.cloud),
+        cloud: ctx.profile.cloud,
         set: (v, usedFallback) => {
+          const { d } = ctx;
+          const { parsed, namespace } = addressOf(v, ctx.profile.cloud);
           d.connectionString = usedFallback ? '' : v;
-          d.parsed = parseConnectionString(v);
-          d.namespace = valueOf(validateNamespace(d.parsed.namespace, profile.cloud), d.parsed.namespace);
-          if (d.parsed.eventHubName) {
-            d.eventHubName = d.parsed.eventHubName;
+          d.parsed = parsed;
+          d.namespace = namespace;
+          if (parsed.eventHubName) {
+            d.eventHubName = parsed.eventHubName;
           }
         },
       }),
@@ -133,52 +135,35 @@ const STEPS: readonly Step[] = [
   {
     id: 'namespace',
     when: typedAddress,
-    run: ({ d, frame, prompter, initialError, profile }) =>
-      input(prompter, frame, initialError, {
+    run: (ctx) =>
+      askNamespace(ctx, {
         prompt: 'Event Hubs namespace host of the consumer endpoint.',
-        value: d.namespace,
-        placeholder: profile.endpoint.namespace,
-        validate: (v) => check('The namespace', validateNamespace(v, profile.cloud)),
-        set: (v) => (d.namespace = valueOf(validateNamespace(v, profile.cloud), v)),
+        value: ctx.d.namespace,
+        placeholder: ctx.profile.endpoint.namespace,
+        cloud: ctx.profile.cloud,
+        set: (v) => (ctx.d.namespace = v),
       }),
   },
   {
     id: 'eventHubName',
     // A connection string's EntityPath names the hub; asked only when it has none.
     when: (d) => typedAddress(d) || (other(d) && d.auth === 'connectionString' && d.parsed !== undefined && !d.parsed.eventHubName),
-    run: ({ d, frame, prompter, initialError }) =>
-      input(prompter, frame, initialError, {
-        prompt: 'Event hub of the consumer endpoint (Fabric destinations: es_…).',
-        value: d.eventHubName,
-        placeholder: 'es_xxxxxxxx',
-        validate: (v) => check('The event hub name', validateEventHubName(v)),
-        set: (v) => (d.eventHubName = v.trim()),
-      }),
+    run: (ctx) => askEventHubName(ctx, { prompt: 'Event hub of the consumer endpoint (Fabric destinations: es_…).', value: ctx.d.eventHubName, set: (v) => (ctx.d.eventHubName = v) }),
   },
   {
     id: 'sasKeyName',
     when: (d) => other(d) && d.auth === 'sas',
-    run: ({ d, frame, prompter, initialError }) =>
-      input(prompter, frame, initialError, {
-        prompt: 'SAS key (policy) name with Listen rights (Fabric: key_…).',
-        value: d.sasKeyName,
-        placeholder: 'key_xxxxxxxx',
-        validate: (v) => check('The key name', validateSasKeyName(v)),
-        set: (v) => (d.sasKeyName = v.trim()),
-      }),
+    run: (ctx) => askSasKeyName(ctx, { prompt: 'SAS key (policy) name with Listen rights (Fabric: key_…).', value: ctx.d.sasKeyName, set: (v) => (ctx.d.sasKeyName = v) }),
   },
   {
     id: 'sasKey',
     when: (d) => other(d) && d.auth === 'sas',
-    run: ({ d, kept, frame, prompter, initialError }) =>
-      secretInput(prompter, frame, initialError, {
+    run: (ctx) =>
+      askSasKey(ctx, {
         prompt: 'SAS key (primary or secondary) of that policy. Stored in SecretStorage only.',
-        typed: d.sasKey,
-        fallback: kept.sasKey,
-        fallbackPlaceholder: KEEP_SECRET_PLACEHOLDER,
-        placeholder: 'the key value after SharedAccessKey=',
-        validate: (v) => check('The SAS key', validateSasKey(v)),
-        set: (v, usedFallback) => (d.sasKey = usedFallback ? '' : v.trim()),
+        typed: ctx.d.sasKey,
+        fallback: ctx.kept.sasKey,
+        set: (v, usedFallback) => (ctx.d.sasKey = usedFallback ? '' : v),
       }),
   },
   {

@@ -1,0 +1,97 @@
+// The endpoint's fields, asked one way wherever they are asked (the send endpoint in Add/Edit
+// Profile, the consumer endpoint in Configure Read Back): namespace, event hub, SAS key name, SAS
+// key and connection string, each checked with the core validator. Callers give the words and
+// where the answer goes.
+import { parseConnectionString, type ParsedConnectionString } from '../../../core/azure/connectionString';
+import type { CloudName } from '../../../core/model/cloud';
+import { validateEventHubName, validateNamespace, validateSasKey, validateSasKeyName } from '../../../core/model/validate';
+import type { StepAnswer, StepCheck, StepFrame, WizardPrompter } from '../wizardPrompter';
+import { check, checkConnectionString, input, KEEP_SECRET_PLACEHOLDER, secretInput, valueOf } from './prompts';
+
+/** What every step runs with (both wizards' step contexts have it). */
+export interface Ask {
+  readonly prompter: WizardPrompter;
+  readonly frame: StepFrame;
+  readonly initialError: string | undefined;
+}
+
+interface TextField {
+  readonly prompt: string;
+  readonly value: string;
+  readonly set: (value: string) => void;
+}
+
+interface SecretField {
+  readonly prompt: string;
+  /** Typed earlier in this run (shown again after Back). */
+  readonly typed: string;
+  /** The stored or pasted value an empty answer keeps; never shown. */
+  readonly fallback: string | undefined;
+  readonly fallbackPlaceholder?: string;
+  /** The answer (the fallback itself when it was kept: store '' then, to keep the stored one). */
+  readonly set: (value: string, usedFallback: boolean) => void;
+}
+
+export function askNamespace(ask: Ask, field: TextField & { readonly cloud: CloudName; readonly placeholder: string }): Promise<StepAnswer<unknown>> {
+  return input(ask.prompter, ask.frame, ask.initialError, {
+    prompt: field.prompt,
+    value: field.value,
+    placeholder: field.placeholder,
+    validate: (v) => check('The namespace', validateNamespace(v, field.cloud)),
+    set: (v) => field.set(valueOf(validateNamespace(v, field.cloud), v)),
+  });
+}
+
+export function askEventHubName(ask: Ask, field: TextField): Promise<StepAnswer<unknown>> {
+  return input(ask.prompter, ask.frame, ask.initialError, {
+    prompt: field.prompt,
+    value: field.value,
+    placeholder: 'es_xxxxxxxx',
+    validate: (v) => check('The event hub name', validateEventHubName(v)),
+    set: (v) => field.set(v.trim()),
+  });
+}
+
+export function askSasKeyName(ask: Ask, field: TextField & { readonly advise?: (value: string) => StepCheck }): Promise<StepAnswer<unknown>> {
+  return input(ask.prompter, ask.frame, ask.initialError, {
+    prompt: field.prompt,
+    value: field.value,
+    placeholder: 'key_xxxxxxxx',
+    validate: (v) => check('The key name', validateSasKeyName(v)) ?? field.advise?.(v),
+    set: (v) => field.set(v.trim()),
+  });
+}
+
+export function askSasKey(ask: Ask, field: SecretField): Promise<StepAnswer<unknown>> {
+  return secretInput(ask.prompter, ask.frame, ask.initialError, {
+    prompt: field.prompt,
+    typed: field.typed,
+    fallback: field.fallback,
+    fallbackPlaceholder: field.fallbackPlaceholder ?? KEEP_SECRET_PLACEHOLDER,
+    placeholder: 'the key value after SharedAccessKey=',
+    validate: (v) => check('The SAS key', validateSasKey(v)),
+    set: (v, usedFallback) => field.set(v.trim(), usedFallback),
+  });
+}
+
+/** A connection string: parsed and its namespace checked against the cloud; `advise` adds what else to say (a mismatch, a broad key). */
+export function askConnectionString(
+  ask: Ask,
+  field: SecretField & { readonly cloud: CloudName; readonly placeholder: string; readonly advise?: (value: string) => StepCheck },
+): Promise<StepAnswer<unknown>> {
+  return secretInput(ask.prompter, ask.frame, ask.initialError, {
+    prompt: field.prompt,
+    typed: field.typed,
+    fallback: field.fallback,
+    fallbackPlaceholder: field.fallbackPlaceholder ?? KEEP_SECRET_PLACEHOLDER,
+    placeholder: field.placeholder,
+    validate: (v) => checkConnectionString(v, field.cloud) ?? field.advise?.(v),
+    set: field.set,
+  });
+}
+
+/** The address a connection string names: its namespace (normalised as the namespace step would) and its hub, if any. */
+export function addressOf(connectionString: string, cloud: CloudName): { readonly parsed: ParsedConnectionString; readonly namespace: string } {
+  const parsed = parseConnectionString(connectionString);
+  return { parsed, namespace: valueOf(validateNamespace(parsed.namespace, cloud), parsed.namespace) };
+}
