@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
 import type { SendRequest } from '../core/flow/types';
 import { renderTemplate, SAMPLE_EVENT_TEMPLATE } from '../core/events/template';
-import { parseEventBody, valueOrThrow } from '../core/model/validate';
+import { parseEventBody, validatePartitionId, validatePartitionKey, validateProperties, valueOrThrow } from '../core/model/validate';
+import { problems } from '../core/model/validated';
 import type { CliOptions } from './options';
 
 /** Builds the events to send from --body/--file, pipeline parameters and --count. */
@@ -25,6 +26,14 @@ export async function buildSendRequest(options: CliOptions): Promise<SendRequest
     }
     return { body, contentType, ...(Object.keys(options.properties).length > 0 ? { properties: options.properties } : {}) };
   });
+  // Refused here, before any stage runs: the send stage would meet them only after stages 1–4 reached Azure (#11).
+  const problem = [
+    ...validateProperties(options.properties, '--property'),
+    ...problems([validatePartitionKey(options.partitionKey, '--partition-key'), validatePartitionId(options.partitionId, '--partition-id')]),
+  ][0];
+  if (problem) {
+    throw problem;
+  }
   return {
     events,
     ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),

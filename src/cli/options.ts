@@ -247,6 +247,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (protocol !== undefined && protocol !== 'rest' && protocol !== 'amqp') {
     throw new ValidationError('--protocol', `'${protocol}' is not a protocol.`, 'Use rest or amqp.');
   }
+  // Faults are injected into the local sandbox's peers; a profile's endpoints are real services (#11).
+  if ((values.fault ?? []).length > 0 && values.profile !== undefined) {
+    throw new ValidationError('--fault', "only applies to the local sandbox: a profile's endpoints are real services, which no flag can make fail.", 'Drop --fault, or drop --profile to see that failure against a fresh local sandbox.');
+  }
   return {
     command,
     ...(withStage && second !== undefined ? { stage: parseStage(second) } : {}),

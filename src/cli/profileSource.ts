@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
 import type { ConnectionProfile } from '../core/model/profile';
+import { decodeProfile } from '../core/model/profileDecoder';
 import { canonicalProfile, validateProfile } from '../core/model/validate';
 import { jsonSyntaxProblem } from '../core/util/json';
 import { promptHidden } from './prompt';
@@ -31,7 +32,7 @@ export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.Proc
   return canonicalProfile(profile);
 }
 
-/** The profile file's JSON object, not yet validated or filled with secrets; unreadable or bad JSON is bad input. */
+/** The profile file's profile, its shape checked but its values not yet validated or filled with secrets; unreadable or bad JSON is bad input. */
 export async function readProfileJson(path: string): Promise<ConnectionProfile> {
   let text: string;
   try {
@@ -46,10 +47,9 @@ export async function readProfileJson(path: string): Promise<ConnectionProfile> 
     // Not V8's message: its excerpt of the text could quote a secret.
     throw new ValidationError('--profile', `${path} is not valid JSON: ${jsonSyntaxProblem(error)}.`, 'Fix the JSON (a trailing comma or a missing quote is the usual cause).');
   }
-  if (typeof raw !== 'object' || raw === null) {
-    throw new ValidationError('--profile', `${path} does not hold a JSON object.`, 'See the README for the profile format.');
-  }
-  return raw as ConnectionProfile;
+  // Every shape problem (a string where an object belongs, a missing endpoint, an unknown kind)
+  // is refused here with its JSON path, before any stage can trip over it.
+  return decodeProfile(raw);
 }
 
 async function withSecrets(profile: ConnectionProfile, path: string, warn: Warn, env: NodeJS.ProcessEnv): Promise<ConnectionProfile> {

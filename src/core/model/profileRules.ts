@@ -8,6 +8,7 @@ import { validateEventHubName, validateNamespace, validateSasKey, validateSasKey
 import { validateClientId, validateClientSecret, validateTenantId } from './identity';
 import { validateSecretReference, validateVaultUrl } from './keyVaultFields';
 import type { ConnectionProfile } from './profile';
+import { validateProfileName } from './profileName';
 import { ENTRA_READ_BACK_WITHOUT_TOKEN, readBackTargetMismatches, validateReadBack } from './readBackFields';
 import { validateTrustedCa } from './trustedCa';
 import { clip, fail, problems, type Validated } from './validated';
@@ -15,9 +16,7 @@ import { clip, fail, problems, type Validated } from './validated';
 /** Every problem in the profile, not only the first, each naming its field by path. */
 export function validateProfile(profile: ConnectionProfile): ValidationError[] {
   const found: ValidationError[] = [];
-  if (!profile.name?.trim()) {
-    found.push(new ValidationError('name', 'is empty.', 'Give the profile a name, e.g. the pipeline it mirrors.'));
-  }
+  found.push(...problems([validateProfileName(typeof profile.name === 'string' ? profile.name : '')]));
   const cloudName = profile.cloud;
   if (!Object.hasOwn(CLOUDS, cloudName)) {
     found.push(new ValidationError('cloud', `is "${clip(String(cloudName))}".`, 'Use public, china or usgov.'));

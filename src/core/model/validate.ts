@@ -10,7 +10,9 @@
  * - eventFields.ts: event size, partition, custom properties
  * - readBackFields.ts: the round trip's consumer endpoint
  * - trustedCa.ts: the extra-CA rule
- * - profileRules.ts: the whole profile, its canonical form and its name
+ * - profileName.ts: a profile name's bounds
+ * - profileRules.ts: the whole profile and its canonical form
+ * (profileDecoder.ts, imported on its own: the shape of a profile read from a file or storage)
  */
 export { isLoopbackHostname as isLoopbackHost } from './host';
 export { validateAuthorityHost } from './address';
@@ -19,6 +21,7 @@ export * from './eventFields';
 export * from './identity';
 export * from './jsonBody';
 export * from './keyVaultFields';
+export * from './profileName';
 export * from './profileRules';
 export * from './readBackFields';
 export * from './trustedCa';

@@ -4,6 +4,8 @@
 import { ValidationError } from '../../core/errors/errors';
 import type { Logger } from '../../core/logging/logger';
 import type { ConnectionProfile } from '../../core/model/profile';
+import { decodeProfileValue } from '../../core/model/profileDecoder';
+import { validateProfileName } from '../../core/model/profileName';
 import { normalizeProfile, validateProfile } from '../../core/model/validate';
 import { SECRET_KEYS } from '../constants';
 import type { ProfileSummary } from '../services';
@@ -72,10 +74,18 @@ export function decodeProfile(text: string, key: string): ConnectionProfile {
   } else {
     profile = raw; // version 0: the profile itself
   }
-  if (!isRecord(profile) || typeof profile.id !== 'string' || typeof profile.name !== 'string' || !isRecord(profile.keyVault) || !isRecord(profile.endpoint)) {
-    throw new CorruptEntryError(key, 'does not hold a profile (id, name, keyVault, endpoint)');
+  if (!isRecord(profile) || typeof profile.id !== 'string' || !profile.id) {
+    throw new CorruptEntryError(key, 'does not hold a profile (no id)');
   }
-  return profile as unknown as ConnectionProfile;
+  // The one profile decoder: an entry of an older version with a field of the wrong shape is
+  // skipped with its JSON path, instead of failing later with a TypeError. Its messages never
+  // quote a secret field.
+  const decoded = decodeProfileValue(profile, { repairName: true });
+  if (!decoded.ok) {
+    const first = decoded.errors[0];
+    throw new CorruptEntryError(key, first ? `${first.field} ${first.problem}` : 'does not hold a profile');
+  }
+  return decoded.profile;
 }
 
 export function encodeIndex(profiles: readonly ProfileSummary[]): string {
@@ -205,13 +215,11 @@ export function uniqueName(base: string, taken: Iterable<string>): string {
 
 /** A profile name: not empty, not too long, not another profile's (ignoring case). */
 export function checkProfileName(input: string, others: readonly ProfileSummary[], selfId?: string): ValidationError | undefined {
-  const name = input.trim();
-  if (!name) {
-    return new ValidationError('name', 'is empty.', 'Give the profile a name, e.g. the pipeline it mirrors.');
+  const checked = validateProfileName(input);
+  if (!checked.ok) {
+    return checked.error;
   }
-  if (name.length > 100) {
-    return new ValidationError('name', `is ${name.length} characters long.`, 'Use at most 100 characters.');
-  }
+  const name = checked.value;
   const clash = others.find((p) => p.id !== selfId && sameName(p.name, name));
   if (clash) {
     return new ValidationError('name', `"${name}" is already used by another profile.`, 'Choose a different name.');

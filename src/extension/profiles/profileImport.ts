@@ -4,7 +4,8 @@ import { parseConnectionString } from '../../core/azure/connectionString';
 import { endpointAuthAdvisory, ROOT_KEY_NAME, SEND_ONLY_POLICY_FIX } from '../../core/diagnostics/leastPrivilege';
 import { ValidationError } from '../../core/errors/errors';
 import { CLOUDS, type CloudName } from '../../core/model/cloud';
-import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, ReadBackSettings, SecretReference, SendProtocol } from '../../core/model/profile';
+import type { ConnectionProfile, SendProtocol } from '../../core/model/profile';
+import { decodeProfile } from '../../core/model/profileDecoder';
 import { jsonSyntaxProblem } from '../../core/util/json';
 import type { ProfileSummary } from '../services';
 import { isReadBackSecret, missingSecrets, storageProblems, uniqueName, type MissingSecret } from './profileCodec';
@@ -116,121 +117,11 @@ function labelOf(candidate: unknown, index: number, count: number): string {
 }
 
 /**
- * Rebuilds a profile from untrusted JSON, keeping known fields only and checking their types, so
- * that `validateProfile` never meets a missing object. Throws ValidationError naming `label` and the field.
+ * Rebuilds a profile from untrusted JSON with the one profile decoder (core/model/profileDecoder),
+ * so that `validateProfile` never meets a missing object. Throws ValidationError naming `label` and the field.
  */
 export function coerceProfile(raw: unknown, label: string): ConnectionProfile {
-  const fail = (field: string, problem: string, fix: string): never => {
-    throw new ValidationError(`${label} → ${field}`, problem, fix);
-  };
-  const FORMAT = 'Use a file written by Export Profile or `eventstream-flow sandbox`.';
-  const obj = (value: unknown, field: string): Record<string, unknown> => (isRecord(value) ? value : fail(field, 'is missing or not an object.', FORMAT));
-  const str = (value: unknown, field: string, optional = false): string =>
-    typeof value === 'string' ? value : value === undefined && optional ? '' : fail(field, value === undefined ? 'is missing.' : 'is not a string.', FORMAT);
-  const optStr = (value: unknown, field: string): string | undefined => (value === undefined || value === null ? undefined : str(value, field));
-  const oneOf = <T extends string>(value: unknown, field: string, allowed: readonly T[]): T =>
-    typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fail(field, `is ${JSON.stringify(value) ?? 'missing'}.`, `Use one of: ${allowed.join(', ')}.`);
-
-  const p = obj(raw, 'profile');
-  const cloud = oneOf<CloudName>(p.cloud ?? 'public', 'cloud', Object.keys(CLOUDS) as CloudName[]);
-  const kv = obj(p.keyVault, 'keyVault');
-  const kvAuthRaw = obj(kv.auth, 'keyVault.auth');
-  const kvKind = oneOf(kvAuthRaw.kind, 'keyVault.auth.kind', ['servicePrincipal', 'azureCli', 'signedInUser'] as const);
-  let kvAuth: KeyVaultAuth;
-  if (kvKind === 'servicePrincipal') {
-    const tokenRequest = kvAuthRaw.tokenRequest === undefined ? undefined : oneOf(kvAuthRaw.tokenRequest, 'keyVault.auth.tokenRequest', ['pipeline', 'sdk'] as const);
-    kvAuth = {
-      kind: 'servicePrincipal',
-      tenantId: str(kvAuthRaw.tenantId, 'keyVault.auth.tenantId'),
-      clientId: str(kvAuthRaw.clientId, 'keyVault.auth.clientId'),
-      clientSecret: str(kvAuthRaw.clientSecret, 'keyVault.auth.clientSecret', true),
-      ...(tokenRequest ? { tokenRequest } : {}),
-    };
-  } else {
-    const tenantId = optStr(kvAuthRaw.tenantId, 'keyVault.auth.tenantId');
-    kvAuth = { kind: kvKind, ...(tenantId ? { tenantId } : {}) };
-  }
-  const ref = (value: unknown, field: string): SecretReference => {
-    const r = obj(value, field);
-    const version = optStr(r.version, `${field}.version`);
-    return { name: str(r.name, `${field}.name`), ...(version ? { version } : {}) };
-  };
-  const ehToken = isRecord(p.eventHubsToken) ? p.eventHubsToken : {};
-  const ep = obj(p.endpoint, 'endpoint');
-  const epAuthRaw = obj(ep.auth, 'endpoint.auth');
-  const epKind = oneOf(epAuthRaw.kind, 'endpoint.auth.kind', ['entra', 'sas', 'connectionString'] as const);
-  const epAuth: EndpointAuth =
-    epKind === 'entra'
-      ? { kind: 'entra' }
-      : epKind === 'sas'
-        ? { kind: 'sas', keyName: str(epAuthRaw.keyName, 'endpoint.auth.keyName'), key: str(epAuthRaw.key, 'endpoint.auth.key', true) }
-        : { kind: 'connectionString', connectionString: str(epAuthRaw.connectionString, 'endpoint.auth.connectionString', true) };
-  const amqpTransport = ep.amqpTransport === undefined ? undefined : oneOf(ep.amqpTransport, 'endpoint.amqpTransport', ['tcp', 'websockets'] as const);
-  const authorityHost = optStr(p.authorityHost, 'authorityHost');
-  const trustedCaPem = optStr(p.trustedCaPem, 'trustedCaPem');
-  const readBack = p.readBack === undefined || p.readBack === null ? undefined : coerceReadBack(obj(p.readBack, 'readBack'), str, optStr, oneOf, fail);
-  return {
-    id: typeof p.id === 'string' ? p.id.trim() : '',
-    name: str(p.name, 'name', true).trim(),
-    cloud,
-    ...(authorityHost ? { authorityHost } : {}),
-    keyVault: {
-      vaultUrl: str(kv.vaultUrl, 'keyVault.vaultUrl'),
-      auth: kvAuth,
-      clientIdSecret: ref(kv.clientIdSecret, 'keyVault.clientIdSecret'),
-      clientSecretSecret: ref(kv.clientSecretSecret, 'keyVault.clientSecretSecret'),
-    },
-    eventHubsToken: {
-      tenantId: str(ehToken.tenantId, 'eventHubsToken.tenantId', true),
-      endpointVersion: ehToken.endpointVersion === undefined ? 'v1' : oneOf(ehToken.endpointVersion, 'eventHubsToken.endpointVersion', ['v1', 'v2'] as const),
-    },
-    endpoint: {
-      namespace: str(ep.namespace, 'endpoint.namespace'),
-      eventHubName: str(ep.eventHubName, 'endpoint.eventHubName'),
-      auth: epAuth,
-      protocol: ep.protocol === undefined ? 'rest' : oneOf<SendProtocol>(ep.protocol, 'endpoint.protocol', ['rest', 'amqp']),
-      ...(amqpTransport ? { amqpTransport } : {}),
-    },
-    ...(trustedCaPem ? { trustedCaPem } : {}),
-    ...(readBack ? { readBack } : {}),
-  };
-}
-
-/** The read-back endpoint; its key or connection string may be empty (exports carry none). */
-function coerceReadBack(
-  rb: Record<string, unknown>,
-  str: (value: unknown, field: string, optional?: boolean) => string,
-  optStr: (value: unknown, field: string) => string | undefined,
-  oneOf: <T extends string>(value: unknown, field: string, allowed: readonly T[]) => T,
-  fail: (field: string, problem: string, fix: string) => never,
-): ReadBackSettings {
-  const namespace = optStr(rb.namespace, 'readBack.namespace');
-  const eventHubName = optStr(rb.eventHubName, 'readBack.eventHubName');
-  const consumerGroup = optStr(rb.consumerGroup, 'readBack.consumerGroup');
-  const timeoutSeconds =
-    rb.timeoutSeconds === undefined || rb.timeoutSeconds === null
-      ? undefined
-      : typeof rb.timeoutSeconds === 'number'
-        ? rb.timeoutSeconds
-        : fail('readBack.timeoutSeconds', 'is not a number.', 'Give a number of seconds from 1 to 600, or leave it out (30).');
-  let auth: EndpointAuth | undefined;
-  if (rb.auth !== undefined && rb.auth !== null) {
-    const raw = isRecord(rb.auth) ? rb.auth : fail('readBack.auth', 'is not an object.', 'Use a file written by Export Profile or `eventstream-flow sandbox`.');
-    const kind = oneOf(raw.kind, 'readBack.auth.kind', ['entra', 'sas', 'connectionString'] as const);
-    auth =
-      kind === 'entra'
-        ? { kind: 'entra' }
-        : kind === 'sas'
-          ? { kind: 'sas', keyName: str(raw.keyName, 'readBack.auth.keyName'), key: str(raw.key, 'readBack.auth.key', true) }
-          : { kind: 'connectionString', connectionString: str(raw.connectionString, 'readBack.auth.connectionString', true) };
-  }
-  return {
-    ...(namespace !== undefined ? { namespace } : {}),
-    ...(eventHubName !== undefined ? { eventHubName } : {}),
-    ...(consumerGroup !== undefined ? { consumerGroup } : {}),
-    ...(auth ? { auth } : {}),
-    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-  };
+  return decodeProfile(raw, { label });
 }
 
 /** The cloud whose Event Hubs suffix the host ends with, if any (a Fabric China string picks China). */

@@ -79,10 +79,10 @@ describe('import profiles', () => {
       () => parseProfilesFile(unquoted, 'x.json'),
       (error: unknown) => error instanceof Error && /is not valid JSON \(Unexpected token/.test(error.message) && !error.message.includes('Xy7~Q8'),
     );
-    assert.throws(() => planImport([{ name: 'NoVault', endpoint: {} }], [], newId), validationError(/^the profile \("NoVault"\) → keyVault: is missing or not an object/));
+    assert.throws(() => planImport([{ name: 'NoVault', endpoint: {} }], [], newId), validationError(/^the profile \("NoVault"\) → keyVault: is missing\. Write keyVault as an object/));
     const wrongKind = { ...sampleProfile(), endpoint: { ...sampleProfile().endpoint, auth: { kind: 'password' } } };
     assert.throws(() => planImport([wrongKind], [], newId), validationError(/endpoint\.auth\.kind: is "password"\. Use one of: entra, sas, connectionString/));
-    assert.throws(() => planImport(['just a string'], [], newId), validationError(/→ profile: is missing or not an object/));
+    assert.throws(() => planImport(['just a string'], [], newId), validationError(/→ profile: is a string, not an object/));
   });
 
   it('keeps only known fields', () => {
