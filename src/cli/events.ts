@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
-import type { SendRequest } from '../core/flow/types';
+import type { EventSource } from '../core/events/eventSource';
+import type { EventToSend, SendRequest } from '../core/flow/types';
 import { renderTemplate, SAMPLE_EVENT_TEMPLATE } from '../core/events/template';
 import { parseEventBody, validatePartitionId, validatePartitionKey, validateProperties, valueOrThrow } from '../core/model/validate';
 import { problems } from '../core/model/validated';
 import type { CliOptions } from './options';
 
-/** Builds the events to send from --body/--file, pipeline parameters and --count. */
+/**
+ * The events to send from --body/--file, pipeline parameters and --count (or --rate × --duration):
+ * a source that renders each event when the sender asks for it, so a million events never sit in
+ * memory. The first is rendered (and its JSON checked) here, before anything is sent.
+ */
 export async function buildSendRequest(options: CliOptions): Promise<SendRequest> {
   let template = options.body ?? SAMPLE_EVENT_TEMPLATE;
   if (options.file !== undefined) {
@@ -18,14 +23,18 @@ export async function buildSendRequest(options: CliOptions): Promise<SendRequest
     }
   }
   const contentType = options.contentType ?? 'application/json';
+  const json = /json/i.test(contentType);
   const runId = randomUUID();
-  const events = Array.from({ length: options.count }, (_, index) => {
+  const properties = Object.keys(options.properties).length > 0 ? { properties: options.properties } : {};
+  const eventAt = (index: number): EventToSend => {
     const body = renderTemplate(template, { parameters: options.params, runId, index, pipelineName: 'eventstream-flow-cli' });
-    if (/json/i.test(contentType)) {
-      valueOrThrow(parseEventBody(body, '--body')); // refuses malformed JSON with line and column before anything is sent
+    if (json) {
+      // A malformed body is refused with line and column (the first one before anything is sent).
+      valueOrThrow(parseEventBody(body, index > 0 ? `--body (event ${index})` : '--body'));
     }
-    return { body, contentType, ...(Object.keys(options.properties).length > 0 ? { properties: options.properties } : {}) };
-  });
+    return { body, contentType, ...properties };
+  };
+  eventAt(0);
   // Refused here, before any stage runs: the send stage would meet them only after stages 1–4 reached Azure (#11).
   const problem = [
     ...validateProperties(options.properties, '--property'),
@@ -34,10 +43,12 @@ export async function buildSendRequest(options: CliOptions): Promise<SendRequest
   if (problem) {
     throw problem;
   }
+  const events: EventSource = { count: options.count, eventAt };
   return {
     events,
     ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
     ...(options.partitionId !== undefined ? { partitionId: options.partitionId } : {}),
     ...(options.protocol !== undefined ? { protocol: options.protocol } : {}),
+    ...(options.load ? { pace: { eventsPerSecond: options.load.eventsPerSecond } } : {}),
   };
 }

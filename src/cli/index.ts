@@ -6,11 +6,19 @@ main(process.argv.slice(2), {
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
   env: process.env,
 }).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exitWhenWritten(code),
   (error: unknown) => {
     process.stderr.write(`internal error: ${error instanceof Error ? error.name : 'unknown'}\n`);
-    process.exitCode = 1;
+    exitWhenWritten(1);
   },
 );
+
+/**
+ * Ends the process once stdout and stderr are written. Everything the CLI opened is closed by now,
+ * but @azure/event-hubs can leave a token-refresh timer behind when a link's open races a cancel
+ * (timerLoop started by withAuth after close): a finished CLI must never hang on it (issue #8).
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StageId } from '../core/flow/types';
 import { ValidationError } from '../core/errors/errors';
 import { parseExportFormat, type ExportFormat } from '../core/export/index';
-import { EVENT_COUNT, EXPIRY_WARNING_DAYS, parseWholeNumber, READ_BACK_TIMEOUT_SECONDS, STAGE_TIMEOUT_SECONDS, type WholeNumberRange } from '../core/model/limits';
+import { EVENT_COUNT, EXPIRY_WARNING_DAYS, parseWholeNumber, READ_BACK_TIMEOUT_SECONDS, SEND_DURATION_SECONDS, SEND_RATE, STAGE_TIMEOUT_SECONDS, type WholeNumberRange } from '../core/model/limits';
 import { validateConsumerGroup, valueOrThrow } from '../core/model/validate';
 import { SANDBOX_FLAGS_HELP, sandboxNetworkOptions, type SandboxNetworkOptions } from './sandboxFlags';
 
@@ -40,7 +40,11 @@ Send options (run, send):
                          @{rand(1,100)}, @{pipeline().parameters.NAME} are substituted
   --file PATH            read the body from a file instead
   --param NAME=VALUE     a pipeline parameter for @{pipeline().parameters.NAME} (repeatable)
-  --count N              send N events, 1 to 1,000,000 (one batch where possible; default 1)
+  --count N              send N events, 1 to 1,000,000, streamed in batches of up to 1 MiB
+                         (default 1); progress on stderr, Ctrl-C prints what was acknowledged
+  --rate N               load mode: send N events per second, 1 to 100,000, for --duration;
+                         prints throughput and send latency p50/p95/p99; throttling slows it
+  --duration SECONDS     load mode: how long to keep --rate, 1 to 3600 (default 10)
   --partition-key KEY    route by partition key
   --partition-id ID      send to one partition
   --property NAME=VALUE  custom event property (repeatable)
@@ -102,6 +106,8 @@ export interface CliOptions {
   readonly file?: string;
   readonly params: Record<string, string>;
   readonly count: number;
+  /** Load mode (--rate, --duration): a steady rate; count is rate × duration. */
+  readonly load?: { readonly eventsPerSecond: number; readonly durationSeconds: number };
   readonly partitionKey?: string;
   readonly partitionId?: string;
   readonly properties: Record<string, string>;
@@ -199,6 +205,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       file: { type: 'string' },
       param: { type: 'string', multiple: true },
       count: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
       'partition-key': { type: 'string' },
       'partition-id': { type: 'string' },
       property: { type: 'string', multiple: true },
@@ -264,7 +272,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...(values.body !== undefined ? { body: values.body } : {}),
     ...(values.file !== undefined ? { file: values.file } : {}),
     params: pairs('--param', values.param),
-    count: wholeNumber('--count', values.count, EVENT_COUNT),
+    ...sendAmount(command, values.count, values.rate, values.duration),
     ...(values['partition-key'] !== undefined ? { partitionKey: values['partition-key'] } : {}),
     ...(values['partition-id'] !== undefined ? { partitionId: values['partition-id'] } : {}),
     properties: pairs('--property', values.property),
@@ -274,6 +282,25 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     ...readBackOptions(command, values['read-back'], values['consumer-group'], values['read-back-timeout']),
     ...exportOptions(command, values.format, values.out, values.force, values['kv-auth'], values.profile),
   };
+}
+
+/** --count, or load mode (--rate for --duration): one or the other, only for a send. */
+function sendAmount(command: CliCommand, count: string | undefined, rate: string | undefined, duration: string | undefined): Pick<CliOptions, 'count' | 'load'> {
+  if (rate === undefined) {
+    if (duration !== undefined) {
+      throw new ValidationError('--duration', 'only applies to load mode.', 'Add --rate N (events per second), or use --count.');
+    }
+    return { count: wholeNumber('--count', count, EVENT_COUNT) };
+  }
+  if (count !== undefined) {
+    throw new ValidationError('--count/--rate', 'A count and a rate cannot be combined (a load run sends rate × duration events).', 'Give --count N, or --rate N with --duration SECONDS.');
+  }
+  if (command !== 'run' && command !== 'send') {
+    throw new ValidationError('--rate', `does not apply to ${command}.`, 'Use it with send or run.');
+  }
+  const eventsPerSecond = parseWholeNumber(rate, '--rate', SEND_RATE);
+  const durationSeconds = wholeNumber('--duration', duration, SEND_DURATION_SECONDS);
+  return { count: eventsPerSecond * durationSeconds, load: { eventsPerSecond, durationSeconds } };
 }
 
 /** export: --format and --profile are required; --out, --force and --kv-auth belong to it alone. */

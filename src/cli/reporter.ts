@@ -4,6 +4,7 @@ import type { ReadBackOutcome } from '../core/flow/roundTrip';
 import type { FlowEvent, FlowResult, StageId } from '../core/flow/types';
 import { STAGE_TITLES } from '../core/flow/types';
 import { EXIT, STAGE_EXIT_CODES } from './exitCodes';
+import { describeCounts } from '../core/events/sendTally';
 
 export interface Reporter {
   event(event: FlowEvent): void;
@@ -58,10 +59,13 @@ export function createHumanReporter(out: Write, redactor: Redactor, color: boole
       } else if (result.ok) {
         write(paint('32', `Flow succeeded in ${result.totalMs} ms.`));
       } else if (result.cancelled) {
-        write(paint('33', 'Cancelled.'));
+        write(paint('33', result.sendCounts ? `Cancelled: ${describeCounts(result.sendCounts)} events.` : 'Cancelled.'));
       } else if (result.failedStage) {
         const n = STAGE_EXIT_CODES[result.failedStage] - 10;
         write(paint('31', `Flow failed at stage ${n} (${STAGE_TITLES[result.failedStage]}) after ${result.totalMs} ms. Exit code ${exitCode}.`));
+        if (result.sendCounts && result.sendCounts.total > 1) {
+          write(`  Events: ${describeCounts(result.sendCounts)}.`);
+        }
       }
     },
     readBack(outcome) {
@@ -126,6 +130,7 @@ export function createJsonReporter(out: Write, redactor: Redactor): Reporter {
         totalMs: result.totalMs,
         ...(result.failedStage ? { failedStage: result.failedStage } : {}),
         ...(result.send ? { send: result.send } : {}),
+        ...(result.sendCounts ? { sendCounts: result.sendCounts } : {}),
         ...(result.endpoint ? { endpoint: result.endpoint } : {}),
         outcomes: result.outcomes.map((o) => ({ stage: o.stage, status: o.status, durationMs: o.durationMs })),
       });

@@ -8,6 +8,8 @@ import { Redactor } from '../../core/logging/redact';
 import type { ConnectionProfile } from '../../core/model/profile';
 import type { Sandbox } from '../../sandbox/types';
 import { buildSendRequest } from '../events';
+import { SendTally } from '../../core/events/sendTally';
+import { sendSummary, startSendProgress } from '../sendProgress';
 import { EXIT, STAGE_EXIT_CODES } from '../exitCodes';
 import type { CliOptions } from '../options';
 import { loadProfileFile } from '../profileSource';
@@ -44,7 +46,10 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
   const logger = createLogger({ log: (level, message) => LOG_LEVELS.indexOf(level) >= minimum && io.stderr(`${level}: ${message}\n`) }, redactor);
 
   const target: StageId = options.command === 'test' || options.command === 'inspect-token' ? (options.stage ?? 'keyVaultToken') : 'send';
-  const send = target === 'send' ? await buildSendRequest(options) : undefined;
+  const built = target === 'send' ? await buildSendRequest(options) : undefined;
+  // The send's counters outlive a cancel: Ctrl-C reports what was acknowledged and what was not.
+  const tally = built ? new SendTally(options.count) : undefined;
+  const send = built && tally ? { ...built, tally } : undefined;
 
   let sandbox: Sandbox | undefined;
   let profile: ConnectionProfile;
@@ -81,7 +86,14 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
       ...(options.keyVaultApiVersion ? { keyVaultApiVersion: options.keyVaultApiVersion } : {}),
     };
     const readBack = target === 'send' ? options.readBack : undefined;
-    const result = await runFlowWithReadBack(profile, services, { target, signal, onEvent: (e) => reporter.event(e), ...(send ? { send } : {}), ...(readBack ? { readBack } : {}) });
+    // A long send shows a live line on stderr (not with --json: stdout is the machine's, stderr stays quiet).
+    const progress = tally && !options.json && (options.count > 1 || options.load) ? startSendProgress(tally, (line) => io.stderr(`${line}\n`), options.load ? { load: options.load } : {}) : undefined;
+    const measured = send && progress ? { ...send, onLatency: (ms: number) => progress.latency(ms), onRateChange: (rate: number) => progress.rate(rate) } : send;
+    const result = await runFlowWithReadBack(profile, services, { target, signal, onEvent: (e) => reporter.event(e), ...(measured ? { send: measured } : {}), ...(readBack ? { readBack } : {}) });
+    const latency = progress?.stop();
+    if (result.ok && result.sendCounts && progress) {
+      reporter.note(sendSummary(result.sendCounts, latency, options.load));
+    }
     if (result.readBack) {
       reporter.readBack(result.readBack);
     }

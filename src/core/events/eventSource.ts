@@ -1,4 +1,14 @@
-import type { EventToSend } from '../flow/types';
+/** One event as the caller describes it; encoded by core/azure/eventEncoding.ts. */
+export interface EventToSend {
+  /** Sent as-is when a string; JSON-encoded otherwise. */
+  readonly body: string | number | boolean | object | null;
+  readonly contentType?: string;
+  /** Custom (user/application) properties. */
+  readonly properties?: Readonly<Record<string, string | number | boolean>>;
+  /** AMQP message-id / correlation-id (REST: BrokerProperties MessageId / CorrelationId); the round trip sets them. */
+  readonly messageId?: string;
+  readonly correlationId?: string;
+}
 
 /**
  * Events made on demand (issue #8): a send of a million events never holds them all. The sender
@@ -24,7 +34,7 @@ export function eventSourceOf(events: EventsToSend): EventSource {
   if (isEventSource(events)) {
     return events;
   }
-  const list = events as readonly EventToSend[];
+  const list = events;
   return {
     count: list.length,
     eventAt(index) {
@@ -38,7 +48,7 @@ export function eventSourceOf(events: EventsToSend): EventSource {
 }
 
 export function eventCount(events: EventsToSend): number {
-  return isEventSource(events) ? events.count : (events as readonly EventToSend[]).length;
+  return isEventSource(events) ? events.count : (events).length;
 }
 
 /** A source whose events are another's, each passed through `map` (e.g. stamped with a correlation id). */

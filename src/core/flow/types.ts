@@ -18,16 +18,7 @@ export { type StageId, STAGE_TITLES } from './stageId';
 import type { AccessToken, TokenProvider, SecretValue } from './credentials';
 export type { AccessToken, TokenProvider, SecretValue } from './credentials';
 
-export interface EventToSend {
-  /** Sent as-is when a string; JSON-encoded otherwise. */
-  readonly body: string | number | boolean | object | null;
-  readonly contentType?: string;
-  /** Custom (user/application) properties. */
-  readonly properties?: Readonly<Record<string, string | number | boolean>>;
-  /** AMQP message-id / correlation-id (REST: BrokerProperties MessageId / CorrelationId); the round trip sets them. */
-  readonly messageId?: string;
-  readonly correlationId?: string;
-}
+export type { EventToSend } from '../events/eventSource';
 
 export interface SendRequest {
   /** A list, or a source that makes each event when the sender has room for it (streaming sends). */

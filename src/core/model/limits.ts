@@ -14,10 +14,16 @@ export interface WholeNumberRange {
 }
 
 /**
- * Events in one send. The CLI renders every event before sending; 1,000,000 sample events take
- * about 1 GB and 20 s to render, ten times that runs out of memory before anything is printed.
+ * Events in one send. Sends stream (memory does not grow with the count); the bound keeps a typo
+ * (1e9, an extra zero) from starting hours of traffic: a load run is --rate × --duration instead.
  */
 export const EVENT_COUNT = { min: 1, max: 1_000_000, default: 1 } as const satisfies WholeNumberRange;
+
+/** Load mode: events per second (Event Hubs Standard ingests 1,000 events/s per throughput unit). */
+export const SEND_RATE = { min: 1, max: 100_000, unit: 'events per second' } as const satisfies WholeNumberRange;
+
+/** Load mode: how long to keep the rate (up to an hour). */
+export const SEND_DURATION_SECONDS = { min: 1, max: 3600, unit: 'seconds', default: 10 } as const satisfies WholeNumberRange;
 
 /** Each stage's timeout (the extension's `eventstreamFlow.stageTimeoutSeconds` has the same range). */
 export const STAGE_TIMEOUT_SECONDS = { min: 1, max: 600, unit: 'seconds', default: 30 } as const satisfies WholeNumberRange;
