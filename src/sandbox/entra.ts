@@ -6,62 +6,23 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOUDS, type CloudName } from '../core/model/cloud';
 import { KINDS_BY_PEER, normalizeResource } from './faults';
-import { headerValue, holdForever, LoopbackHttpsServer, readBody, resetConnection, sendJson } from './http';
-import type { AccessTokenClaims, FaultRegistry, TlsMaterial } from './internal';
+import { isKnownResource } from './entraResources';
+import { clientNotFound, entraTimestamp, expiredSecret, invalidSecret, parseBasic, tenantNotFound } from './entraWire';
+import { headerValue, holdForever, readBody, resetConnection, sendJson } from './http';
+import type { AccessTokenClaims } from './internal';
 import type { TokenIssuer } from './jwt';
+import { type PeerControls, type PeerDeps, peerControls, startPeerServer } from './peer';
 import { cloudOfRequest } from './routes';
-import type { World } from './world';
 
-export interface EntraPeerDeps {
-  readonly tls: TlsMaterial;
-  readonly world: World;
-  readonly faults: FaultRegistry;
+export interface EntraPeerDeps extends PeerDeps {
   readonly issuer: TokenIssuer;
   /** Lifetime of issued tokens, seconds (default 3599, as Entra's `expires_in`). */
   readonly tokenLifetimeSeconds?: number;
-  readonly port?: number;
-  readonly latencyMs?: number;
-  readonly now?: () => number;
 }
 
-export interface EntraPeer {
-  readonly port: number;
+export interface EntraPeer extends PeerControls {
   /** https://localhost:P: what clients use as their authority host. */
   readonly authorityHost: string;
-  stop(): Promise<void>;
-  setRefusing(refuse: boolean): Promise<void>;
-  /** The certificate new connections see (untrustedCertificate faults). */
-  presentCertificate(material: TlsMaterial): void;
-}
-
-/** App ID URIs of first-party resources the demo tenant has service principals for (normalized), per cloud. */
-const PUBLIC_RESOURCES = [
-  'https://vault.azure.net',
-  'https://eventhubs.azure.net',
-  'https://servicebus.azure.net',
-  'https://management.azure.com',
-  'https://management.core.windows.net',
-  'https://storage.azure.com',
-  'https://database.windows.net',
-  'https://graph.microsoft.com',
-  'https://api.fabric.microsoft.com',
-  'https://analysis.windows.net/powerbi/api',
-];
-/**
- * A sovereign tenant knows its own cloud's vault and management resources, not the public ones (a
- * public audience there is AADSTS500011); Event Hubs uses https://eventhubs.azure.net in every cloud
- * (wire facts §8, the docs' "same for all clouds").
- */
-const KNOWN_RESOURCES: Readonly<Record<CloudName, ReadonlySet<string>>> = {
-  public: new Set(PUBLIC_RESOURCES),
-  china: new Set(['https://vault.azure.cn', 'https://eventhubs.azure.net', 'https://servicebus.azure.net', 'https://management.chinacloudapi.cn', 'https://management.core.chinacloudapi.cn']),
-  usgov: new Set(['https://vault.usgovcloudapi.net', 'https://eventhubs.azure.net', 'https://servicebus.azure.net', 'https://management.usgovcloudapi.net', 'https://management.core.usgovcloudapi.net']),
-};
-/** Entra also issues tokens for a vault's or a namespace's own host (Kafka uses the namespace). */
-function knownResourceHost(resource: string, cloud: CloudName): boolean {
-  const { hostname } = new URL(resource);
-  const { keyVaultSuffix, eventHubsSuffix } = CLOUDS[cloud];
-  return resource === `https://${hostname}` && [keyVaultSuffix, eventHubsSuffix].some((suffix) => /^[a-z0-9-]+$/.test(hostname.slice(0, -suffix.length)) && hostname.endsWith(suffix));
 }
 
 /** Per cloud, what the OIDC metadata names (Entra's own values for each instance). */
@@ -78,11 +39,6 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access']);
 /** What the token endpoint answers: every Entra fault (take() leaves connectionRefused to the listener). */
 const TOKEN_FAULTS = KINDS_BY_PEER.entra;
-
-/** Entra's timestamp form in error bodies: "2016-01-09 02:02:12Z". */
-function entraTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
-}
 
 interface RequestContext {
   readonly correlationId: string;
@@ -395,60 +351,11 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
     res.end('Not found: the sandbox Entra peer serves /{tenant}/oauth2/token, /{tenant}/oauth2/v2.0/token and OIDC metadata.');
   }
 
-  const server = new LoopbackHttpsServer(deps.tls, handle, 'Entra ID', deps.latencyMs);
-  await server.start(deps.port ?? 0);
+  const server = await startPeerServer(deps, 'Entra ID', handle);
   return {
-    get port() {
-      return server.port;
-    },
+    ...peerControls(server),
     get authorityHost() {
       return base();
     },
-    stop: () => server.stop(),
-    setRefusing: (refuse) => server.setRefusing(refuse),
-    presentCertificate: (material) => server.presentCertificate(material),
   };
-}
-
-function isKnownResource(resource: string, cloud: CloudName): boolean {
-  const normalized = normalizeResource(resource);
-  if (/\/\.default$/i.test(resource.replace(/\/+$/, ''))) {
-    return false; // `…/.default` is a v2 scope, never a resource (AADSTS500011).
-  }
-  return KNOWN_RESOURCES[cloud].has(normalized) || (URL.canParse(normalized) && knownResourceHost(normalized, cloud));
-}
-
-function parseBasic(header: string | undefined): { clientId: string; clientSecret: string } | undefined {
-  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
-  if (!match?.[1]) {
-    return undefined;
-  }
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) {
-    return undefined;
-  }
-  // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
-  const unescape = (s: string): string => decodeURIComponent(s.replace(/\+/g, ' '));
-  try {
-    return { clientId: unescape(decoded.slice(0, colon)), clientSecret: unescape(decoded.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
-}
-
-function tenantNotFound(tenant: string): string {
-  return `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`;
-}
-
-function clientNotFound(clientId: string, tenantName: string): string {
-  return `Application with identifier '${clientId}' was not found in the directory '${tenantName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`;
-}
-
-function invalidSecret(clientId: string): string {
-  return `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`;
-}
-
-function expiredSecret(clientId: string): string {
-  return `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`;
 }

@@ -4,31 +4,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { headerValue, holdForever, LoopbackHttpsServer, newRequestId, readBody, resetConnection, sendJson } from './http';
-import type { AccessTokenClaims, FaultRegistry, TlsMaterial, TokenVerifier, WorldRole, WorldSecretVersion } from './internal';
+import { headerValue, holdForever, newRequestId, readBody, resetConnection, sendJson } from './http';
+import type { TokenVerifier, WorldSecretVersion } from './internal';
+import { ACTIONS, route } from './keyVaultRoutes';
+import { audienceMessage, clientAddress, forbiddenByFirewall, forbiddenByRbac } from './keyVaultWire';
+import { type PeerControls, type PeerDeps, peerControls, startPeerServer } from './peer';
 import { CLOUDS } from '../core/model/cloud';
 import { cloudOfRequest } from './routes';
 import type { FaultKind } from './types';
 import type { World } from './world';
 
-export interface KeyVaultPeerDeps {
-  readonly tls: TlsMaterial;
-  readonly world: World;
-  readonly faults: FaultRegistry;
+export interface KeyVaultPeerDeps extends PeerDeps {
   readonly tokens: TokenVerifier;
-  readonly port?: number;
-  readonly latencyMs?: number;
-  readonly now?: () => number;
 }
 
-export interface KeyVaultPeer {
-  readonly port: number;
+export interface KeyVaultPeer extends PeerControls {
   /** https://localhost:P/ */
   readonly vaultUrl: string;
-  stop(): Promise<void>;
-  setRefusing(refuse: boolean): Promise<void>;
-  /** The certificate new connections see (untrustedCertificate faults). */
-  presentCertificate(material: TlsMaterial): void;
 }
 
 /** api-versions the secrets data plane accepts (spec folders + what the SDKs send). */
@@ -41,19 +33,6 @@ const TRANSPORT_FAULTS: readonly FaultKind[] = ['connectionReset', 'timeout', 't
 const DATA_FAULTS: readonly FaultKind[] = ['wrongAudience', 'tokenFromOtherTenant', 'blockedByFirewall', 'missingRole', 'secretNotFound', 'secretDisabled', 'secretIdStored'];
 /** A tenant that is not the world's: the issuer of the token in a tokenFromOtherTenant fault. */
 const OTHER_TENANT = '0d4f3c1e-5b6a-4e2f-9c8d-7a6b5c4d3e2f';
-
-type Operation =
-  | { readonly kind: 'get'; readonly name: string; readonly version?: string }
-  | { readonly kind: 'set'; readonly name: string }
-  | { readonly kind: 'list' }
-  | { readonly kind: 'versions'; readonly name: string };
-
-const ACTIONS: Record<Operation['kind'], { readonly verb: string; readonly action: string; readonly roles: readonly WorldRole[] }> = {
-  get: { verb: 'get', action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action', roles: ['Key Vault Secrets User', 'Key Vault Secrets Officer'] },
-  list: { verb: 'list', action: 'Microsoft.KeyVault/vaults/secrets/readMetadata/action', roles: ['Key Vault Secrets User', 'Key Vault Secrets Officer'] },
-  versions: { verb: 'list', action: 'Microsoft.KeyVault/vaults/secrets/readMetadata/action', roles: ['Key Vault Secrets User', 'Key Vault Secrets Officer'] },
-  set: { verb: 'set', action: 'Microsoft.KeyVault/vaults/secrets/setSecret/action', roles: ['Key Vault Secrets Officer'] },
-};
 
 export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaultPeer> {
   const { world, faults, tokens } = deps;
@@ -281,52 +260,13 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
     }
   }
 
-  const server = new LoopbackHttpsServer(deps.tls, handle, 'Key Vault', deps.latencyMs);
-  await server.start(deps.port ?? 0);
+  const server = await startPeerServer(deps, 'Key Vault', handle);
   return {
-    get port() {
-      return server.port;
-    },
+    ...peerControls(server),
     get vaultUrl() {
       return `${base()}/`;
     },
-    stop: () => server.stop(),
-    setRefusing: (refuse) => server.setRefusing(refuse),
-    presentCertificate: (material) => server.presentCertificate(material),
   };
-}
-
-/** Routes, tolerant of `//secrets` (the doc's sample) and the SDK's trailing slash (`/secrets/x/`). */
-function route(method: string, pathname: string): Operation | undefined {
-  let segments: string[];
-  try {
-    segments = pathname
-      .split('/')
-      .filter((s) => s.length > 0)
-      .map((s) => decodeURIComponent(s));
-  } catch {
-    return undefined;
-  }
-  if (segments[0]?.toLowerCase() !== 'secrets') {
-    return undefined;
-  }
-  const [, name, third, ...rest] = segments;
-  if (rest.length > 0) {
-    return undefined;
-  }
-  if (method === 'GET') {
-    if (name === undefined) {
-      return { kind: 'list' };
-    }
-    if (third?.toLowerCase() === 'versions') {
-      return { kind: 'versions', name };
-    }
-    return third === undefined ? { kind: 'get', name } : { kind: 'get', name, version: third };
-  }
-  if (method === 'PUT' && name !== undefined && third === undefined) {
-    return { kind: 'set', name };
-  }
-  return undefined;
 }
 
 /** Secret names are case-insensitive in Key Vault. */
@@ -371,39 +311,6 @@ function item(id: string, entry: WorldSecretVersion, apiVersion: string): Record
     ...(entry.contentType !== undefined ? { contentType: entry.contentType } : {}),
     ...(entry.tags !== undefined ? { tags: { ...entry.tags } } : {}),
   };
-}
-
-/** The client's address as the vault reports it: IPv4-mapped IPv6 shown as plain IPv4. */
-function clientAddress(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/i, '');
-}
-
-function forbiddenByFirewall(address: string, claims: AccessTokenClaims, vault: string): string {
-  return [
-    'Client address is not authorized and caller is not a trusted service.',
-    `Client address: ${address}`,
-    `Caller: appid=${claims.appid};oid=${claims.oid};iss=${claims.iss}`,
-    `Vault: ${vault}`,
-  ].join('\r\n');
-}
-
-function audienceMessage(expected: string, found: string): string {
-  return `AKV10022: Invalid audience. Expected ${expected}, found: ${found}.`;
-}
-
-function forbiddenByRbac(claims: AccessTokenClaims, action: string, resource: string, vault: string): string {
-  return [
-    'Caller is not authorized to perform action on resource.',
-    'If role assignments, deny assignments or role definitions were changed recently, please observe propagation time.',
-    `Caller: appid=${claims.appid};oid=${claims.oid};iss=${claims.iss}`,
-    `Action: '${action}'`,
-    `Resource: '${resource}'`,
-    'Assignment: (not found)',
-    'DenyAssignmentId: null',
-    "DecisionReason: 'DeniedWithNoValidRBAC' ",
-    `Vault: ${vault}`,
-    '',
-  ].join('\r\n');
 }
 
 function encodeSkipToken(offset: number): string {

@@ -1,0 +1,45 @@
+/**
+ * What every HTTPS peer of the sandbox (Entra ID, Key Vault, and the REST peers beside them) is
+ * given and hands back: the TLS material, the world and its faults in; a loopback server whose
+ * port, stop, refusal and presented certificate the sandbox controls, out.
+ */
+import { type RequestHandler, LoopbackHttpsServer } from './http';
+import type { FaultRegistry, TlsMaterial } from './internal';
+import type { World } from './world';
+
+export interface PeerDeps {
+  readonly tls: TlsMaterial;
+  readonly world: World;
+  readonly faults: FaultRegistry;
+  readonly port?: number;
+  /** Added before each answer, to stand in for a real network round trip (benchmarks). */
+  readonly latencyMs?: number;
+  readonly now?: () => number;
+}
+
+export interface PeerControls {
+  readonly port: number;
+  stop(): Promise<void>;
+  setRefusing(refuse: boolean): Promise<void>;
+  /** The certificate new connections see (untrustedCertificate faults). */
+  presentCertificate(material: TlsMaterial): void;
+}
+
+/** Starts a peer's loopback HTTPS server on `deps.port` (0: any free port). */
+export async function startPeerServer(deps: PeerDeps, name: string, handle: RequestHandler): Promise<LoopbackHttpsServer> {
+  const server = new LoopbackHttpsServer(deps.tls, handle, name, deps.latencyMs);
+  await server.start(deps.port ?? 0);
+  return server;
+}
+
+/** The controls of a started server; a peer adds its own addresses beside them. */
+export function peerControls(server: LoopbackHttpsServer): PeerControls {
+  return {
+    get port() {
+      return server.port;
+    },
+    stop: () => server.stop(),
+    setRefusing: (refuse) => server.setRefusing(refuse),
+    presentCertificate: (material) => server.presentCertificate(material),
+  };
+}
