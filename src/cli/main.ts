@@ -1,6 +1,7 @@
 import { explainError, formatExplainedError } from '../core/errors/explain';
 import { isValidationError } from '../core/errors/errors';
 import { Redactor } from '../core/logging/redact';
+import { runDiscoverCommand } from './commands/discover';
 import { runExportCommand } from './commands/export';
 import { runFlowCommand, type CliIo } from './commands/flow';
 import { runSandboxCommand } from './commands/sandbox';
@@ -11,11 +12,16 @@ import { SECRET_ENV } from './profileSource';
 import { runWithSandboxTrust } from './sandboxTrust';
 import { removeAllTempDirs, STOP_SIGNALS } from './tempDirs';
 
-/** Signals after which a run that is still cleaning up is ended at once (see main). */
-const FORCE_AFTER_SIGNALS = 3;
+/** Ctrl-C presses after which a run that is still cleaning up is ended at once (see main). */
+const FORCE_AFTER_PRESSES = 2;
+/** Signals this close together are one press: a terminal's SIGINT and the one runWithSandboxTrust forwards. */
+const SAME_PRESS_MS = 250;
 
 /** The CLI entry point; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'discover') {
+    return runDiscoverCommand(argv.slice(1), io);
+  }
   const topic = helpTopic(argv);
   if (topic) {
     io.stdout(await commandHelp(topic));
@@ -42,16 +48,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
     }
     // A signal cancels the run, which then cleans up (the sandbox's folder with its secrets, its
-    // ports). The listeners stay until that is done: one Ctrl+C in a terminal can deliver SIGINT
-    // twice (from the terminal, and forwarded by the parent of runWithSandboxTrust), and a second
-    // one must not end the process by the default action halfway. Past FORCE_AFTER_SIGNALS the
-    // process exits at once, its temporary folders removed first.
+    // ports) and reports what was sent. The listeners stay until that is done. One Ctrl-C in a
+    // terminal can deliver SIGINT twice (from the terminal, and forwarded by the parent of
+    // runWithSandboxTrust): signals within SAME_PRESS_MS are one press. A second press ends the
+    // process at once, its temporary folders removed first.
     const controller = new AbortController();
-    let signals = 0;
+    let presses = 0;
+    let lastSignalAt = -Infinity;
     const onSignal = (): void => {
-      signals += 1;
+      const now = Date.now();
+      if (now - lastSignalAt > SAME_PRESS_MS) {
+        presses += 1;
+      }
+      lastSignalAt = now;
       controller.abort();
-      if (signals >= FORCE_AFTER_SIGNALS) {
+      if (presses >= FORCE_AFTER_PRESSES) {
         removeAllTempDirs();
         process.exit(EXIT.cancelled);
       }

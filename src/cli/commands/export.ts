@@ -69,7 +69,7 @@ const NON_BLOCK = fsConstants.O_NONBLOCK ?? 0;
  * open itself refuses one with O_NOFOLLOW, so a link swapped in after the check is refused too),
  * and without replacing an existing file unless `force`; only a regular file is ever replaced.
  */
-async function writeOutFile(path: string, text: string, mode: number, force: boolean): Promise<void> {
+export async function writeOutFile(path: string, text: string, mode: number, force: boolean): Promise<void> {
   const existing = await lstat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') {
       return undefined;
