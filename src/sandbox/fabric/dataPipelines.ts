@@ -31,8 +31,6 @@ import type { FabricRequest, FabricRoute, FabricRouteModule } from './server';
 
 export const PIPELINE_CONTENT_PART = 'pipeline-content.json';
 const PLATFORM_PART = '.platform';
-/** Seconds the sandbox asks clients to wait between polls (the examples say 20–60; short here). */
-const RETRY_AFTER_SECONDS = 1;
 
 interface DefinitionPart {
   readonly path: string;
@@ -137,11 +135,11 @@ function platformPart(displayName: string): DefinitionPart {
   return { path: PLATFORM_PART, payload: Buffer.from(JSON.stringify(platform, null, 2)).toString('base64'), payloadType: 'InlineBase64' };
 }
 
-function accepted(request: FabricRequest, state: PipelineState, result?: unknown): void {
+function accepted(request: FabricRequest, state: PipelineState, retryAfter: string, result?: unknown): void {
   const now = new Date().toISOString();
   const operation: Operation = { id: randomUUID(), createdTimeUtc: now, lastUpdatedTimeUtc: now, polls: 0, ...(result !== undefined ? { result } : {}) };
   state.operations.set(operation.id, operation);
-  request.reply(202, undefined, { location: `${request.base}/v1/operations/${operation.id}`, 'x-ms-operation-id': operation.id, 'retry-after': String(RETRY_AFTER_SECONDS) });
+  request.reply(202, undefined, { location: `${request.base}/v1/operations/${operation.id}`, 'x-ms-operation-id': operation.id, 'retry-after': retryAfter });
 }
 
 /** The pipeline item, if the caller may see it; answers otherwise. */
@@ -229,6 +227,8 @@ export function fabricActivityRun(record: ActivityRunRecord, hosted: HostedRun, 
 export const dataPipelineRoutes: FabricRouteModule = (fabric) => {
   const state = stateOf(fabric);
   const host = (): ReturnType<typeof pipelineHostOf> => pipelineHostOf(fabric.world);
+  // Seconds asked between polls: the examples say 20–60; the sandbox's host says (1 by default).
+  const retryAfter = (): string => String(host().retryAfterSeconds);
   const base = '/v1/workspaces/{workspaceId}/dataPipelines';
 
   const startJob = (request: FabricRequest, item: FabricItem, jobType: string): void => {
@@ -249,7 +249,7 @@ export const dataPipelineRoutes: FabricRouteModule = (fabric) => {
       }
       throw error;
     }
-    request.reply(202, undefined, { location: `${request.base}/v1/workspaces/${item.workspaceId}/items/${item.id}/jobs/instances/${hosted.run.runId}`, 'retry-after': String(RETRY_AFTER_SECONDS) });
+    request.reply(202, undefined, { location: `${request.base}/v1/workspaces/${item.workspaceId}/items/${item.id}/jobs/instances/${hosted.run.runId}`, 'retry-after': retryAfter() });
   };
 
   const hostedFor = (request: FabricRequest, item: FabricItem): HostedRun | undefined => {
@@ -301,7 +301,7 @@ export const dataPipelineRoutes: FabricRouteModule = (fabric) => {
           return;
         }
         state.definitions.set(item.id, parts);
-        accepted(request, state, itemJson(item));
+        accepted(request, state, retryAfter(), itemJson(item));
       },
     },
     {
@@ -361,7 +361,7 @@ export const dataPipelineRoutes: FabricRouteModule = (fabric) => {
           return;
         }
         state.definitions.set(item.id, parts);
-        accepted(request, state);
+        accepted(request, state, retryAfter());
       },
     },
     {
@@ -404,7 +404,7 @@ export const dataPipelineRoutes: FabricRouteModule = (fabric) => {
         const hosted = item && hostedFor(request, item);
         if (item && hosted) {
           const done = ['Succeeded', 'Failed', 'Cancelled'].includes(hosted.run.status);
-          request.reply(200, jobInstanceJson(hosted, item.id), done ? {} : { 'retry-after': String(RETRY_AFTER_SECONDS) });
+          request.reply(200, jobInstanceJson(hosted, item.id), done ? {} : { 'retry-after': retryAfter() });
         }
       },
     },
@@ -437,7 +437,7 @@ export const dataPipelineRoutes: FabricRouteModule = (fabric) => {
         const hosted = item && hostedFor(request, item);
         if (item && hosted) {
           hosted.run.cancel();
-          request.reply(202, undefined, { location: `${request.base}/v1/workspaces/${item.workspaceId}/items/${item.id}/jobs/instances/${hosted.run.runId}`, 'retry-after': String(RETRY_AFTER_SECONDS) });
+          request.reply(202, undefined, { location: `${request.base}/v1/workspaces/${item.workspaceId}/items/${item.id}/jobs/instances/${hosted.run.runId}`, 'retry-after': retryAfter() });
         }
       },
     },
@@ -484,7 +484,7 @@ export const dataPipelineRoutes: FabricRouteModule = (fabric) => {
         const headers: Record<string, string> = { 'x-ms-operation-id': operation.id };
         if (running) {
           headers['location'] = `${request.base}/v1/operations/${operation.id}`;
-          headers['retry-after'] = String(RETRY_AFTER_SECONDS);
+          headers['retry-after'] = retryAfter();
         } else if (operation.result !== undefined) {
           headers['location'] = `${request.base}/v1/operations/${operation.id}/result`;
         }

@@ -20,6 +20,8 @@ export interface HostedRun {
 export class PipelineHost {
   /** Scales retry intervals and activity timeouts of every run (1 = as the definition says). */
   timeScale = 1;
+  /** Retry-After the Fabric peer gives on its long-running operations and job polls (seconds). */
+  retryAfterSeconds = 1;
   private parts?: { urls: SandboxUrls; caPem: string; tenantId: string };
   private readonly runs = new Map<string, HostedRun>();
 

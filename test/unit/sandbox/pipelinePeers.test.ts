@@ -69,7 +69,9 @@ let sandbox: Sandbox;
 before(async () => {
   sandbox = await startSandbox();
   // Retry intervals of 30 s become 30 ms.
-  pipelineHostOf(sandboxInternals(sandbox).world).timeScale = 0.001;
+  const host = pipelineHostOf(sandboxInternals(sandbox).world);
+  host.timeScale = 0.001;
+  host.retryAfterSeconds = 0;
 });
 after(() => sandbox.stop());
 beforeEach(() => {
