@@ -8,10 +8,10 @@ import { CLOUDS, type CloudName } from '../core/model/cloud';
 import { KINDS_BY_PEER, normalizeResource } from './faults';
 import { isKnownResource } from './entraResources';
 import { clientNotFound, entraTimestamp, expiredSecret, invalidSecret, parseBasic, tenantNotFound } from './entraWire';
-import { headerValue, holdForever, readBody, resetConnection, sendJson } from './http';
+import { headerValue, readBody, sendJson } from './http';
 import type { AccessTokenClaims } from './internal';
 import type { TokenIssuer } from './jwt';
-import { type PeerControls, type PeerDeps, peerControls, startPeerServer } from './peer';
+import { dropped, type PeerControls, type PeerDeps, peerControls, startPeerServer } from './peer';
 import { cloudOfRequest } from './routes';
 
 export interface EntraPeerDeps extends PeerDeps {
@@ -190,13 +190,10 @@ export async function startEntraPeer(deps: EntraPeerDeps): Promise<EntraPeer> {
     }
 
     const fault = faults.take('entra', { clientId, resource: requested }, TOKEN_FAULTS);
+    if (dropped(req, fault?.kind)) {
+      return;
+    }
     switch (fault?.kind) {
-      case 'connectionReset':
-        resetConnection(req);
-        return;
-      case 'timeout':
-        holdForever(req);
-        return;
       case 'throttled':
         // Sandbox's choice of code: AADSTS90055 is Entra's tenant throttling error.
         fail(res, ctx, 429, 'temporarily_unavailable', 90055, 'There are too many incoming requests. Please try again later.', {

@@ -4,11 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { headerValue, holdForever, newRequestId, readBody, resetConnection, sendJson } from './http';
+import { headerValue, newRequestId, readBody, sendJson } from './http';
 import type { TokenVerifier, WorldSecretVersion } from './internal';
 import { ACTIONS, route } from './keyVaultRoutes';
+import { decodeCursor, encodeCursor } from './restPeer';
 import { audienceMessage, clientAddress, forbiddenByFirewall, forbiddenByRbac } from './keyVaultWire';
-import { type PeerControls, type PeerDeps, peerControls, startPeerServer } from './peer';
+import { dropped, type PeerControls, type PeerDeps, peerControls, startPeerServer } from './peer';
 import { CLOUDS } from '../core/model/cloud';
 import { cloudOfRequest } from './routes';
 import type { FaultKind } from './types';
@@ -73,13 +74,10 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
     const secretName = operation && operation.kind !== 'list' ? operation.name : undefined;
 
     const transport = faults.take('keyVault', secretName ? { secretName } : {}, TRANSPORT_FAULTS);
+    if (dropped(req, transport?.kind)) {
+      return;
+    }
     switch (transport?.kind) {
-      case 'connectionReset':
-        resetConnection(req);
-        return;
-      case 'timeout':
-        holdForever(req);
-        return;
       case 'throttled':
         error(429, 'Throttled', 'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached', undefined, {
           'retry-after': String(transport.spec.retryAfterSeconds ?? 2),
@@ -246,7 +244,7 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
         return;
       }
       const skip = url.searchParams.get('$skiptoken');
-      const offset = skip === null ? 0 : decodeSkipToken(skip);
+      const offset = skip === null ? 0 : decodeCursor(skip);
       if (offset === undefined) {
         error(400, 'BadParameter', 'The $skiptoken is not valid.');
         return;
@@ -254,7 +252,7 @@ export async function startKeyVaultPeer(deps: KeyVaultPeerDeps): Promise<KeyVaul
       const next = offset + max;
       const nextLink =
         next < items.length
-          ? `${path}?api-version=${encodeURIComponent(apiVersion ?? '')}&$skiptoken=${encodeSkipToken(next)}${maxParam === null ? '' : `&maxresults=${max}`}`
+          ? `${path}?api-version=${encodeURIComponent(apiVersion ?? '')}&$skiptoken=${encodeCursor(next)}${maxParam === null ? '' : `&maxresults=${max}`}`
           : null;
       reply(200, { value: items.slice(offset, next), nextLink });
     }
@@ -311,20 +309,6 @@ function item(id: string, entry: WorldSecretVersion, apiVersion: string): Record
     ...(entry.contentType !== undefined ? { contentType: entry.contentType } : {}),
     ...(entry.tags !== undefined ? { tags: { ...entry.tags } } : {}),
   };
-}
-
-function encodeSkipToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
-function decodeSkipToken(token: string): number | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    const offset = typeof parsed === 'object' && parsed !== null ? (parsed as { o?: unknown }).o : undefined;
-    return typeof offset === 'number' && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function parseSetBody(

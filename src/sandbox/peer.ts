@@ -3,8 +3,10 @@
  * given and hands back: the TLS material, the world and its faults in; a loopback server whose
  * port, stop, refusal and presented certificate the sandbox controls, out.
  */
-import { type RequestHandler, LoopbackHttpsServer } from './http';
+import type { IncomingMessage } from 'node:http';
+import { holdForever, LoopbackHttpsServer, type RequestHandler, resetConnection } from './http';
 import type { FaultRegistry, TlsMaterial } from './internal';
+import type { FaultKind } from './types';
 import type { World } from './world';
 
 export interface PeerDeps {
@@ -42,4 +44,17 @@ export function peerControls(server: LoopbackHttpsServer): PeerControls {
     setRefusing: (refuse) => server.setRefusing(refuse),
     presentCertificate: (material) => server.presentCertificate(material),
   };
+}
+
+/** The transport faults every peer answers alike: reset the connection, or never answer. True when it did. */
+export function dropped(req: IncomingMessage, fault: FaultKind | undefined): boolean {
+  if (fault === 'connectionReset') {
+    resetConnection(req);
+    return true;
+  }
+  if (fault === 'timeout') {
+    holdForever(req);
+    return true;
+  }
+  return false;
 }

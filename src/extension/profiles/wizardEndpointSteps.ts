@@ -1,5 +1,6 @@
 // The Add/Edit Profile wizard's second half: the Eventstream endpoint (pasted or typed), how it
 // authenticates the sender, the Event Hubs token and the transport.
+// Declarative: one entry a step; the fields the read-back wizard asks too come from steps/endpointFields.ts.
 import { parseConnectionString } from '../../core/azure/connectionString';
 import { connectionStringAdvisory, keyNameAdvisory } from '../../core/diagnostics/leastPrivilege';
 import { CLOUDS } from '../../core/model/cloud';

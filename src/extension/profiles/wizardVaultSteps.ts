@@ -1,5 +1,6 @@
 // The Add/Edit Profile wizard's first half: the profile's name and cloud, the vault, how its token
 // is obtained, and the two secrets the pipeline reads from it.
+// Declarative: one entry a step (its words, its check, where the answer goes); the shape repeats, the fields do not.
 import { CLOUDS } from '../../core/model/cloud';
 import { validateClientId, validateClientSecret, validateTenantId, validateVaultUrl } from '../../core/model/validate';
 import { checkProfileName } from './profileCodec';
