@@ -56,7 +56,9 @@ export class ExtensionSandboxManager implements SandboxManager, vscode.Disposabl
     try {
       const profile = sandboxProfile(sandbox);
       await this.deps.profiles.save(profile);
-      this.savedPrint = resultsFingerprint(profile);
+      // As stored (the store may put it in canonical form), so only someone's edit differs from it.
+      const stored = await this.deps.profiles.get(SANDBOX_PROFILE_ID);
+      this.savedPrint = resultsFingerprint(stored ?? profile);
     } catch (error) {
       await sandbox.stop();
       throw error;

@@ -5,7 +5,7 @@ import type { Redactor } from '../core/logging/redact';
 import { COMMANDS } from './constants';
 import { isFailureSuperseded } from './resultFreshness';
 import type { FlowRunner } from './services';
-import { formatDuration } from './tree/presentation';
+import { runSummary, stagePresentation } from './tree/presentation';
 
 /** What the status bar follows besides finished runs: results that change or are dropped later. */
 export interface StatusBarSource extends FlowRunner {
@@ -66,20 +66,12 @@ export class FlowStatusBar implements vscode.Disposable {
   }
 
   show(profileName: string, target: StageId, result: FlowResult): void {
-    const what = target === 'send' ? 'Flow' : STAGE_TITLES[target];
     const name = this.redactor.redact(profileName);
-    if (result.cancelled) {
-      this.item.text = `$(circle-slash) ${what} cancelled`;
-      this.item.backgroundColor = undefined;
-    } else if (result.ok) {
-      this.item.text = `$(pass) ${what}: ${formatDuration(result.totalMs)}`;
-      this.item.backgroundColor = undefined;
-    } else {
-      const failed = result.failedStage ? STAGE_TITLES[result.failedStage] : 'a stage';
-      this.item.text = `$(error) ${what} failed at ${failed}`;
-      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-    }
-    const lines = result.outcomes.map((o) => `- ${STAGE_TITLES[o.stage]}: ${o.status}${o.durationMs !== undefined ? ` (${formatDuration(o.durationMs)})` : ''}`);
+    const summary = runSummary(target, result);
+    this.item.text = `$(${summary.icon}) ${summary.text}`;
+    this.item.backgroundColor = summary.icon === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    // Each stage in the words and figures of its tree row.
+    const lines = result.outcomes.map((o) => `- ${STAGE_TITLES[o.stage]}: ${stagePresentation(o.stage, o).description}`);
     const failure = result.outcomes.find((o) => o.error)?.error;
     const tooltip = new vscode.MarkdownString(
       [`**Eventstream Flow — ${escape(name)}**`, '', ...lines, ...(failure ? ['', escape(this.redactor.redact(failure.explanation.summary))] : []), '', 'Click to show the log.'].join('\n'),

@@ -5,7 +5,7 @@ import { isNotSignedIn } from '../auth/sessionScopes';
 import { COMMANDS, type CommandId } from '../constants';
 import type { ExtensionServices } from '../services';
 import type { CommandHandler } from './commandContext';
-import { notificationFor, OPEN_DOCS, RETRY, SHOW_LOG, SIGN_IN } from './notification';
+import { notificationFor, OPEN_DOCS, RETRY, SHOW_DETAILS, SIGN_IN } from './notification';
 
 /** VS Code's own "the user closed the sign-in" errors are cancellations too. */
 function isUserCancellation(error: unknown): boolean {
@@ -43,7 +43,7 @@ export function runCommand(services: ExtensionServices, id: CommandId, handler: 
       const { message, actions, docsUrl } = notificationFor(explained, redact);
       void vscode.window.showErrorMessage(message, ...actions).then(async (choice) => {
         switch (choice) {
-          case SHOW_LOG:
+          case SHOW_DETAILS:
             services.log.show(true);
             return;
           case RETRY:

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import * as vscode from 'vscode';
 import { CancelledError, createStageError } from '../../core/errors/errors';
 import type { FlowResult, SendRequest, StageId } from '../../core/flow/types';
 import { STAGE_TITLES } from '../../core/flow/types';
 import { SANDBOX_PROFILE_ID } from '../profiles/sandboxProfileId';
 import type { ExtensionServices } from '../services';
-import { formatDuration } from '../tree/presentation';
 import { resolveProfileId } from './commandContext';
 
 /**
@@ -49,13 +47,6 @@ export async function sandboxReadyFor(services: ExtensionServices, profileId: st
   const { startSandbox } = await import('./startSandbox');
   await startSandbox(services);
   return services.sandbox.current !== undefined;
-}
-
-/** A one-line, non-blocking success note (stage summaries are safe; redacted once more anyway). */
-export function announce(services: ExtensionServices, result: FlowResult, stage: StageId): void {
-  const outcome = result.outcomes.find((o) => o.stage === stage);
-  const text = `${STAGE_TITLES[stage]}: ${outcome?.summary ?? 'succeeded'} (${formatDuration(outcome?.durationMs ?? result.totalMs)})`;
-  void vscode.window.showInformationMessage(services.redactor.redact(text));
 }
 
 /** The event "Send Test Event" and "Run Full Flow" send: small, recognisable, no secrets. */

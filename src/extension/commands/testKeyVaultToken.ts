@@ -1,10 +1,8 @@
 import type { ExtensionServices } from '../services';
-import { announce, runStageCommand } from './stageCommand';
+import { runStageCommand } from './stageCommand';
 
 /** Stage 1: gets a Key Vault token the way the profile says (service principal, Azure CLI or signed-in account). */
 export async function testKeyVaultToken(services: ExtensionServices, node?: unknown): Promise<void> {
-  const result = await runStageCommand(services, node, 'keyVaultToken');
-  if (result) {
-    announce(services, result, 'keyVaultToken');
-  }
+  // Success shows on the stage row and in the status bar; a failure is thrown and explained (runCommand).
+  await runStageCommand(services, node, 'keyVaultToken');
 }

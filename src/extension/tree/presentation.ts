@@ -1,7 +1,7 @@
 import type { HygieneStatus, HygieneVerdict } from '../../core/diagnostics/secretHygiene';
 import { summarizeInspection } from '../../core/diagnostics/tokenInspector';
 import type { ExplainedError } from '../../core/errors/errors';
-import type { StageId, StageOutcome } from '../../core/flow/types';
+import type { FlowResult, StageId, StageOutcome } from '../../core/flow/types';
 import { STAGE_TITLES } from '../../core/flow/types';
 
 /**
@@ -124,8 +124,9 @@ export function stagePresentation(
       return {
         icon: 'debug-step-over',
         color: 'disabledForeground',
-        description: 'not reached',
-        tooltipMarkdown: `${title} — not reached: a stage it depends on failed.`,
+        // The words the send panel and the CLI use for it (issue #11: one wording everywhere).
+        description: 'not run',
+        tooltipMarkdown: `${title} — not run: an earlier stage failed.`,
         status: 'notRun',
       };
   }
@@ -211,4 +212,21 @@ function isoDay(date: Date): string {
 export function secretReferenceUri(vaultUrl: string, name: string, version?: string): string {
   const base = vaultUrl.replace(/\/+$/, '');
   return `${base}/secrets/${encodeURIComponent(name)}${version ? `/${encodeURIComponent(version)}` : ''}`;
+}
+
+/**
+ * A finished run in one line, for the status bar: "Read client id: 14 ms" gives the stage's own
+ * duration, the figure its tree row shows (not the run's total with the stages it needed); a full
+ * flow ("Flow: 1.2 s") gives the total, as the profile row does.
+ */
+export function runSummary(target: StageId, result: Pick<FlowResult, 'ok' | 'cancelled' | 'failedStage' | 'outcomes' | 'totalMs'>): { readonly icon: 'pass' | 'error' | 'circle-slash'; readonly text: string } {
+  const what = target === 'send' ? 'Flow' : STAGE_TITLES[target];
+  if (result.cancelled) {
+    return { icon: 'circle-slash', text: `${what} cancelled` };
+  }
+  if (!result.ok) {
+    return { icon: 'error', text: `${what} failed at ${result.failedStage ? STAGE_TITLES[result.failedStage] : 'a stage'}` };
+  }
+  const own = target === 'send' ? undefined : result.outcomes.find((o) => o.stage === target)?.durationMs;
+  return { icon: 'pass', text: `${what}: ${formatDuration(own ?? result.totalMs)}` };
 }

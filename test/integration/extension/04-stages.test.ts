@@ -81,7 +81,7 @@ describe('stage commands against the sandbox', () => {
     }
   });
 
-  it('an Entra fault on the Event Hubs token fails stage 4 and marks send "not reached" in a full flow', async () => {
+  it('an Entra fault on the Event Hubs token fails stage 4 and marks send "not run" in a full flow', async () => {
     const spy = spyNotifications();
     try {
       await freshState(api);

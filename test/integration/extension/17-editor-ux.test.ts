@@ -11,7 +11,7 @@ import { KEEP_EDITED_COPY } from '../../../src/extension/commands/startSandbox';
 import { nodeIds } from '../../../src/extension/tree/nodeIds';
 import type { TreeNode } from '../../../src/extension/tree/treeNode';
 import { faultForStage } from '../../../src/sandbox/stageFaults';
-import { ensureSandbox, flags, freshState, getApi, SANDBOX_PROFILE_ID, sandboxChildren, sandboxProfileNode, waitFor } from './helpers';
+import { ensureSandbox, flags, freshState, getApi, SANDBOX_PROFILE_ID, sandboxChildren, sandboxProfileNode, spyNotifications, waitFor } from './helpers';
 
 const P = SANDBOX_PROFILE_ID;
 
@@ -104,6 +104,25 @@ describe('editor UX (issue #11)', () => {
     const before = await retained(api);
     await vscode.commands.executeCommand(COMMANDS.sendTestEvent, P);
     await waitFor(async () => (await retained(api)) > before, 'the partitions to show the sent event');
+  });
+
+  it('success raises no notification; a failure raises one naming the stage, with Show Details', async () => {
+    const spy = spyNotifications();
+    try {
+      await vscode.commands.executeCommand(COMMANDS.readClientId, P);
+      await vscode.commands.executeCommand(COMMANDS.runFlow, P);
+      assert.deepEqual(spy.shown, [], 'the tree and the status bar show success');
+      await vscode.commands.executeCommand(COMMANDS.refresh); // a warm flow would reuse the secrets read above
+      const sandbox = api.services.sandbox.current!;
+      sandbox.faults.inject(faultForStage('readClientSecret', 'secretDisabled', sandbox.world, 1));
+      await vscode.commands.executeCommand(COMMANDS.runFlow, P);
+      assert.equal(spy.shown.length, 1, JSON.stringify(spy.shown));
+      assert.equal(spy.shown[0]?.kind, 'error');
+      assert.match(spy.shown[0]?.message ?? '', /^Read client secret failed: /);
+      assert.match(api.testing.statusBar().text, /Flow failed at Read client secret/);
+    } finally {
+      spy.restore();
+    }
   });
 
   it('Enter on a stage row runs that stage; on the send row it opens the panel', async () => {

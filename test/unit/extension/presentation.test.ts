@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExplainedError } from '../../../src/core/errors/errors';
+import type { StageId, StageOutcome } from '../../../src/core/flow/types';
 import { assessSecret } from '../../../src/core/diagnostics/secretHygiene';
 import { Redactor } from '../../../src/core/logging/redact';
 import {
@@ -11,6 +12,7 @@ import {
   hygieneMarkdown,
   secretDescription,
   secretReferenceUri,
+  runSummary,
   secretVersionDescription,
   stagePresentation,
 } from '../../../src/extension/tree/presentation';
@@ -127,5 +129,28 @@ void describe('small formatters', () => {
   void it('build secret references', () => {
     assert.equal(secretReferenceUri('https://kv.vault.azure.net/', 'client-id'), 'https://kv.vault.azure.net/secrets/client-id');
     assert.equal(secretReferenceUri('https://kv.vault.azure.net', 'client-id', 'abc'), 'https://kv.vault.azure.net/secrets/client-id/abc');
+  });
+});
+
+void describe('one duration and one wording everywhere (issue #11: notifications)', () => {
+  const outcome = (stage: StageId, durationMs: number): StageOutcome => ({ stage, status: 'succeeded', durationMs });
+
+  void it('a stage run shows the stage row figure, not the run total with the stages it needed', () => {
+    const result = { ok: true, cancelled: false, totalMs: 66, outcomes: [outcome('keyVaultToken', 50), outcome('readClientId', 14)] };
+    const summary = runSummary('readClientId', result);
+    assert.equal(summary.text, 'Read client id: 14 ms');
+    assert.equal(stagePresentation('readClientId', result.outcomes[1]).description, '14 ms', 'the tree row says the same');
+  });
+
+  void it('a full flow shows its total; failures name the stage; cancels say so', () => {
+    assert.equal(runSummary('send', { ok: true, cancelled: false, totalMs: 1234, outcomes: [] }).text, 'Flow: 1.2 s');
+    assert.deepEqual(runSummary('send', { ok: false, cancelled: false, failedStage: 'readClientId', totalMs: 9, outcomes: [] }), { icon: 'error', text: 'Flow failed at Read client id' });
+    assert.equal(runSummary('probe', { ok: false, cancelled: true, totalMs: 9, outcomes: [] }).icon, 'circle-slash');
+  });
+
+  void it('a stage that never ran because an earlier one failed reads "not run", as in the panel and the CLI', () => {
+    const p = stagePresentation('send', { stage: 'send', status: 'notRun' });
+    assert.equal(p.description, 'not run');
+    assert.match(p.tooltipMarkdown, /not run: an earlier stage failed/);
   });
 });

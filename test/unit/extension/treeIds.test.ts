@@ -188,6 +188,12 @@ void describe('manifest and constants', () => {
     }
   });
 
+  void it('give Read Client Id an icon that draws a picture, not the "abc" of symbol-key (issue #11)', () => {
+    const icons = manifest.contributes.commands as { command: string; icon?: string }[];
+    assert.equal(icons.find((c) => c.command === COMMANDS.readClientId)?.icon, '$(person)');
+    assert.ok(!icons.some((c) => c.icon === '$(symbol-key)'));
+  });
+
   void it('hide tree-only commands from the palette', () => {
     const hidden = new Set(manifest.contributes.menus.commandPalette!.filter((m) => m.when === 'never').map((m) => m.command));
     assert.ok(hidden.has(COMMANDS.copySecretReference));

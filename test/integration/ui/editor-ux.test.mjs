@@ -1,0 +1,107 @@
+// Issue #11, "The extension", as a person uses it in the workbench: the context menu of a stage and of
+// the Key Vault node (every node type has one), Enter on a focused stage row runs it, Stop Local
+// Sandbox from the profile's menu keeps the profile (marked stopped), and Inspect Token shows a
+// rendered report. Screenshots: test-results/ui/ui-editor-ux/.
+//   node test/integration/harness/runUi.mjs test/integration/ui/editor-ux.test.mjs
+// Packages the extension folder ESF_UI_EXTENSION_DIR (default: this repository); `node esbuild.mjs` first.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { openView, packageVsix, screenshot, startWorkbench, treeItem, webviewFrame } from '../harness/ui.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
+const LONG = 60_000;
+
+/** Opens a tree row's context menu and returns the labels of its entries. */
+async function contextMenu(page, row) {
+  await row.click({ button: 'right' });
+  const menu = page.locator('.monaco-menu .actions-container').last();
+  await menu.waitFor({ state: 'visible', timeout: 15_000 });
+  const labels = await menu.locator('.action-label').allInnerTexts();
+  return labels.map((l) => l.trim()).filter(Boolean);
+}
+
+describe('Eventstream Flow: menus, keyboard and stale results in the workbench (#11)', { timeout: 180_000 }, () => {
+  /** @type {Awaited<ReturnType<typeof startWorkbench>>} */
+  let wb;
+  /** @type {import('playwright-core').Page} */
+  let page;
+
+  before(async () => {
+    assert.ok(existsSync(path.join(extensionDir, 'dist/extension.js')), `run \`node esbuild.mjs\` in ${extensionDir} first`);
+    const vsix = await packageVsix(extensionDir);
+    wb = await startWorkbench({ vsix, viewport: { width: 1400, height: 900 } });
+    page = wb.page;
+    await openView(page, 'Eventstream Flow');
+    const button = page.locator('.part.sidebar .welcome-view-content a.monaco-button', { hasText: 'Try with the Local Sandbox' });
+    await button.waitFor({ state: 'visible', timeout: LONG });
+    await button.click();
+    const profile = treeItem(page, 'Local sandbox');
+    await profile.waitFor({ timeout: LONG });
+    if ((await profile.getAttribute('aria-expanded')) !== 'true') {
+      await profile.click();
+    }
+    await treeItem(page, '2. Read client id').waitFor({ timeout: 30_000 });
+  });
+
+  after(async () => {
+    if (wb) {
+      await wb.stop();
+    }
+  });
+
+  test('a stage row has a context menu with its run, Run Full Flow and Show Log', async () => {
+    const labels = await contextMenu(page, treeItem(page, '2. Read client id'));
+    await screenshot(page, 'context-menu-stage-2');
+    await page.keyboard.press('Escape');
+    for (const expected of ['Read Client Id from Key Vault', 'Run Full Flow', 'Show Log']) {
+      assert.ok(labels.includes(expected), `"${expected}" in ${JSON.stringify(labels)}`);
+    }
+  });
+
+  test('the Key Vault node has a context menu', async () => {
+    const labels = await contextMenu(page, treeItem(page, 'Key Vault'));
+    await screenshot(page, 'context-menu-key-vault');
+    await page.keyboard.press('Escape');
+    for (const expected of ['Read Client Id from Key Vault', 'Read Client Secret from Key Vault', 'Refresh']) {
+      assert.ok(labels.includes(expected), `"${expected}" in ${JSON.stringify(labels)}`);
+    }
+  });
+
+  test('Enter on a focused stage row runs it', async () => {
+    const row = treeItem(page, '3. Read client secret');
+    // Focus the row without running it: select the one above, then move down with the keyboard.
+    await treeItem(page, '2. Read client id').click({ button: 'right' });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await row.locator('.codicon-pass').waitFor({ timeout: LONG });
+    await screenshot(page, 'enter-ran-stage-3');
+  });
+
+  test('Inspect Token from the stage menu shows a rendered report', async () => {
+    await contextMenu(page, treeItem(page, '4. Event Hubs token'));
+    await page.locator('.monaco-menu .action-label', { hasText: /^Inspect Token$/ }).click();
+    const tab = page.locator('.tabs-container .tab', { hasText: /Preview .*Event Hubs token/ });
+    await tab.waitFor({ timeout: LONG });
+    // Rendered, not raw Markdown: the preview's tables are HTML tables.
+    await webviewFrame(page).locator('table td code', { hasText: 'aud' }).first().waitFor({ timeout: LONG });
+    await screenshot(page, 'inspect-token-rendered');
+  });
+
+  test('Stop Local Sandbox from the profile menu keeps the profile, marked stopped', async () => {
+    const labels = await contextMenu(page, treeItem(page, 'Local sandbox'));
+    await screenshot(page, 'context-menu-sandbox-profile');
+    assert.ok(labels.includes('Stop Local Sandbox'), JSON.stringify(labels));
+    await page.locator('.monaco-menu .action-label', { hasText: /^Stop Local Sandbox$/ }).click();
+    const row = treeItem(page, 'Local sandbox');
+    await row.filter({ hasText: 'sandbox stopped' }).waitFor({ timeout: LONG });
+    const after = await contextMenu(page, row);
+    await screenshot(page, 'sandbox-stopped-menu');
+    await page.keyboard.press('Escape');
+    assert.ok(after.includes('Start Local Sandbox'), JSON.stringify(after));
+  });
+});
