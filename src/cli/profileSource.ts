@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
 import type { ConnectionProfile } from '../core/model/profile';
 import { decodeProfile } from '../core/model/profileDecoder';
-import { canonicalProfile, validateProfile } from '../core/model/validate';
+import { canonicalProfile, edgeWhitespace, validateProfile } from '../core/model/validate';
 import { jsonSyntaxProblem } from '../core/util/json';
 import { promptHidden } from './prompt';
 
@@ -57,6 +57,11 @@ async function withSecrets(profile: ConnectionProfile, path: string, warn: Warn,
   const auth = keyVault?.auth;
   if (auth?.kind === 'servicePrincipal') {
     const clientSecret = await secretFrom(auth.clientSecret, SECRET_ENV.clientSecret, 'Key Vault reader client secret', path, warn, env);
+    // Sent as given (as the pipeline would), but said now: Entra ID compares it exactly (AADSTS7000215).
+    const edges = edgeWhitespace(clientSecret);
+    if (edges) {
+      warn(`The Key Vault reader client secret ${edges}; Entra ID compares secrets exactly and will answer AADSTS7000215. Set ${SECRET_ENV.clientSecret} (or the file's clientSecret) without it.`);
+    }
     keyVault = { ...keyVault, auth: { ...auth, clientSecret } };
   }
   let endpoint = profile.endpoint;

@@ -31,7 +31,7 @@ export type EndpointAuthKind = 'entra' | 'sas' | 'connectionString';
  * shape (name, fields), never `instanceof`, so no SDK is loaded. The message is always redacted.
  */
 export function parseError(error: unknown, context: ParseContext = {}): ParsedError {
-  return withEndpointsTried(finish(read(error, 0), context.secrets), error, context.secrets);
+  return withInputDetails(withEndpointsTried(finish(read(error, 0), context.secrets), error, context.secrets), error, context.secrets);
 }
 
 function finish(draft: Draft, secrets: Iterable<string> | undefined): ParsedError {
@@ -170,4 +170,19 @@ function withEndpointsTried(parsed: ParsedError, error: unknown, secrets: Iterab
   }
   const known = [...(secrets ?? [])];
   return { ...parsed, tried: tried.filter((entry): entry is string => typeof entry === 'string').map((entry) => redact(entry, known)) };
+}
+
+/**
+ * What the flow knew about its own input when a request failed (`inputDetails`, e.g. that the
+ * client secret sent ends with a line break: never the value), added to the details so the
+ * explanation's byDetail variants can say it.
+ */
+function withInputDetails(parsed: ParsedError, error: unknown, secrets: Iterable<string> | undefined): ParsedError {
+  const bag = error !== null && typeof error === 'object' ? (error as Bag).inputDetails : undefined;
+  if (bag === null || typeof bag !== 'object') {
+    return parsed;
+  }
+  const known = [...(secrets ?? [])];
+  const extra = Object.fromEntries(Object.entries(bag as Bag).flatMap(([name, value]) => (typeof value === 'string' ? [[name, redact(value, known)]] : [])));
+  return Object.keys(extra).length > 0 ? { ...parsed, details: { ...parsed.details, ...extra } } : parsed;
 }

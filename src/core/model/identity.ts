@@ -70,6 +70,32 @@ export function validateClientId(input: string, field = 'clientId'): Validated<s
   return fail(field, 'is not a GUID.', `${where} (8-4-4-4-12 hex digits).`);
 }
 
+/**
+ * How a secret's first or last characters are whitespace ("ends with a line break", "starts with
+ * a space and ends with a tab"), or undefined. Entra ID compares a client secret exactly, so a
+ * value pasted from a file or set with `echo` fails as AADSTS7000215 although it looks right.
+ */
+export function edgeWhitespace(value: string): string | undefined {
+  if (value !== '' && !value.trim()) {
+    return 'is only whitespace';
+  }
+  const name = (ws: string): string => {
+    const breaks = ws.match(/\r\n|[\r\n\u0085\u2028\u2029]/g)?.length ?? 0;
+    if (breaks > 0) {
+      return breaks > 1 ? `${breaks} line breaks` : 'a line break';
+    }
+    if (ws.includes('\t')) {
+      return 'a tab';
+    }
+    return ws.length > 1 ? `${ws.length} spaces` : 'a space';
+  };
+  // trimStart/trimEnd, not /\s+$/: linear on a long run of spaces.
+  const lead = value.slice(0, value.length - value.trimStart().length);
+  const trail = value.slice(value.trimEnd().length);
+  const parts = [...(lead ? [`starts with ${name(lead)}`] : []), ...(trail ? [`ends with ${name(trail)}`] : [])];
+  return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+
 /** A reader client secret typed into the profile: present, and not the Secret ID by mistake. */
 export function validateClientSecret(input: string | undefined, field = 'clientSecret'): Validated<string> {
   // Absent in a profile file that leaves secrets to the environment (export reads such files).
@@ -83,5 +109,7 @@ export function validateClientSecret(input: string | undefined, field = 'clientS
       'Paste the Value column shown when the secret was created; create a new secret if it is no longer visible.',
     );
   }
-  return ok(input);
+  // Kept as typed (the pipeline sends it as stored), but said: Entra would refuse it (AADSTS7000215).
+  const edges = edgeWhitespace(input);
+  return edges ? ok(input, `The client secret ${edges}, which Entra ID would refuse (AADSTS7000215): paste the value without it.`) : ok(input);
 }

@@ -187,6 +187,8 @@ void describe('explain table', () => {
 const DETAIL_NAMES: Record<string, readonly string[]> = {
   ...DISCOVERY_DETAIL_NAMES,
   AADSTS500011: ['resource', 'resourceWithoutDefault'],
+  // Not read from Entra's answer: the token stages add them (flow/stages/secretShape.ts, #11).
+  AADSTS7000215: ['secretWhitespace', 'secretWhere'],
   AKV10022: ['expectedAudience', 'foundAudience'],
   AKV10032: ['expectedIssuer', 'tokenIssuer', 'vaultTenant', 'tokenTenant'],
   ForbiddenByRbac: ['action', 'scope', 'vaultScope', 'vault'],

@@ -25,6 +25,16 @@ export const ENTRA_EXPLANATIONS: Readonly<Record<string, ExplanationEntry>> = {
         fix: "Store the client secret *value* in the Key Vault secret the pipeline reads (az keyvault secret set --name <client-secret-name> --value '<value>'), then rerun.",
       },
     },
+    // The stage knew the secret it sent starts or ends with whitespace (flow/stages/secretShape.ts):
+    // Entra compares the secret exactly, and its answer does not say why it refused.
+    byDetail: [
+      {
+        detail: 'secretWhitespace',
+        summary: 'Entra ID rejected the client secret, which {secretWhitespace} (AADSTS7000215).',
+        cause: '{secretWhere} {secretWhitespace}. Entra ID compares a client secret exactly, so that character alone makes a right value wrong; a value copied from a file or written with echo often ends with a line break.',
+        fix: "Remove the whitespace from {secretWhere} and rerun (a Key Vault secret: store a new version without it, e.g. az keyvault secret set --name <name> --value '<value>').",
+      },
+    ],
   },
   AADSTS7000222: {
     summary: 'The client secret has expired (AADSTS7000222).',

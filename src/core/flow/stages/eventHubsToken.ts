@@ -3,6 +3,7 @@ import { requestClientCredentialsToken } from '../../azure/entraToken';
 import { need, type StageImplementation } from '../stage';
 import { authorityHostOf, describeExpiry, eventHubsResourceOf } from './authority';
 import { endpointFor, tryingEndpoint } from './network';
+import { notingSecretShape } from './secretShape';
 
 /**
  * Stage 4: the pipeline's service principal (client id and secret just read from Key Vault) asks
@@ -20,7 +21,7 @@ export const eventHubsTokenStage: StageImplementation<'eventHubsToken'> = {
     const resource = eventHubsResourceOf(profile);
     const key = { authority: authorityHost, tenantId, clientId, audience: `${resource}|${endpointVersion}`, credential: clientSecret };
     const endpoint = endpointFor(ctx, authorityHost);
-    const { token, cached } = await tryingEndpoint(endpoint, () =>
+    const { token, cached } = await notingSecretShape(clientSecret, `The Key Vault secret ${profile.keyVault.clientSecretSecret.name}`, () => tryingEndpoint(endpoint, () =>
       services.tokenCache.getOrFetch(key, () =>
         requestClientCredentialsToken({
           authorityHost,
@@ -35,7 +36,7 @@ export const eventHubsTokenStage: StageImplementation<'eventHubsToken'> = {
           ...(services.proxy ? { proxy: services.proxy } : {}),
         }),
       ),
-    );
+    ));
     ctx.redactor.add(token.token);
     const asked = endpointVersion === 'v1' ? `resource ${resource}` : `scope ${resource}/.default`;
     return {

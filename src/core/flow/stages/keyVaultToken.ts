@@ -5,6 +5,7 @@ import type { StageImplementation } from '../stage';
 import type { AccessToken, StageContext } from '../types';
 import { authorityHostOf, describeExpiry, keyVaultResourceOf } from './authority';
 import { endpointFor, tryingEndpoint } from './network';
+import { notingSecretShape } from './secretShape';
 
 /**
  * Stage 1: a token for Key Vault. With a service principal and `tokenRequest: 'pipeline'` (the
@@ -27,8 +28,9 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
         const style = auth.tokenRequest ?? 'pipeline';
         how = style === 'pipeline' ? 'v1 endpoint, as the pipeline' : '@azure/identity';
         const key = { authority: authorityHost, tenantId: auth.tenantId, clientId: auth.clientId, audience: resource, credential: auth.clientSecret };
-        endpoint = endpointFor(ctx, authorityHost);
-        fetched = await tryingEndpoint(endpoint, () =>
+        const at = endpointFor(ctx, authorityHost);
+        endpoint = at;
+        fetched = await notingSecretShape(auth.clientSecret, "The Key Vault reader's client secret in this profile", () => tryingEndpoint(at, () =>
           services.tokenCache.getOrFetch(key, () =>
             style === 'pipeline'
               ? requestClientCredentialsToken({
@@ -58,7 +60,7 @@ export const keyVaultTokenStage: StageImplementation<'keyVaultToken'> = {
                   auth.tenantId,
                 ),
           ),
-        );
+        ));
         break;
       }
       case 'azureCli': {

@@ -1,6 +1,7 @@
 import { destinationsOf } from '../../azure/credentialGuard';
 import { readSecret } from '../../azure/keyVault';
 import { APP_SECRET_EXPIRY_NOTE, assessSecret, DEFAULT_EXPIRY_WARNING_DAYS } from '../../diagnostics/secretHygiene';
+import { edgeWhitespace } from '../../model/identity';
 import type { SecretReference } from '../../model/profile';
 import { SecretCache } from '../secretCache';
 import { need, type StageRun } from '../stage';
@@ -86,8 +87,12 @@ function warningFor(secret: SecretValue, purpose: 'clientId' | 'clientSecret'): 
   if (purpose === 'clientSecret' && GUID.test(value)) {
     return 'the value looks like a client secret *ID* (a GUID); store the secret *value* instead, or Entra answers AADSTS7000215';
   }
-  if (secret.value !== value) {
-    return 'the value has leading or trailing whitespace';
+  const edges = edgeWhitespace(secret.value);
+  if (edges) {
+    // Stage 4 sends the value as read, as the pipeline does; Entra compares a client secret exactly.
+    return purpose === 'clientSecret'
+      ? `the value ${edges}; Entra ID compares the client secret exactly and will answer AADSTS7000215: store the value again without it`
+      : `the value ${edges}`;
   }
   return undefined;
 }
