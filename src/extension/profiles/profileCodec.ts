@@ -5,7 +5,7 @@ import { ValidationError } from '../../core/errors/errors';
 import type { Logger } from '../../core/logging/logger';
 import type { ConnectionProfile } from '../../core/model/profile';
 import { decodeProfileValue } from '../../core/model/profileDecoder';
-import { validateProfileName } from '../../core/model/profileName';
+import { PROFILE_NAME_MAX_LENGTH, validateProfileName } from '../../core/model/profileName';
 import { normalizeProfile, validateProfile } from '../../core/model/validate';
 import { SECRET_KEYS } from '../constants';
 import type { ProfileSummary } from '../services';
@@ -200,13 +200,15 @@ export function sameName(a: string, b: string): boolean {
 /** `base`, or `base (2)`, `base (3)`… — the first that no other profile uses. */
 export function uniqueName(base: string, taken: Iterable<string>): string {
   const names = [...taken];
-  const trimmed = base.trim() || 'Profile';
+  // Within the name's bound: a duplicate of a 100-character name, or a hub name of 256, stays storable.
+  const trimmed = base.trim().slice(0, PROFILE_NAME_MAX_LENGTH).trim() || 'Profile';
   if (!names.some((n) => sameName(n, trimmed))) {
     return trimmed;
   }
   const stem = trimmed.replace(/ \(\d+\)$/, '');
   for (let i = 2; ; i++) {
-    const candidate = `${stem} (${i})`;
+    const suffix = ` (${i})`;
+    const candidate = `${stem.slice(0, PROFILE_NAME_MAX_LENGTH - suffix.length).trimEnd()}${suffix}`;
     if (!names.some((n) => sameName(n, candidate))) {
       return candidate;
     }

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { loadProfileFile } from '../../../src/cli/profileSource';
 import { isValidationError } from '../../../src/core/errors/errors';
 import { decodeProfile, decodeProfileValue } from '../../../src/core/model/profileDecoder';
-import { CorruptEntryError, decodeProfile as decodeStoredProfile } from '../../../src/extension/profiles/profileCodec';
+import { checkProfileName, CorruptEntryError, decodeProfile as decodeStoredProfile, uniqueName } from '../../../src/extension/profiles/profileCodec';
 import { parseProfilesFile, planImport } from '../../../src/extension/profiles/profileImport';
 import { sampleProfile } from '../extension/profilesFixtures';
 
@@ -93,5 +93,16 @@ describe('namespace with a scheme and a trailing slash (#11)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('profile names stay within their bound (#11)', () => {
+  it('a duplicate of a 100-character name, or a profile named after a 256-character hub, is still at most 100 characters', () => {
+    const long = 'n'.repeat(100);
+    const copy = uniqueName(long, [long]);
+    assert.equal(copy.length, 100);
+    assert.match(copy, / \(2\)$/);
+    assert.equal(checkProfileName(copy, [{ id: 'a', name: long }]), undefined);
+    assert.equal(uniqueName('h'.repeat(256), []).length, 100);
   });
 });
