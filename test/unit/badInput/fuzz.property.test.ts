@@ -40,7 +40,7 @@ import { isParseError, parseWebviewMessage } from '../../../src/shared/sendPanel
 import { baseProfile } from './corpusTable';
 
 const INTERNAL = /TypeError|ReferenceError|RangeError|Something went wrong|\[object Object\]/;
-const RUNS = { numRuns: 400 };
+const RUNS = { numRuns: 300 };
 
 /** Runs `f`; a throw is allowed only if `allowed` says so. */
 function onlyDocumented(f: () => unknown, allowed: (e: unknown) => boolean = isValidationError): void {
@@ -238,7 +238,7 @@ describe('fuzz: the JSON body parser (#11)', () => {
           }
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 });
@@ -256,7 +256,7 @@ describe('fuzz: the template engine (#11)', () => {
           assert.equal(typeof text, 'string');
         });
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 });
@@ -285,7 +285,7 @@ describe('fuzz: the send panel and the CLI (#11)', () => {
       fc.property(fc.array(arg, { maxLength: 8 }), (args) => {
         onlyDocumented(() => parseCliArgs(args));
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 });
