@@ -7,18 +7,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AmqpSession } from '../src/core/azure/amqpSession';
-import { toTokenCredential } from '../src/core/azure/credentials';
-import { requestClientCredentialsToken } from '../src/core/azure/entraToken';
 import { runFlow } from '../src/core/flow/engine';
-import { SecretCache } from '../src/core/flow/secretCache';
 import { runFlowWithReadBack } from '../src/core/flow/roundTrip';
 import { TokenCache } from '../src/core/flow/tokenCache';
-import type { AccessToken, FlowEvent, FlowServices, SendRequest } from '../src/core/flow/types';
+import type { FlowEvent, FlowServices, SendRequest } from '../src/core/flow/types';
 import { createLogger, silentSink } from '../src/core/logging/logger';
 import { redact, Redactor } from '../src/core/logging/redact';
 import type { ConnectionProfile } from '../src/core/model/profile';
 import { startSandbox } from '../src/sandbox/index';
+import { measureSendPath } from './bench/sendPath';
 
 const root = join(__dirname, '..');
 const RTT = Number(process.env.ESF_BENCH_RTT_MS ?? 40);
@@ -40,93 +37,9 @@ function p95(values: number[]): number {
 const ms = (n: number): string => `${n.toFixed(1)} ms`;
 const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`;
 
-function services(cache = new TokenCache(), session?: { amqpSession: AmqpSession; secretCache: SecretCache }): FlowServices {
+function services(cache = new TokenCache()): FlowServices {
   const redactor = new Redactor();
-  return { redactor, logger: createLogger(silentSink, redactor), tokenCache: cache, stageTimeoutMs: 30_000, now: Date.now, ...session };
-}
-
-/**
- * Issue #8: a warm AMQP send (tokens cached) with the editor's session (kept-open producer) and
- * without it, against the bare baseline, an EventHubProducerClient kept open by hand; interleaved.
- */
-async function measureAmqpSession(): Promise<void> {
-  const sandbox = await startSandbox({ latencyMs: RTT });
-  const send: SendRequest = { events: [{ body: { bench: true } }] };
-  const session = { amqpSession: new AmqpSession(), secretCache: new SecretCache() };
-  const { EventHubProducerClient } = await import('@azure/event-hubs');
-  try {
-    const profile: ConnectionProfile = sandbox.profile({ protocol: 'amqp' });
-    const cache = new TokenCache();
-    // The bare baseline: the same kind of stage-4 token, one producer opened once and kept.
-    const token = await eventHubsTokenOf(sandbox);
-    const bare = new EventHubProducerClient(sandbox.urls.namespace, sandbox.world.eventHubName, toTokenCredential(() => Promise.resolve(token)));
-    await bare.sendBatch([{ body: 'warm-up' }]);
-    await runFlow(profile, services(cache, session), { send });
-    const bareTimes: number[] = [];
-    const withSession: number[] = [];
-    const withoutSession: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      let t = performance.now();
-      await bare.sendBatch([{ body: JSON.stringify({ bench: true }) }]);
-      bareTimes.push(performance.now() - t);
-      t = performance.now();
-      assertOk((await runFlow(profile, services(cache, session), { send })).ok, 'session send');
-      withSession.push(performance.now() - t);
-      t = performance.now();
-      assertOk((await runFlow(profile, services(cache), { send })).ok, 'fresh send');
-      withoutSession.push(performance.now() - t);
-    }
-    await bare.close();
-
-    // REST: the same warm flow against a bare fetch loop posting with the same token (keep-alive).
-    const restProfile: ConnectionProfile = sandbox.profile({ protocol: 'rest' });
-    const url = `https://${sandbox.urls.namespace}/${sandbox.world.eventHubName}/messages?timeout=60&api-version=2014-01`;
-    const post = (): Promise<Response> =>
-      fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${token.token}`, 'Content-Type': 'application/atom+xml;type=entry;charset=utf-8' }, body: JSON.stringify({ bench: true }) });
-    await (await post()).arrayBuffer();
-    await runFlow(restProfile, services(cache, session), { send });
-    const fetchTimes: number[] = [];
-    const restSession: number[] = [];
-    for (let i = 0; i < 15; i++) {
-      let t = performance.now();
-      await (await post()).arrayBuffer();
-      fetchTimes.push(performance.now() - t);
-      t = performance.now();
-      assertOk((await runFlow(restProfile, services(cache, session), { send })).ok, 'REST session send');
-      restSession.push(performance.now() - t);
-    }
-    report('REST send, bare fetch loop with the token (baseline)', ms(median(fetchTimes)), `p95 ${ms(p95(fetchTimes))}`);
-    report('REST warm flow, session (tokens and secrets kept)', ms(median(restSession)), `${(median(restSession) / median(fetchTimes)).toFixed(2)}× baseline`);
-
-    const base = median(bareTimes);
-    report('AMQP send, bare kept-open EventHubProducerClient (baseline)', ms(base), `p95 ${ms(p95(bareTimes))}`);
-    report('AMQP warm flow, session (tokens, secrets, producer kept)', ms(median(withSession)), `${(median(withSession) / base).toFixed(2)}× baseline`);
-    report('AMQP warm flow, tokens cached, new producer per send', ms(median(withoutSession)), `${(median(withoutSession) / base).toFixed(2)}× baseline`);
-  } finally {
-    await session.amqpSession.close();
-    await sandbox.stop();
-  }
-}
-
-/** The pipeline principal's Event Hubs token, as stage 4 asks for it. */
-function eventHubsTokenOf(sandbox: Awaited<ReturnType<typeof startSandbox>>): Promise<AccessToken> {
-  return requestClientCredentialsToken({
-    authorityHost: sandbox.urls.authorityHost,
-    destination: { credential: 'the client secret', field: 'bench', hosts: [new URL(sandbox.urls.authorityHost).host] },
-    tenantId: sandbox.world.tenantId,
-    clientId: sandbox.world.pipeline.clientId,
-    clientSecret: sandbox.world.pipeline.clientSecret,
-    audience: 'https://eventhubs.azure.net',
-    endpointVersion: 'v1',
-    signal: new AbortController().signal,
-    trustedCaPem: sandbox.caPem,
-  });
-}
-
-function assertOk(ok: boolean, what: string): void {
-  if (!ok) {
-    throw new Error(`bench: ${what} failed`);
-  }
+  return { redactor, logger: createLogger(silentSink, redactor), tokenCache: cache, stageTimeoutMs: 30_000, now: Date.now };
 }
 
 /** Loads dist/extension.js in a fresh Node with a stand-in `vscode`, as activation's first step does. */
@@ -280,7 +193,8 @@ async function main(): Promise<void> {
   measureExtensionLoad();
   measureCliStart();
   await measureFlows();
-  await measureAmqpSession();
+  // Issue #8's table: the send path against bare baselines at L = 0 and L = ESF_BENCH_L_MS (default 100).
+  await measureSendPath(report, Number(process.env.ESF_BENCH_L_MS ?? 100));
   measureRedaction();
 }
 

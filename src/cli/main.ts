@@ -4,6 +4,7 @@ import { Redactor } from '../core/logging/redact';
 import { runDiscoverCommand } from './commands/discover';
 import { runExportCommand } from './commands/export';
 import { runFlowCommand, type CliIo } from './commands/flow';
+import { runPipelineCommand } from './commands/pipeline';
 import { runSandboxCommand } from './commands/sandbox';
 import { EXIT } from './exitCodes';
 import { commandHelp, helpTopic } from './help';
@@ -19,6 +20,9 @@ const SAME_PRESS_MS = 250;
 
 /** The CLI entry point; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'pipeline') {
+    return runPipelineCommand(argv.slice(1), io).catch((error: unknown) => reportStartupError(error, io));
+  }
   if (argv[0] === 'discover') {
     return runDiscoverCommand(argv.slice(1), io);
   }

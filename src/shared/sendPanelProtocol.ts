@@ -194,11 +194,24 @@ export interface SendOutcome {
   readonly requests: number;
   readonly bytes: number;
   readonly durationMs: number;
+  /** After a cancel or a failure: events sent without an answer (they may or may not have arrived). */
+  readonly eventsInFlight?: number;
+  /** After a cancel or a failure: events never sent. */
+  readonly eventsNeverSent?: number;
   readonly failedStage?: PanelStageId;
   /** For `refused` and `failed`: what is wrong and how to fix it. */
   readonly message?: string;
   readonly fix?: string;
   readonly at: number;
+}
+
+/** Where a running send stands (counts only). */
+export interface SendProgressView {
+  readonly total: number;
+  readonly generated: number;
+  readonly acknowledged: number;
+  readonly inFlight: number;
+  readonly eventsPerSecond: number;
 }
 
 /** One recent send: metadata only (never a body, a parameter value or a secret). */
@@ -246,6 +259,8 @@ export type HostMessage =
   | { readonly type: 'profiles'; readonly profiles: readonly ProfileOption[]; readonly selectedProfileId?: string }
   | { readonly type: 'runStarted'; readonly request: number; readonly requests: number; readonly events: number }
   | { readonly type: 'flowEvent'; readonly event: StageView }
+  /** A long send's live figures, a few times a second. */
+  | { readonly type: 'sendProgress'; readonly progress: SendProgressView }
   | { readonly type: 'sendResult'; readonly result: SendOutcome }
   | { readonly type: 'readBack'; readonly view: ReadBackView }
   | {
@@ -508,7 +523,7 @@ function httpsUrl(value: unknown, field: string): string {
 // Host → webview: the webview trusts its host, but a cheap check keeps a stray message (another
 // extension's, a stale version's) from breaking the UI.
 
-const HOST_MESSAGE_TYPES: readonly HostMessageType[] = ['init', 'profiles', 'runStarted', 'flowEvent', 'sendResult', 'readBack', 'bodyValidation', 'history'];
+const HOST_MESSAGE_TYPES: readonly HostMessageType[] = ['init', 'profiles', 'runStarted', 'flowEvent', 'sendProgress', 'sendResult', 'readBack', 'bodyValidation', 'history'];
 
 export function isHostMessage(data: unknown): data is HostMessage {
   return isRecord(data) && typeof data.type === 'string' && (HOST_MESSAGE_TYPES as readonly string[]).includes(data.type);

@@ -101,7 +101,7 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
     const runExitCode = result.ok && result.readBack && result.readBack.status !== 'matched' ? EXIT.readBack : exitCodeOf(result);
     reporter.result(result, runExitCode);
     const exitCode = options.command === 'inspect-token' ? reportInspection(result, target, runExitCode, options.json, io.stdout, redactor) : runExitCode;
-    if (sandbox && result.send && !options.json) {
+    if (sandbox && (result.send || result.sendCounts) && !options.json) {
       reporter.note(describeArrivals(sandbox));
     }
     return exitCode;

@@ -3,7 +3,8 @@
  * events of a send, and projecting core flow events to what the webview may see. Kept apart from
  * the panel class so it runs in plain-Node tests.
  */
-import { isValidationError, type ValidationError } from '../../core/errors/errors';
+import { isValidationError, ValidationError } from '../../core/errors/errors';
+import type { EventSource } from '../../core/events/eventSource';
 import { parametersUsedBy, renderTemplate } from '../../core/events/template';
 import type { ExplainedError } from '../../core/errors/errors';
 import type { ReadBackOutcome } from '../../core/flow/roundTrip';
@@ -109,12 +110,12 @@ export interface Refusal {
   readonly fix: string;
 }
 
-/** The requests of one send, rendered lazily: a non-batch send of 1000 events never holds them all. */
+/** The requests of one send, rendered lazily: neither mode ever holds every event. */
 export interface SendPlan {
   readonly requests: number;
   readonly events: number;
   /** Throws a `RefusalError` if an event fails to render or is too large. */
-  request(index: number): SendRequest & { readonly events: readonly EventToSend[] };
+  request(index: number): SendRequest;
 }
 
 export class RefusalError extends Error {
@@ -198,25 +199,30 @@ export function planSend(form: SendForm, runId: string): { ok: true; plan: SendP
     };
   }
 
-  // A batch goes out in one publication, which Event Hubs limits to 1 MiB in total.
-  const events: EventToSend[] = [];
-  let total = 0;
+  // Batch: the events stream into requests (REST) or batches (AMQP) of up to 1 MiB each, rendered
+  // as the sender has room for them: a million events never sit in the extension host at once.
+  let firstEvent: EventToSend;
   try {
-    for (let i = 0; i < form.count; i++) {
-      const event = render(i);
-      total += Buffer.byteLength(event.body as string, 'utf8');
-      if (total > MAX_EVENT_BYTES) {
-        return {
-          ok: false,
-          refusal: { message: `The batch reaches ${total} bytes at event ${i + 1}; one publication may carry at most ${MAX_EVENT_BYTES} bytes (1 MiB).`, fix: 'Send fewer events, or uncheck Batch to send one request per event.' },
-        };
-      }
-      events.push(event);
-    }
+    firstEvent = render(0);
   } catch (error) {
     return { ok: false, refusal: refusalOf(error) };
   }
-  return { ok: true, plan: { requests: 1, events: events.length, request: () => ({ ...common, events }) } };
+  const source: EventSource = {
+    count: form.count,
+    eventAt(index) {
+      if (index === 0) {
+        return firstEvent;
+      }
+      try {
+        return render(index);
+      } catch (error) {
+        // Mid-send, a refusal stops the send stage: the engine explains a ValidationError.
+        const { message, fix } = refusalOf(error);
+        throw new ValidationError(`event ${index + 1}`, message, fix);
+      }
+    },
+  };
+  return { ok: true, plan: { requests: 1, events: form.count, request: () => ({ ...common, events: source }) } };
 }
 
 function refusalOf(error: unknown): Refusal {

@@ -1,3 +1,4 @@
+import { SendTally, throughputOf, type SendCounts } from '../../core/events/sendTally';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isValidationError } from '../../core/errors/errors';
@@ -301,6 +302,8 @@ export class SendPanel implements vscode.Disposable {
     let accepted = 0;
     let bytes = 0;
     let requests = 0;
+    // Where the events stand after a cancel or a failure (from the send's tally).
+    let unsettled: { inFlight: number; neverSent: number } | undefined;
     let status: HistoryEntry['status'] = 'ok';
     let failedStage: PanelStageId | undefined;
     let message: string | undefined;
@@ -313,10 +316,12 @@ export class SendPanel implements vscode.Disposable {
           status = 'cancelled';
           break;
         }
-        const request = plan.request(r);
+        const tally = new SendTally(plan.requests === 1 ? plan.events : 1);
+        const request = { ...plan.request(r), tally };
         snapshot.request = r + 1;
         snapshot.stages = pendingStages();
-        this.post({ type: 'runStarted', request: r + 1, requests: plan.requests, events: request.events.length });
+        this.post({ type: 'runStarted', request: r + 1, requests: plan.requests, events: tally.total });
+        const stopProgress = plan.requests === 1 && plan.events > 1 ? this.postProgress(tally) : undefined;
         // One round trip per send: the last request's event is read back.
         const readBack = form.readBack === true && r === plan.requests - 1;
         if (readBack) {
@@ -330,6 +335,14 @@ export class SendPanel implements vscode.Disposable {
           token: cts.token,
           onEvent: (event) => this.onFlowEvent(snapshot, event),
         });
+        stopProgress?.();
+        if (!result.ok && result.sendCounts) {
+          const later = plan.requests - r - 1;
+          unsettled = { inFlight: result.sendCounts.inFlight, neverSent: result.sendCounts.neverSent + later };
+          accepted += result.sendCounts.acknowledged;
+          bytes += result.sendCounts.bytes;
+          requests += result.sendCounts.requests;
+        }
         // Stages that never started because an earlier one failed.
         for (const outcome of result.outcomes) {
           if (outcome.status === 'notRun' && isPanelStage(outcome.stage)) {
@@ -341,6 +354,7 @@ export class SendPanel implements vscode.Disposable {
         }
         if (result.cancelled) {
           status = 'cancelled';
+          unsettled ??= { inFlight: 0, neverSent: plan.events - accepted };
           break;
         }
         if (!result.ok) {
@@ -384,6 +398,7 @@ export class SendPanel implements vscode.Disposable {
       requests,
       bytes,
       durationMs: Date.now() - started,
+      ...(unsettled ? { eventsInFlight: unsettled.inFlight, eventsNeverSent: unsettled.neverSent } : {}),
       ...(failedStage ? { failedStage } : {}),
       ...(message ? { message } : {}),
       ...(fix ? { fix } : {}),
@@ -408,6 +423,25 @@ export class SendPanel implements vscode.Disposable {
     };
     const limit = this.settings().historySize;
     this.post({ type: 'history', entries: limit > 0 ? await this.store.addHistory(entry, limit) : this.store.history(0) });
+  }
+
+  /** Posts a long send's figures at most four times a second; returns the stop. */
+  private postProgress(tally: SendTally): () => void {
+    let last = 0;
+    const post = (counts: SendCounts): void => {
+      this.post({ type: 'sendProgress', progress: { total: counts.total, generated: counts.generated, acknowledged: counts.acknowledged, inFlight: counts.inFlight, eventsPerSecond: Math.round(throughputOf(counts)) } });
+    };
+    const unsubscribe = tally.onChange((counts) => {
+      const now = Date.now();
+      if (now - last >= 250) {
+        last = now;
+        post(counts);
+      }
+    });
+    return () => {
+      unsubscribe();
+      post(tally.counts());
+    };
   }
 
   private onFlowEvent(snapshot: MutableSnapshot, event: FlowEvent): void {

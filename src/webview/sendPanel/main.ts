@@ -25,7 +25,7 @@ import {
 import { debounce, h } from './dom';
 import { type ChangeKind, defaultDraft, draftFromPersisted, SendFormView, toPersisted, toSendForm } from './form';
 import { renderHistory } from './history';
-import { renderResult, Timeline } from './timeline';
+import { renderProgress, renderResult, Timeline } from './timeline';
 import { vscode } from './vscodeApi';
 
 class App {
@@ -108,6 +108,9 @@ class App {
         return;
       case 'flowEvent':
         this.timeline.update(message.event);
+        return;
+      case 'sendProgress':
+        renderProgress(this.result, message.progress);
         return;
       case 'readBack':
         this.timeline.updateReadBack(message.view);

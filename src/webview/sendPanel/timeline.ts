@@ -1,5 +1,5 @@
 import { STAGE_TITLES } from '../../core/flow/types';
-import type { PanelStageId, ReadBackView, SendOutcome, StageView, StageViewStatus } from '../../shared/sendPanelProtocol';
+import type { PanelStageId, ReadBackView, SendOutcome, SendProgressView, StageView, StageViewStatus } from '../../shared/sendPanelProtocol';
 import { PANEL_STAGES } from '../../shared/sendPanelProtocol';
 import { clear, formatBytes, formatDuration, h, icon } from './dom';
 
@@ -169,10 +169,29 @@ export function renderResult(target: HTMLElement, result: SendOutcome | undefine
       ),
     );
   }
+  if (result.eventsInFlight !== undefined && result.eventsNeverSent !== undefined) {
+    const unknown = result.eventsInFlight > 0 ? `${grouped(result.eventsInFlight)} in flight (sent, no answer: they may or may not have arrived), ` : '';
+    target.appendChild(h('p', { className: 'result-counts', attrs: { 'data-testid': 'result-counts' } }, `${grouped(result.eventsAccepted)} acknowledged, ${unknown}${grouped(result.eventsNeverSent)} never sent.`));
+  }
   if (result.message) {
     target.appendChild(h('p', { className: 'result-message', attrs: { 'data-testid': 'result-message' } }, result.message));
   }
   if (result.fix) {
     target.appendChild(h('p', { className: 'result-fix' }, h('strong', {}, 'Fix: '), result.fix));
   }
+}
+
+/** A running send's live line: acknowledged of total, in flight, throughput. */
+export function renderProgress(target: HTMLElement, progress: SendProgressView): void {
+  clear(target);
+  target.hidden = false;
+  target.dataset.status = 'running';
+  const rate = progress.eventsPerSecond > 0 ? ` · ${grouped(progress.eventsPerSecond)} events/s` : '';
+  target.appendChild(
+    h('div', { className: 'result-head' }, icon('loading'), h('span', { attrs: { 'data-testid': 'send-progress' } }, `${grouped(progress.acknowledged)} of ${grouped(progress.total)} acknowledged · ${grouped(progress.inFlight)} in flight${rate}`)),
+  );
+}
+
+function grouped(value: number): string {
+  return value.toLocaleString('en-US');
 }

@@ -1,4 +1,5 @@
 // The send panel's host-side helpers (no vscode): body checks, send plans, safe event projection.
+import { isEventSource, type EventSource } from '../../../src/core/events/eventSource';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExplainedError } from '../../../src/core/errors/errors';
@@ -55,11 +56,13 @@ describe('checkBody', () => {
 });
 
 describe('planSend', () => {
-  it('batch: one request with every event, one run id, an index per event', () => {
+  it('batch: one streamed request, events made on demand, one run id, an index per event', () => {
     const planned = planSend(form, 'run-1');
     assert.ok(planned.ok);
     assert.equal(planned.plan.requests, 1);
-    const request = planned.plan.request(0);
+    const source = planned.plan.request(0);
+    assert.ok(isEventSource(source.events), 'a batch streams: its events are made when the sender asks');
+    const request = { ...source, events: Array.from({ length: source.events.count }, (_, i) => (source.events as EventSource).eventAt(i)) };
     assert.equal(request.events.length, 3);
     assert.equal(request.protocol, 'amqp');
     assert.equal(request.partitionKey, 'dev-1');
@@ -75,12 +78,13 @@ describe('planSend', () => {
     assert.ok(planned.ok);
     assert.equal(planned.plan.requests, 3);
     const second = planned.plan.request(1);
+    assert.ok(Array.isArray(second.events));
     assert.equal(second.events.length, 1);
     assert.equal(second.partitionId, '1');
     assert.equal((JSON.parse(second.events[0]?.body as string) as { i: number; run: string }).i, 1);
   });
 
-  it('refuses invalid JSON, missing parameters, bad properties and oversize batches before running', () => {
+  it('refuses invalid JSON, missing parameters and bad properties before running; a batch over 1 MiB in all is packed into several requests', () => {
     const bad = planSend({ ...form, body: '{"a":' }, 'r');
     assert.ok(!bad.ok && /not valid JSON/.test(bad.refusal.message));
     const missing = planSend({ ...form, parameters: {} }, 'r');
@@ -88,7 +92,9 @@ describe('planSend', () => {
     const header = planSend({ ...form, properties: [{ name: 'Authorization', value: 'x' }] }, 'r');
     assert.ok(!header.ok && /reserved/.test(header.refusal.message));
     const big = planSend({ ...form, body: JSON.stringify({ x: 'y'.repeat(400_000) }), count: 3 }, 'r');
-    assert.ok(!big.ok && /batch/.test(big.refusal.message));
+    assert.ok(big.ok);
+    const tooBig = planSend({ ...form, body: JSON.stringify({ x: 'y'.repeat(1_100_000) }), count: 3 }, 'r');
+    assert.ok(!tooBig.ok && /limit/.test(tooBig.refusal.message));
     const single = planSend({ ...form, body: JSON.stringify({ x: 'y'.repeat(400_000) }), count: 3, batch: false }, 'r');
     assert.ok(single.ok);
   });
