@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { ValidationError } from '../core/errors/errors';
+import { readFile, stat } from 'node:fs/promises';
+import { isValidationError, ValidationError } from '../core/errors/errors';
 import type { ConnectionProfile } from '../core/model/profile';
-import { decodeProfile } from '../core/model/profileDecoder';
+import { decodeProfile, MAX_PROFILE_FILE_BYTES } from '../core/model/profileDecoder';
 import { canonicalProfile, edgeWhitespace, validateProfile } from '../core/model/validate';
 import { jsonSyntaxProblem } from '../core/util/json';
 import { promptHidden } from './prompt';
@@ -36,8 +36,16 @@ export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.Proc
 export async function readProfileJson(path: string): Promise<ConnectionProfile> {
   let text: string;
   try {
+    // A profile is a few kilobytes; a bigger file is not one, and is not read into memory whole.
+    const info = await stat(path);
+    if (info.isFile() && info.size > MAX_PROFILE_FILE_BYTES) {
+      throw new ValidationError('--profile', `${path} is ${info.size.toLocaleString('en-US')} bytes, more than a profile file has (at most 1 MiB).`, 'Give the profile file written by `eventstream-flow sandbox` or Export Profile.');
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (isValidationError(error)) {
+      throw error;
+    }
     throw new ValidationError('--profile', `Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path, or run `eventstream-flow sandbox` to write an example profile.');
   }
   let raw: unknown;

@@ -16,6 +16,9 @@ import type { ConnectionProfile, EndpointAuth, EndpointSettings, KeyVaultAuth, K
 import { PROFILE_NAME_MAX_LENGTH, validateProfileName } from './profileName';
 import { clip } from './validated';
 
+/** A profile file is a few kilobytes (a CA certificate is the largest field); 1 MiB is no profile. */
+export const MAX_PROFILE_FILE_BYTES = 1_048_576;
+
 export type DecodedProfile = { readonly ok: true; readonly profile: ConnectionProfile } | { readonly ok: false; readonly errors: readonly ValidationError[] };
 
 export interface DecodeOptions {

@@ -41,6 +41,7 @@ let port = 0;
 let contacts = 0;
 let dir = '';
 let basePath = '';
+let hugePath = '';
 let fileNumber = 0;
 
 /** The environment of every run: the reader's secret, and nothing else of this machine's flow settings. */
@@ -80,6 +81,8 @@ before(async () => {
   port = (server.address() as { port: number }).port;
   dir = await mkdtemp(join(tmpdir(), 'esf-bad-input-'));
   basePath = await profileFile(baseProfile(port));
+  hugePath = join(dir, 'huge.profile.json');
+  await writeFile(hugePath, `{"name": "${'n'.repeat(2_000_000 - 12)}"}`);
 });
 
 after(async () => {
@@ -145,7 +148,7 @@ describe('bad-input corpus (#11)', () => {
     for (const row of CLI_ROWS) {
       it(`refuses ${row.args.join(' ').slice(0, 80)}`, async () => {
         const before = contacts;
-        const args = row.noProfile ? row.args.map((a) => (a === 'BASE' ? basePath : a)) : [...row.args, '--profile', basePath];
+        const args = row.noProfile ? row.args.map((a) => (a === 'BASE' ? basePath : a === 'HUGE' ? hugePath : a)) : [...row.args, '--profile', basePath];
         assertRefused(await runCli(args, cliEnv()), row.field);
         assert.equal(contacts, before, 'no peer was contacted');
       });

@@ -207,7 +207,7 @@ export const PROFILE_ROWS: readonly ProfileRow[] = [
 export interface CliRow {
   readonly args: readonly string[];
   readonly field: RegExp;
-  /** Rows about --profile itself give their own (BASE: the valid base profile); the others get the base profile appended. */
+  /** Rows about --profile itself give their own (BASE: the valid base profile, HUGE: a 2 MB file); the others get the base profile appended. */
   readonly noProfile?: boolean;
 }
 
@@ -276,6 +276,7 @@ export const CLI_ROWS: readonly CliRow[] = [
   { args: ['run', '--profile', '/nonexistent/profile.json'], field: /^--profile: Cannot read/, noProfile: true },
   { args: ['run', '--profile', '/'], field: /^--profile: Cannot read/, noProfile: true },
   { args: ['run', '--profile'], field: /^--profile: needs a value/, noProfile: true },
+  { args: ['run', '--profile', 'HUGE'], field: /^--profile: .* is 2,000,000 bytes, more than a profile file has/, noProfile: true },
 ];
 
 export interface PanelRow {
