@@ -30,6 +30,11 @@ export const COMMANDS = {
   openSecretInPortal: 'eventstreamFlow.openSecretInPortal',
   showLog: 'eventstreamFlow.showLog',
   signIn: 'eventstreamFlow.signIn',
+  makeStageFail: 'eventstreamFlow.makeStageFail',
+  refreshDiscovery: 'eventstreamFlow.refreshDiscovery',
+  signInToDiscover: 'eventstreamFlow.signInToDiscover',
+  createProfileFromEndpoint: 'eventstreamFlow.createProfileFromEndpoint',
+  refreshKeysFromFabric: 'eventstreamFlow.refreshKeysFromFabric',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

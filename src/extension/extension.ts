@@ -4,6 +4,8 @@ import { explainError } from '../core/errors/explain';
 import { Redactor } from '../core/logging/redact';
 import { createSignedInAccount } from './auth/signedInAccount';
 import { registerCommands } from './commands/registerCommands';
+import type { DiscoveryTreeProvider } from './discovery/discoveryTree';
+import { discoveryTree, registerDiscovery } from './discovery/register';
 import { SETTINGS, VIEWS } from './constants';
 import { setContext } from './contextKeys';
 import { EditorFlowRunner } from './flowRunner';
@@ -20,6 +22,8 @@ import { SwitchableUserInput, TestUserInput } from './userInput';
 export interface ExtensionApi {
   readonly services: ExtensionServices;
   readonly tree: FlowTreeProvider;
+  /** The Fabric & Azure view's provider. */
+  readonly discovery?: DiscoveryTreeProvider;
   readonly testing: {
     /** Route every prompt to `input` (undefined restores the real window prompts). */
     useUserInput(input: UserInput | undefined): void;
@@ -89,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       view,
       statusBar,
       ...registerCommands(services),
+      ...registerDiscovery(services),
       profiles.onDidChange(() => {
         // An edited credential must be tested, not answered from a token minted with the old one.
         runner.clearTokens();
@@ -113,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     void updateHasProfiles(services);
     logger.child('extension').info(`Activated (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
 
-    return { services, tree, testing: { useUserInput: (i) => input.use(i), TestUserInput, statusBar: () => statusBar.state } };
+    return { services, tree, discovery: discoveryTree(services), testing: { useUserInput: (i) => input.use(i), TestUserInput, statusBar: () => statusBar.state } };
   } catch (error) {
     logger.error('Activation failed', error);
     const summary = explainError(error).explanation.summary;
