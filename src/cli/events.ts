@@ -4,7 +4,7 @@ import { ValidationError } from '../core/errors/errors';
 import type { EventSource } from '../core/events/eventSource';
 import type { EventToSend, SendRequest } from '../core/flow/types';
 import { renderTemplate, SAMPLE_EVENT_TEMPLATE } from '../core/events/template';
-import { parseEventBody, validatePartitionId, validatePartitionKey, validateProperties, valueOrThrow } from '../core/model/validate';
+import { parseEventBody, validateContentType, validatePartitionId, validatePartitionKey, validateProperties, valueOrThrow } from '../core/model/validate';
 import { problems } from '../core/model/validated';
 import type { CliOptions } from './options';
 
@@ -37,6 +37,7 @@ export async function buildSendRequest(options: CliOptions): Promise<SendRequest
   eventAt(0);
   // Refused here, before any stage runs: the send stage would meet them only after stages 1–4 reached Azure (#11).
   const problem = [
+    ...(options.contentType !== undefined ? problems([validateContentType(options.contentType, '--content-type')]) : []),
     ...validateProperties(options.properties, '--property'),
     ...problems([validatePartitionKey(options.partitionKey, '--partition-key'), validatePartitionId(options.partitionId, '--partition-id')]),
   ][0];

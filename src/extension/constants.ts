@@ -30,7 +30,6 @@ export const COMMANDS = {
   openSecretInPortal: 'eventstreamFlow.openSecretInPortal',
   showLog: 'eventstreamFlow.showLog',
   signIn: 'eventstreamFlow.signIn',
-  makeStageFail: 'eventstreamFlow.makeStageFail',
   refreshDiscovery: 'eventstreamFlow.refreshDiscovery',
   signInToDiscover: 'eventstreamFlow.signInToDiscover',
   createProfileFromEndpoint: 'eventstreamFlow.createProfileFromEndpoint',

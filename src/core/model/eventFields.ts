@@ -38,6 +38,25 @@ export function validatePartitionOptions(options: { partitionKey?: string; parti
   return found;
 }
 
+/**
+ * A media type (RFC 9110 §8.3.1: type "/" subtype *(";" parameter)): on REST it is the
+ * Content-Type header, where a line break or other control character would make Node refuse the
+ * request (a TypeError at send, after stages 1–4 ran). The send panel checks the same shape.
+ */
+const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|"[^"\r\n]*"))*$/;
+
+export function validateContentType(input: string, field = 'contentType'): Validated<string> {
+  const value = input.trim();
+  const fix = 'Give a media type such as application/json, application/json; charset=utf-8 or text/plain.';
+  if (!value) {
+    return fail(field, 'is empty.', fix);
+  }
+  if (value.length > 256 || !MEDIA_TYPE.test(value)) {
+    return fail(field, `is "${clip(value, 40)}", not a media type (type/subtype, optional ; name=value parameters, on one line).`, fix);
+  }
+  return ok(value);
+}
+
 /** Refuses events over the limit, saying by how much. Accepts a body, its bytes, or a byte count. */
 export function validateEventSize(body: string | Uint8Array | number, limit = MAX_EVENT_BYTES, field = 'body'): Validated<number> {
   const bytes = typeof body === 'number' ? body : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;

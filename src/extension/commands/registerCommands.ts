@@ -15,7 +15,6 @@ import { getEventHubsToken } from './getEventHubsToken';
 import { importConnectionString } from './importConnectionString';
 import { importProfiles } from './importProfiles';
 import { inspectToken } from './inspectToken';
-import { makeStageFail } from './makeStageFail';
 import { openSecretInPortal } from './openSecretInPortal';
 import { openSendPanel } from './openSendPanel';
 import { probeEndpoint } from './probeEndpoint';
@@ -69,7 +68,6 @@ export const COMMAND_HANDLERS: { readonly [K in keyof typeof COMMANDS]: CommandH
   openSecretInPortal,
   showLog,
   signIn,
-  makeStageFail,
   refreshDiscovery,
   signInToDiscover,
   createProfileFromEndpoint,

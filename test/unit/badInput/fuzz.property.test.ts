@@ -20,6 +20,7 @@ import {
   validateClientId,
   validateClientSecret,
   validateConsumerGroup,
+  validateContentType,
   validateEventHubName,
   validateNamespace,
   validatePartitionId,
@@ -88,6 +89,7 @@ const VALIDATORS: readonly [string, (input: string) => Validated<unknown>][] = [
   ['validatePartitionId', (s) => validatePartitionId(s)],
   ['validatePropertyName', (s) => validatePropertyName(s)],
   ['validateProfileName', (s) => validateProfileName(s)],
+  ['validateContentType', (s) => validateContentType(s)],
 ];
 
 /** Every object path of the base profile, and some it does not have. */
