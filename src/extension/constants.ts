@@ -30,10 +30,7 @@ export const COMMANDS = {
   openSecretInPortal: 'eventstreamFlow.openSecretInPortal',
   showLog: 'eventstreamFlow.showLog',
   signIn: 'eventstreamFlow.signIn',
-  refreshDiscovery: 'eventstreamFlow.refreshDiscovery',
-  signInToDiscover: 'eventstreamFlow.signInToDiscover',
-  createProfileFromEndpoint: 'eventstreamFlow.createProfileFromEndpoint',
-  refreshKeysFromFabric: 'eventstreamFlow.refreshKeysFromFabric',
+  makeStageFail: 'eventstreamFlow.makeStageFail',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -15,6 +15,7 @@ import { getEventHubsToken } from './getEventHubsToken';
 import { importConnectionString } from './importConnectionString';
 import { importProfiles } from './importProfiles';
 import { inspectToken } from './inspectToken';
+import { makeStageFail } from './makeStageFail';
 import { openSecretInPortal } from './openSecretInPortal';
 import { openSendPanel } from './openSendPanel';
 import { probeEndpoint } from './probeEndpoint';
@@ -31,9 +32,6 @@ import { signIn } from './signIn';
 import { startSandbox } from './startSandbox';
 import { stopSandbox } from './stopSandbox';
 import { testKeyVaultToken } from './testKeyVaultToken';
-import { createProfileFromEndpoint } from '../discovery/createProfileFromEndpoint';
-import { refreshKeysFromFabric } from '../discovery/refreshKeysFromFabric';
-import { refreshDiscovery, signInToDiscover } from '../discovery/register';
 
 /**
  * Every command id and its handler, in one list. The type makes a missing or extra id a compile
@@ -68,10 +66,7 @@ export const COMMAND_HANDLERS: { readonly [K in keyof typeof COMMANDS]: CommandH
   openSecretInPortal,
   showLog,
   signIn,
-  refreshDiscovery,
-  signInToDiscover,
-  createProfileFromEndpoint,
-  refreshKeysFromFabric,
+  makeStageFail,
 };
 
 /** Registers every command through the one wrapper; the caller pushes the disposables. */

@@ -3,6 +3,7 @@ import { endpointAuthAdvisory, formatAdvisory } from '../../core/diagnostics/lea
 import { explainError } from '../../core/errors/explain';
 import type { PartitionInfo } from '../../core/flow/types';
 import type { ConnectionProfile } from '../../core/model/profile';
+import { SANDBOX_PROFILE_ID } from '../profiles/sandboxProfileId';
 import { MessageNode } from './messageNode';
 import { composeContextValue, CONTEXT, nodeIds } from './nodeIds';
 import { escapeMarkdown, stagePresentation } from './presentation';
@@ -52,7 +53,7 @@ export class EndpointNode implements TreeNode, ProfileScoped {
     );
     tooltip.supportThemeIcons = true;
     item.tooltip = tooltip;
-    item.contextValue = composeContextValue(CONTEXT.endpoint, CONTEXT.stage('probe'), CONTEXT.status(p.status));
+    item.contextValue = composeContextValue(CONTEXT.endpoint, CONTEXT.stage('probe'), CONTEXT.status(p.status), this.profileId === SANDBOX_PROFILE_ID && CONTEXT.onSandbox);
     return item;
   }
 

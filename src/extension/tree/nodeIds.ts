@@ -41,6 +41,8 @@ export const CONTEXT = {
   profile: 'profile',
   sandbox: 'sandbox',
   sandboxStopped: 'stopped',
+  /** A stage (or the endpoint) of the sandbox's profile: "Make This Stage Fail…" applies. */
+  onSandbox: 'onSandbox',
   vault: 'vault',
   secret: 'secret',
   enabled: 'enabled',

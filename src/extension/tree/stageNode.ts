@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { StageId } from '../../core/flow/types';
 import { STAGE_TITLES } from '../../core/flow/types';
+import { SANDBOX_PROFILE_ID } from '../profiles/sandboxProfileId';
 import { composeContextValue, CONTEXT, nodeIds } from './nodeIds';
 import { stagePresentation } from './presentation';
 import { stageDefaultCommand } from './stageActions';
@@ -41,7 +42,7 @@ export class StageNode implements TreeNode, ProfileScoped {
     item.description = p.description;
     item.iconPath = new vscode.ThemeIcon(p.icon, p.color ? new vscode.ThemeColor(p.color) : undefined);
     item.tooltip = new vscode.MarkdownString(p.tooltipMarkdown);
-    item.contextValue = composeContextValue(CONTEXT.stage(this.stage), CONTEXT.status(p.status));
+    item.contextValue = composeContextValue(CONTEXT.stage(this.stage), CONTEXT.status(p.status), this.profileId === SANDBOX_PROFILE_ID && CONTEXT.onSandbox);
     item.accessibilityInformation = { label: `${STAGE_TITLES[this.stage]}: ${p.description}` };
     // Enter (or a click) runs the stage; the context menu (Shift+F10) has the rest (issue #11).
     const primary = stageDefaultCommand(this.stage);

@@ -125,6 +125,28 @@ describe('editor UX (issue #11)', () => {
     }
   });
 
+  it('Make This Stage Fail… on a sandbox stage shows that failure explained, then the sandbox heals', async () => {
+    const stageNode = await node(api, nodeIds.stage(P, 'readClientSecret'));
+    assert.ok(flags(stageNode.getTreeItem()).includes('onSandbox'));
+    const input = new api.testing.TestUserInput().answer({ pick: 'secretDisabled' });
+    api.testing.useUserInput(input);
+    const spy = spyNotifications();
+    try {
+      await vscode.commands.executeCommand(COMMANDS.makeStageFail, stageNode);
+      assert.match((input.prompts[0]?.options as vscode.QuickPickOptions).title ?? '', /Make This Stage Fail: Read client secret/);
+      assert.ok(input.prompts[0]?.choices.includes('amqpPortBlocked') === false && input.prompts[0]?.choices.includes('secretNotFound'), 'the kinds of stage 3');
+      const outcome = api.services.results.get(P, 'readClientSecret');
+      assert.equal(outcome?.status, 'failed');
+      assert.equal(outcome?.error?.code, 'SecretDisabled');
+      assert.equal(spy.shown.filter((n) => n.kind === 'error' && /^Read client secret failed: /.test(n.message)).length, 1, JSON.stringify(spy.shown));
+    } finally {
+      spy.restore();
+    }
+    assert.deepEqual(api.services.sandbox.current?.faults.active(), [], 'the fault is gone');
+    await vscode.commands.executeCommand(COMMANDS.readClientSecret, P);
+    assert.equal(api.services.results.get(P, 'readClientSecret')?.status, 'succeeded');
+  });
+
   it('Enter on a stage row runs that stage; on the send row it opens the panel', async () => {
     const item = (await node(api, nodeIds.stage(P, 'readClientSecret'))).getTreeItem();
     assert.equal(item.command?.command, COMMANDS.readClientSecret);
