@@ -31,6 +31,10 @@ export const COMMANDS = {
   showLog: 'eventstreamFlow.showLog',
   signIn: 'eventstreamFlow.signIn',
   makeStageFail: 'eventstreamFlow.makeStageFail',
+  refreshDiscovery: 'eventstreamFlow.refreshDiscovery',
+  signInToDiscover: 'eventstreamFlow.signInToDiscover',
+  createProfileFromEndpoint: 'eventstreamFlow.createProfileFromEndpoint',
+  refreshKeysFromFabric: 'eventstreamFlow.refreshKeysFromFabric',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -32,6 +32,9 @@ import { signIn } from './signIn';
 import { startSandbox } from './startSandbox';
 import { stopSandbox } from './stopSandbox';
 import { testKeyVaultToken } from './testKeyVaultToken';
+import { createProfileFromEndpoint } from '../discovery/createProfileFromEndpoint';
+import { refreshKeysFromFabric } from '../discovery/refreshKeysFromFabric';
+import { refreshDiscovery, signInToDiscover } from '../discovery/register';
 
 /**
  * Every command id and its handler, in one list. The type makes a missing or extra id a compile
@@ -67,6 +70,10 @@ export const COMMAND_HANDLERS: { readonly [K in keyof typeof COMMANDS]: CommandH
   showLog,
   signIn,
   makeStageFail,
+  refreshDiscovery,
+  signInToDiscover,
+  createProfileFromEndpoint,
+  refreshKeysFromFabric,
 };
 
 /** Registers every command through the one wrapper; the caller pushes the disposables. */

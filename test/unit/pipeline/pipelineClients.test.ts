@@ -5,7 +5,8 @@
 // cancel cancels the run at the service.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { createClientSecretTokenProvider } from '../../../src/core/azure/credentials';
+import { requestClientCredentialsToken } from '../../../src/core/azure/entraToken';
+import type { TokenProvider } from '../../../src/core/flow/credentials';
 import { armService, fabricService } from '../../../src/core/discovery/endpoints';
 import type { DiscoveryContext } from '../../../src/core/discovery/rest';
 import { buildPipeline } from '../../../src/core/export/pipeline';
@@ -30,14 +31,21 @@ before(async () => {
   host.timeScale = 0.001;
   host.retryAfterSeconds = 0;
   const app = sandbox.world.reader;
-  const tokens = createClientSecretTokenProvider({
-    authorityHost: sandbox.urls.authorityHost,
-    tenantId: sandbox.world.tenantId,
-    clientId: app.clientId,
-    clientSecret: app.clientSecret,
-    trustedCaPem: sandbox.caPem,
-    destination: destinationOf(sandbox.urls.authorityHost),
-  });
+  // The plain client-credentials request: the identity library's authority discovery is not what is under test.
+  const tokens: TokenProvider = {
+    getToken: (scopes, options) =>
+      requestClientCredentialsToken({
+        authorityHost: sandbox.urls.authorityHost,
+        tenantId: sandbox.world.tenantId,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
+        audience: scopes[0] ?? '',
+        endpointVersion: 'v2',
+        destination: destinationOf(sandbox.urls.authorityHost),
+        signal: options.signal,
+        trustedCaPem: sandbox.caPem,
+      }),
+  };
   context = { tokens, signal: new AbortController().signal, trustedCaPem: sandbox.caPem };
 });
 after(() => sandbox.stop());
