@@ -6,3 +6,4 @@ export { explainActivity, stageOfActivity } from './explainActivity';
 export { fabricDefinitionOf, fabricPipelineClient, PIPELINE_CONTENT_PART } from './fabricClient';
 export { startAndWatch, timelineOf, watchRun, type PipelineRunResult, type TimelineEntry, type WatchOptions } from './run';
 export type { ActivityRun, DeployedPipeline, PipelineClient, PipelineRunState, PipelineRunStatus, PipelineTargetKind } from './types';
+export { compareRuns, comparisonMarkdown, type Comparison, type ComparisonRow, type Verdict } from './compare';
