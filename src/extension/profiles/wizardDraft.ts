@@ -3,6 +3,7 @@
 import type { ParsedConnectionString } from '../../core/azure/connectionString';
 import type { CloudName } from '../../core/model/cloud';
 import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, SendProtocol, TokenRequestStyle } from '../../core/model/profile';
+import type { WizardChoices } from '../discovery/wizardChoices';
 import type { ProfileSummary } from '../services';
 import { formatSecretRef, parseSecretRef } from './steps/secretRefs';
 import type { StepAnswer, StepFrame, WizardPrompter } from './wizardPrompter';
@@ -23,6 +24,8 @@ export interface ProfileWizardOptions {
   readonly existing?: ConnectionProfile;
   /** A new profile's id (ignored on edit). */
   readonly newId: () => string;
+  /** When an account can discover: vaults and hubs offered as picks before typing (typing still works). */
+  readonly choices?: WizardChoices;
 }
 
 export type KeyVaultAuthKind = KeyVaultAuth['kind'];

@@ -7,6 +7,7 @@ import { CLOUDS } from '../../core/model/cloud';
 import { validateTenantId } from '../../core/model/validate';
 import { addressOf, askConnectionString, askEventHubName, askNamespace, askSasKey, askSasKeyName } from './steps/endpointFields';
 import { check, input, leastPrivilege, PASTED_SECRET_PLACEHOLDER, pick, valueOf } from './steps/prompts';
+import { offerPicks } from '../discovery/wizardChoices';
 import type { StepCheck } from './wizardPrompter';
 import type { Draft, Step } from './wizardDraft';
 
@@ -53,14 +54,25 @@ export const ENDPOINT_STEPS: readonly Step[] = [
   {
     id: 'namespace',
     when: (d) => d.endpointSource === 'manual',
-    run: (ctx) =>
-      askNamespace(ctx, {
+    run: async (ctx) => {
+      const offered = await offerPicks(ctx.prompter, ctx.frame, ctx.options.choices?.hubs, (h) => ({ label: `${h.namespace} / ${h.eventHubName}`, ...(h.detail ? { detail: h.detail } : {}) }), 'Event Hubs namespace and hub (from Azure), or type them');
+      if (offered !== 'type') {
+        if ('picked' in offered) {
+          // The hub step that follows opens with the picked hub, to confirm or change.
+          ctx.d.namespace = offered.picked.namespace;
+          ctx.d.eventHubName = offered.picked.eventHubName;
+          return { kind: 'value', value: ctx.d.namespace };
+        }
+        return offered;
+      }
+      return askNamespace(ctx, {
         prompt: 'Event Hubs namespace host of the endpoint.',
         value: ctx.d.namespace,
         placeholder: `eventstream-xxxxxxxx${CLOUDS[ctx.d.cloud].eventHubsSuffix}`,
         cloud: ctx.d.cloud,
         set: (v) => (ctx.d.namespace = v),
-      }),
+      });
+    },
   },
   {
     id: 'eventHubName',

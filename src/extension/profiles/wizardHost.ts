@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../core/model/profile';
 import { SETTINGS } from '../constants';
 import type { ExtensionServices } from '../services';
+import { wizardChoicesFor } from '../discovery/wizardChoicesFor';
 import { runProfileWizard, type WizardDefaults } from './profileWizard';
 import { createQuickInputPrompter } from './quickInputPrompter';
 import { createUserInputPrompter, type WizardPrompter } from './wizardPrompter';
@@ -38,7 +39,20 @@ export async function promptForProfile(services: ExtensionServices, existing?: C
     others: await services.profiles.list(),
     ...(existing ? { existing } : {}),
     newId: randomUUID,
+    // Pick lists on Add only: an edit opens with the stored values.
+    ...(existing ? {} : await choicesOrNone(services)),
   });
+}
+
+/** Pick lists when an account can discover; never an obstacle to typing (a failure only logs). */
+async function choicesOrNone(services: ExtensionServices): Promise<{ choices?: NonNullable<Awaited<ReturnType<typeof wizardChoicesFor>>> }> {
+  try {
+    const choices = await wizardChoicesFor(services);
+    return choices ? { choices } : {};
+  } catch (error) {
+    services.logger.child('wizard').debug(`No pick lists: ${String(error)}`);
+    return {};
+  }
 }
 
 /** Cached tokens may belong to credentials that just changed or vanished (the runner's, if it has one). */

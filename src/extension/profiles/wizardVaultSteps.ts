@@ -6,6 +6,7 @@ import { validateClientId, validateClientSecret, validateTenantId, validateVault
 import { checkProfileName } from './profileCodec';
 import { check, error, input, KEEP_SECRET_PLACEHOLDER, pick, secretInput, valueOf } from './steps/prompts';
 import { checkSecretRef, formatSecretRef, parseSecretRef } from './steps/secretRefs';
+import { offerPicks } from '../discovery/wizardChoices';
 import type { Step } from './wizardDraft';
 
 export const VAULT_STEPS: readonly Step[] = [
@@ -35,14 +36,23 @@ export const VAULT_STEPS: readonly Step[] = [
   },
   {
     id: 'vaultUrl',
-    run: ({ d, frame, prompter, initialError }) =>
-      input(prompter, frame, initialError, {
+    run: async ({ d, frame, prompter, initialError, options }) => {
+      const offered = await offerPicks(prompter, frame, options.choices?.vaults, (v) => ({ label: v.name, description: v.vaultUrl, ...(v.detail ? { detail: v.detail } : {}) }), 'Key Vault holding the pipeline’s client id and secret (from Azure), or type it');
+      if (offered !== 'type') {
+        if ('picked' in offered) {
+          d.vaultUrl = valueOf(validateVaultUrl(offered.picked.vaultUrl, d.cloud), offered.picked.vaultUrl);
+          return { kind: 'value', value: d.vaultUrl };
+        }
+        return offered;
+      }
+      return input(prompter, frame, initialError, {
         prompt: 'Key Vault URL (vault → Overview → Vault URI): the vault holding the pipeline’s client id and secret.',
         value: d.vaultUrl,
         placeholder: `https://<vault name>${CLOUDS[d.cloud].keyVaultSuffix}`,
         validate: (v) => check('The vault URL', validateVaultUrl(v, d.cloud)),
         set: (v) => (d.vaultUrl = valueOf(validateVaultUrl(v, d.cloud), v)),
-      }),
+      });
+    },
   },
   {
     id: 'kvAuth',

@@ -8,6 +8,7 @@ import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { DiscoveryNode } from '../../../src/extension/discovery/discoveryTree';
 import type { ExtensionApi } from '../../../src/extension/extension';
+import type { RecordedPrompt } from '../../../src/extension/userInput';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { ensureSandbox, freshState, getApi, readLog, waitFor } from './helpers';
 
@@ -114,6 +115,47 @@ describe('Fabric & Azure discovery', () => {
     await vscode.commands.executeCommand(COMMANDS.refreshKeysFromFabric, profileId);
     const refreshed = (await api.services.profiles.get(profileId)) as ConnectionProfile;
     assert.deepEqual(refreshed.readBack?.auth, { kind: 'sas', keyName: sandbox.world.sas.keyName, key: sandbox.world.sas.key });
+  });
+
+  it('Add Profile offers the sandbox vault and its namespace / hub from Azure discovery (typing stays offered)', async () => {
+    const offered: string[][] = [];
+    const pickFrom = (wanted: string) => (prompt: RecordedPrompt): unknown => {
+      const choices = prompt.choices.filter((c) => !/Back$/.test(c));
+      offered.push(choices);
+      return { pick: choices.find((c) => c.includes(wanted)) ?? choices[0] };
+    };
+    const keep = (prompt: RecordedPrompt): unknown => (prompt.options as vscode.InputBoxOptions).value ?? '';
+    const { world } = sandbox;
+    const input = new api.testing.TestUserInput().answer(
+      'Wizard from Azure',
+      { pick: 'Azure (public)' },
+      pickFrom('kv-esf-'),
+      { pick: 'Service principal' },
+      world.tenantId,
+      world.reader.clientId,
+      world.reader.clientSecret,
+      { pick: 'Like the pipeline (v1)' },
+      'pipeline-client-id',
+      'pipeline-client-secret',
+      { pick: 'Enter the namespace and event hub' },
+      pickFrom(`${sandbox.urls.namespace} / ${world.eventHubName}`),
+      keep,
+      { pick: 'Entra ID (the secure flow)' },
+      keep,
+      { pick: 'v1, like the pipeline' },
+      { pick: 'REST (HTTPS)' },
+    );
+    api.testing.useUserInput(input);
+    await vscode.commands.executeCommand(COMMANDS.addProfile);
+    assert.equal(input.pending, 0, `asked: ${input.prompts.map((p) => p.text).join(' | ')}`);
+    assert.ok(offered[0]?.some((c) => c.startsWith('kv-esf-')) && offered[0].includes('Type it…'), `vault choices: ${JSON.stringify(offered[0])}`);
+    assert.ok(offered[1]?.includes(`${sandbox.urls.namespace} / ${world.eventHubName}`) && offered[1].includes('Type it…'), `hub choices: ${JSON.stringify(offered[1])}`);
+    const summary = (await api.services.profiles.list()).find((p) => p.name === 'Wizard from Azure');
+    assert.ok(summary, 'the profile was stored');
+    const profile = (await api.services.profiles.get(summary.id)) as ConnectionProfile;
+    assert.equal(profile.keyVault.vaultUrl.replace(/\/+$/, ''), sandbox.urls.vaultUrl.replace(/\/+$/, ''));
+    assert.equal(profile.endpoint.namespace, sandbox.urls.namespace);
+    assert.equal(profile.endpoint.eventHubName, world.eventHubName);
   });
 
   it('no key in a label, description or tooltip, the log, settings or global state', async () => {
