@@ -1,6 +1,7 @@
 // The Key Vault secrets routes the sandbox serves, and the RBAC action and roles each needs
 // (wire facts §2; Key Vault RBAC guide: https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
 import type { WorldRole } from './internal';
+import { pathSegments } from './peer';
 
 export type Operation =
   | { readonly kind: 'get'; readonly name: string; readonly version?: string }
@@ -17,16 +18,8 @@ export const ACTIONS: Record<Operation['kind'], { readonly verb: string; readonl
 
 /** Routes, tolerant of `//secrets` (the doc's sample) and the SDK's trailing slash (`/secrets/x/`). */
 export function route(method: string, pathname: string): Operation | undefined {
-  let segments: string[];
-  try {
-    segments = pathname
-      .split('/')
-      .filter((s) => s.length > 0)
-      .map((s) => decodeURIComponent(s));
-  } catch {
-    return undefined;
-  }
-  if (segments[0]?.toLowerCase() !== 'secrets') {
+  const segments = pathSegments(pathname);
+  if (segments?.[0]?.toLowerCase() !== 'secrets') {
     return undefined;
   }
   const [, name, third, ...rest] = segments;

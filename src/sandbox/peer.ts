@@ -58,3 +58,15 @@ export function dropped(req: IncomingMessage, fault: FaultKind | undefined): boo
   }
   return false;
 }
+
+/** A request path's segments, URL-decoded, empty ones dropped (`//secrets/x/` → secrets, x); undefined when one does not decode. */
+export function pathSegments(pathname: string): string[] | undefined {
+  try {
+    return pathname
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined;
+  }
+}

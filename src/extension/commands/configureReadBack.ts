@@ -8,7 +8,7 @@ import type { ValidationError } from '../../core/errors/errors';
 import type { ConnectionProfile, EndpointAuth, ReadBackSettings } from '../../core/model/profile';
 import { validateConsumerGroup, validateProfile, validateReadBackTimeout } from '../../core/model/validate';
 import { resolveProfile } from '../profiles/commandSupport';
-import { addressOf, askConnectionString, askEventHubName, askNamespace, askSasKey, askSasKeyName } from '../profiles/steps/endpointFields';
+import { addressOf, askConnectionString, endpointAuthOf, keptEndpointSecrets, askEventHubName, askNamespace, askSasKey, askSasKeyName } from '../profiles/steps/endpointFields';
 import { check, describeProblem, input, pick } from '../profiles/steps/prompts';
 import { runWizard, type StepAnswer, type StepFrame, type WizardPrompter } from '../profiles/wizardPrompter';
 import type { ExtensionServices } from '../services';
@@ -263,11 +263,7 @@ function draftOf(profile: ConnectionProfile): Draft {
 }
 
 function keptOf(rb: ReadBackSettings | undefined): Kept {
-  const auth = rb?.auth;
-  return {
-    ...(auth?.kind === 'sas' && auth.key ? { sasKey: auth.key } : {}),
-    ...(auth?.kind === 'connectionString' && auth.connectionString ? { connectionString: auth.connectionString } : {}),
-  };
+  return keptEndpointSecrets(rb?.auth);
 }
 
 function buildReadBack(d: Draft, kept: Kept, profile: ConnectionProfile): ReadBackSettings {
@@ -275,18 +271,7 @@ function buildReadBack(d: Draft, kept: Kept, profile: ConnectionProfile): ReadBa
   if (d.mode === 'same') {
     return { consumerGroup: d.consumerGroup, ...timeout };
   }
-  let auth: EndpointAuth;
-  switch (d.auth) {
-    case 'entra':
-      auth = { kind: 'entra' };
-      break;
-    case 'sas':
-      auth = { kind: 'sas', keyName: d.sasKeyName, key: d.sasKey || kept.sasKey || '' };
-      break;
-    case 'connectionString':
-      auth = { kind: 'connectionString', connectionString: d.connectionString || kept.connectionString || '' };
-      break;
-  }
+  const auth = endpointAuthOf(d.auth, d.sasKeyName, { key: [d.sasKey, kept.sasKey], connectionString: [d.connectionString, kept.connectionString] });
   return {
     namespace: d.namespace || profile.endpoint.namespace,
     eventHubName: d.eventHubName || profile.endpoint.eventHubName,

@@ -5,6 +5,7 @@ import type { CloudName } from '../../core/model/cloud';
 import type { ConnectionProfile, EndpointAuth, KeyVaultAuth, SendProtocol, TokenRequestStyle } from '../../core/model/profile';
 import type { WizardChoices } from '../discovery/wizardChoices';
 import type { ProfileSummary } from '../services';
+import { endpointAuthOf, keptEndpointSecrets } from './steps/endpointFields';
 import { formatSecretRef, parseSecretRef } from './steps/secretRefs';
 import type { StepAnswer, StepFrame, WizardPrompter } from './wizardPrompter';
 
@@ -136,11 +137,9 @@ export function draftOf(p: ConnectionProfile | undefined, defaults: WizardDefaul
 
 export function keptOf(p: ConnectionProfile | undefined): Kept {
   const kv = p?.keyVault.auth;
-  const ep = p?.endpoint.auth;
   return {
     ...(kv?.kind === 'servicePrincipal' && kv.clientSecret ? { clientSecret: kv.clientSecret } : {}),
-    ...(ep?.kind === 'sas' && ep.key ? { sasKey: ep.key } : {}),
-    ...(ep?.kind === 'connectionString' && ep.connectionString ? { connectionString: ep.connectionString } : {}),
+    ...keptEndpointSecrets(p?.endpoint.auth),
   };
 }
 
@@ -152,18 +151,10 @@ export function buildProfile(d: Draft, kept: Kept, options: ProfileWizardOptions
       ? { kind: 'servicePrincipal', tenantId: tenant, clientId: d.kvClientId, clientSecret: d.kvClientSecret || kept.clientSecret || '', tokenRequest: d.tokenRequest }
       : { kind: d.kvAuth, ...(tenant ? { tenantId: tenant } : {}) };
   const pasted = d.endpointSource === 'paste';
-  let endpointAuth: EndpointAuth;
-  switch (d.endpointAuth) {
-    case 'entra':
-      endpointAuth = { kind: 'entra' };
-      break;
-    case 'sas':
-      endpointAuth = { kind: 'sas', keyName: d.sasKeyName, key: d.sasKey || (pasted ? d.pasted?.key : undefined) || kept.sasKey || '' };
-      break;
-    case 'connectionString':
-      endpointAuth = { kind: 'connectionString', connectionString: d.connectionString || (pasted ? d.pastedText : '') || kept.connectionString || '' };
-      break;
-  }
+  const endpointAuth = endpointAuthOf(d.endpointAuth, d.sasKeyName, {
+    key: [d.sasKey, pasted ? d.pasted?.key : undefined, kept.sasKey],
+    connectionString: [d.connectionString, pasted ? d.pastedText : undefined, kept.connectionString],
+  });
   const protocol: SendProtocol = d.transport === 'rest' ? 'rest' : 'amqp';
   return {
     id: existing?.id ?? options.newId(),

@@ -4,6 +4,7 @@
 // where the answer goes.
 import { parseConnectionString, type ParsedConnectionString } from '../../../core/azure/connectionString';
 import type { CloudName } from '../../../core/model/cloud';
+import type { EndpointAuth } from '../../../core/model/profile';
 import { validateEventHubName, validateNamespace, validateSasKey, validateSasKeyName } from '../../../core/model/validate';
 import type { StepAnswer, StepCheck, StepFrame, WizardPrompter } from '../wizardPrompter';
 import { check, checkConnectionString, input, KEEP_SECRET_PLACEHOLDER, secretInput, valueOf } from './prompts';
@@ -94,4 +95,29 @@ export function askConnectionString(
 export function addressOf(connectionString: string, cloud: CloudName): { readonly parsed: ParsedConnectionString; readonly namespace: string } {
   const parsed = parseConnectionString(connectionString);
   return { parsed, namespace: valueOf(validateNamespace(parsed.namespace, cloud), parsed.namespace) };
+}
+
+/** The endpoint secrets an edit keeps unseen: the stored SAS key or connection string (non-empty only). */
+export function keptEndpointSecrets(auth: EndpointAuth | undefined): { readonly sasKey?: string; readonly connectionString?: string } {
+  return {
+    ...(auth?.kind === 'sas' && auth.key ? { sasKey: auth.key } : {}),
+    ...(auth?.kind === 'connectionString' && auth.connectionString ? { connectionString: auth.connectionString } : {}),
+  };
+}
+
+/** The endpoint's auth from the answers: each secret is the first non-empty of `candidates` (typed, pasted, kept). */
+export function endpointAuthOf(
+  kind: EndpointAuth['kind'],
+  keyName: string,
+  candidates: { readonly key: readonly (string | undefined)[]; readonly connectionString: readonly (string | undefined)[] },
+): EndpointAuth {
+  const first = (values: readonly (string | undefined)[]): string => values.find((v) => v) ?? '';
+  switch (kind) {
+    case 'entra':
+      return { kind: 'entra' };
+    case 'sas':
+      return { kind: 'sas', keyName, key: first(candidates.key) };
+    case 'connectionString':
+      return { kind: 'connectionString', connectionString: first(candidates.connectionString) };
+  }
 }
