@@ -6,6 +6,7 @@ import { createSignedInAccount } from './auth/signedInAccount';
 import { registerCommands } from './commands/registerCommands';
 import type { DiscoveryTreeProvider } from './discovery/discoveryTree';
 import { discoveryTree, registerDiscovery } from './discovery/register';
+import { registerPipelineRunsView } from './pipeline/runsView';
 import { SETTINGS, VIEWS } from './constants';
 import { setContext } from './contextKeys';
 import { EditorFlowRunner } from './flowRunner';
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       statusBar,
       ...registerCommands(services),
       ...registerDiscovery(services),
+      ...registerPipelineRunsView(services),
       profiles.onDidChange(() => {
         // An edited credential must be tested, not answered from a token minted with the old one.
         runner.clearTokens();

@@ -35,6 +35,9 @@ import { testKeyVaultToken } from './testKeyVaultToken';
 import { createProfileFromEndpoint } from '../discovery/createProfileFromEndpoint';
 import { refreshKeysFromFabric } from '../discovery/refreshKeysFromFabric';
 import { refreshDiscovery, signInToDiscover } from '../discovery/register';
+import { comparePipeline } from '../pipeline/comparePipeline';
+import { deployAsPipeline } from '../pipeline/deployAsPipeline';
+import { runPipeline } from '../pipeline/runPipeline';
 
 /**
  * Every command id and its handler, in one list. The type makes a missing or extra id a compile
@@ -51,6 +54,9 @@ export const COMMAND_HANDLERS: { readonly [K in keyof typeof COMMANDS]: CommandH
   importConnectionString,
   exportProfile,
   exportForPipeline,
+  deployAsPipeline,
+  runPipeline,
+  comparePipeline,
   clearAllData,
   refresh,
   testKeyVaultToken,

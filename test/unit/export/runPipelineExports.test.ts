@@ -80,7 +80,7 @@ const OPTIONS: [string, ExportOptions][] = [
 async function deployAndRun(client: PipelineClient, profile: ConnectionProfile, options: ExportOptions, name: string): Promise<string> {
   const resource = buildPipeline(profile, { ...options, name });
   const deployed = await applyDeploy(client, await planDeploy(client, resource), resource);
-  const parameters = options.keyVaultAuth === 'servicePrincipal' ? { [READER_SECRET_PARAMETER]: sandbox.world.reader.clientSecret } : {};
+  const parameters: Record<string, string> = options.keyVaultAuth === 'servicePrincipal' ? { [READER_SECRET_PARAMETER]: sandbox.world.reader.clientSecret } : {};
   const result = await startAndWatch(client, deployed, parameters, { signal: new AbortController().signal, pollMs: 30 });
   assert.equal(result.status, 'Succeeded', `${result.message ?? ''} ${JSON.stringify(result.timeline.map((entry) => [entry.activityName, entry.status, entry.error?.message]))}`);
   return result.runId;
