@@ -1,3 +1,5 @@
+// The typed errors every layer throws and the plain-data shapes an explained error travels in
+// (ParsedError, Explanation, ExplainedError). Imports nothing but the stage names: errors sit below everything.
 import type { StageId } from '../flow/stageId';
 
 /** Where an error came from; decides how `parseError` reads it. */
