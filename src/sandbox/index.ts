@@ -22,6 +22,9 @@ import { World } from './world';
 
 export type { Sandbox, SandboxOptions, SandboxUrls, DemoWorld, FaultSpec, FaultKind, FaultController, ReceivedEvent, ReceivedEventLog, Peer, ProxyTunnel, SandboxProxy, PartitionLimit, IngressLimitController, ThrottledSend } from './types';
 export { createCertificateAuthority, issueServerCertificate, loadCaFromEnv } from './ca';
+// The pipeline runner's per-sandbox settings and the sandbox factory: reached through this entry point so a bundle shares its instance.
+export { pipelineHostOf } from './pipelineRunner/host';
+export { SANDBOX_FACTORY_NAME } from './arm/dataFactory';
 
 /** What tests (and the other peers' tests) may reach behind the public API. */
 export interface SandboxInternals {

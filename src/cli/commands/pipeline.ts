@@ -164,12 +164,8 @@ interface Destination {
 }
 
 async function sandboxDestination(args: PipelineArgs, redactor: Redactor, context: Omit<DiscoveryContext, 'tokens'>): Promise<Destination> {
-  const [{ startSandbox, sandboxInternals }, { faultForStage, FAULT_KINDS }, { pipelineHostOf }, { SANDBOX_FACTORY_NAME }] = await Promise.all([
-    import('../../sandbox/index'),
-    import('../../sandbox/stageFaults'),
-    import('../../sandbox/pipelineRunner/host'),
-    import('../../sandbox/arm/dataFactory'),
-  ]);
+  // From the sandbox's entry points only: the bundles load them as one file (dist/sandbox.js), sharing its state.
+  const [{ startSandbox, sandboxInternals, pipelineHostOf, SANDBOX_FACTORY_NAME }, { faultForStage, FAULT_KINDS }] = await Promise.all([import('../../sandbox/index'), import('../../sandbox/stageFaults')]);
   const sandbox = await startSandbox();
   const { world } = sandbox;
   for (const secret of [world.reader.clientSecret, world.pipeline.clientSecret, world.pipeline.clientId, world.sas.key, world.listenOnlySas.key]) {

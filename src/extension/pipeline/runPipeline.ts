@@ -47,7 +47,11 @@ export async function runDeployedPipeline(services: ExtensionServices, profile: 
         if (record) {
           view?.update(record, { status: result.status, ...(result.message ? { message: services.redactor.redact(result.message) } : {}) }, result.timeline, result);
         }
-        services.logger.child('pipeline').info(`Pipeline run ${result.runId} of ${deployed.name}: ${result.status}.`);
+        const failed = result.timeline.find((entry) => entry.status === 'Failed');
+        const at = failed ? ` at '${failed.activityName}'${failed.stage ? ` (local stage ${failed.stage})` : ''}: ${failed.explained ? `${failed.explained.code} — ${failed.explained.explanation.summary}` : (failed.error?.errorCode ?? '')}` : '';
+        // The activities in one line each: name, status, attempts; the logger redacts.
+        const activities = result.timeline.map((entry) => `${entry.activityName}=${entry.status}${entry.attempts > 1 ? `×${entry.attempts}` : ''}`).join(', ');
+        services.logger.child('pipeline').info(`Pipeline run ${result.runId} of ${deployed.name}: ${result.status}${at}. Activities: ${activities}.`);
         return result;
       },
     );

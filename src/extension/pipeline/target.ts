@@ -72,7 +72,8 @@ export async function destinationFor(services: ExtensionServices, profile: Conne
 }
 
 async function sandboxDestination(services: ExtensionServices, sandbox: Sandbox, kind: PipelineTargetKind, signal: AbortSignal): Promise<PipelineDestination> {
-  const [{ sandboxInternals }, { pipelineHostOf }, { SANDBOX_FACTORY_NAME }] = await Promise.all([import('../../sandbox/index'), import('../../sandbox/pipelineRunner/host'), import('../../sandbox/arm/dataFactory')]);
+  // All from the sandbox's entry point: the bundles load it as one file (dist/sandbox.js), sharing its state.
+  const { sandboxInternals, pipelineHostOf, SANDBOX_FACTORY_NAME } = await import('../../sandbox/index');
   const internals = sandboxInternals(sandbox);
   const host = pipelineHostOf(internals.world);
   // As the CLI: retry waits 100x faster, no wait between polls of a local peer.
