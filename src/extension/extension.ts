@@ -7,6 +7,7 @@ import { registerCommands } from './commands/registerCommands';
 import type { DiscoveryTreeProvider } from './discovery/discoveryTree';
 import { discoveryTree, registerDiscovery } from './discovery/register';
 import { registerPipelineRunsView } from './pipeline/runsView';
+import { registerFabricSatellite, type SatelliteState } from './fabricSatellite/satellite';
 import { SETTINGS, VIEWS } from './constants';
 import { setContext } from './contextKeys';
 import { EditorFlowRunner } from './flowRunner';
@@ -25,6 +26,8 @@ export interface ExtensionApi {
   readonly tree: FlowTreeProvider;
   /** The Fabric & Azure view's provider. */
   readonly discovery?: DiscoveryTreeProvider;
+  /** How registering as a satellite of fabric.vscode-fabric went (absent, registered, refused). */
+  readonly fabricSatellite?: Promise<SatelliteState>;
   readonly testing: {
     /** Route every prompt to `input` (undefined restores the real window prompts). */
     useUserInput(input: UserInput | undefined): void;
@@ -120,7 +123,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     void updateHasProfiles(services);
     logger.child('extension').info(`Activated (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI${vscode.env.remoteName ? `, remote ${vscode.env.remoteName}` : ''})`);
 
-    return { services, tree, discovery: discoveryTree(services), testing: { useUserInput: (i) => input.use(i), TestUserInput, statusBar: () => statusBar.state } };
+    // Not awaited: the Fabric extension's activation must not hold ours up.
+    const fabricSatellite = registerFabricSatellite(services);
+    return { services, tree, discovery: discoveryTree(services), fabricSatellite, testing: { useUserInput: (i) => input.use(i), TestUserInput, statusBar: () => statusBar.state } };
   } catch (error) {
     logger.error('Activation failed', error);
     const summary = explainError(error).explanation.summary;

@@ -59,30 +59,51 @@ export interface CustomEndpointConnection {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
+/**
+ * How the Fabric API is reached, by path under `/v1`: directly (the core HTTPS client and a token
+ * source), or through another extension's signed-in client (the vscode-fabric satellite).
+ */
+export interface FabricTransport {
+  get(path: string): Promise<Record<string, unknown>>;
+  /** Every item of a paged listing. */
+  list(path: string): Promise<Record<string, unknown>[]>;
+}
+
+export function restTransport(service: DiscoveryService, context: DiscoveryContext): FabricTransport {
+  const url = (path: string): string => `${service.baseUrl}/v1${path}`;
+  return { get: (path) => getJson(service, url(path), context), list: (path) => listAll(service, url(path), context) };
+}
+
 export class FabricDiscovery {
+  private readonly transport: FabricTransport;
+
   constructor(
-    private readonly service: DiscoveryService,
-    private readonly context: DiscoveryContext,
+    serviceOrTransport: DiscoveryService | FabricTransport,
+    context?: DiscoveryContext,
     /** Called with every secret value read (the keys and connection strings), before it is returned. */
     private readonly onSecret: (value: string) => void = () => undefined,
-  ) {}
-
-  private url(path: string): string {
-    return `${this.service.baseUrl}/v1${path}`;
+  ) {
+    if ('get' in serviceOrTransport) {
+      this.transport = serviceOrTransport;
+    } else if (context) {
+      this.transport = restTransport(serviceOrTransport, context);
+    } else {
+      throw new Error('FabricDiscovery needs a context with a service');
+    }
   }
 
   async workspaces(): Promise<FabricWorkspace[]> {
-    const items = await listAll(this.service, this.url('/workspaces'), this.context);
+    const items = await this.transport.list('/workspaces');
     return items.map((w) => ({ id: text(w['id']), displayName: text(w['displayName']), description: text(w['description']), ...(typeof w['type'] === 'string' ? { type: w['type'] } : {}) }));
   }
 
   async eventstreams(workspaceId: string): Promise<FabricEventstream[]> {
-    const items = await listAll(this.service, this.url(`/workspaces/${encodeURIComponent(workspaceId)}/eventstreams`), this.context);
+    const items = await this.transport.list(`/workspaces/${encodeURIComponent(workspaceId)}/eventstreams`);
     return items.map((e) => ({ id: text(e['id']), workspaceId: text(e['workspaceId']) || workspaceId, displayName: text(e['displayName']), description: text(e['description']) }));
   }
 
   async topology(workspaceId: string, eventstreamId: string): Promise<EventstreamTopology> {
-    const body = await getJson(this.service, this.url(`/workspaces/${encodeURIComponent(workspaceId)}/eventstreams/${encodeURIComponent(eventstreamId)}/topology`), this.context);
+    const body = await this.transport.get(`/workspaces/${encodeURIComponent(workspaceId)}/eventstreams/${encodeURIComponent(eventstreamId)}/topology`);
     const nodes = (value: unknown): EventstreamNode[] =>
       (Array.isArray(value) ? value : [])
         .filter((n): n is Record<string, unknown> => typeof n === 'object' && n !== null)
@@ -108,7 +129,7 @@ export class FabricDiscovery {
   }
 
   private async connection(path: string): Promise<CustomEndpointConnection> {
-    const body = await getJson(this.service, this.url(path), this.context);
+    const body = await this.transport.get(path);
     const access = (body['accessKeys'] ?? {}) as Record<string, unknown>;
     const keys = {
       primaryKey: text(access['primaryKey']),

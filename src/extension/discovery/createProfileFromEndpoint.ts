@@ -15,6 +15,7 @@ import type { ExtensionServices } from '../services';
 import { discoveryAccounts, type DiscoveryAccount } from './accounts';
 import { EndpointNode, type EndpointRef } from './discoveryTree';
 import { saveOrigin } from './fabricOrigins';
+import { coreFabricDiscovery, SatelliteEndpointNode } from '../fabricSatellite/satellite';
 
 const signal = (): AbortSignal => AbortSignal.timeout(60_000);
 
@@ -46,6 +47,23 @@ async function pickEndpoint(services: ExtensionServices): Promise<EndpointRef> {
 }
 
 export async function accountById(services: ExtensionServices, id: string): Promise<DiscoveryAccount> {
+  if (id === 'fabric-core') {
+    // The Fabric extension's signed-in account (satellite): Fabric only; the vault is picked or typed.
+    const fabric = coreFabricDiscovery();
+    if (!fabric) {
+      throw new ValidationError('account', 'The Fabric extension is not connected any more.', 'Reload the window, or use the Fabric & Azure view.');
+    }
+    return {
+      id,
+      kind: 'microsoft',
+      label: 'Fabric extension account',
+      cloud: 'public',
+      fabric: () => fabric,
+      azure: () => {
+        throw new ValidationError('account', 'The Fabric extension does not list Azure resources.', 'Type the vault URL.');
+      },
+    };
+  }
   const account = (await discoveryAccounts(services)).find((a) => a.id === id);
   if (!account) {
     throw new ValidationError('account', id === 'sandbox' ? 'The local sandbox is not running.' : 'Not signed in to that Microsoft account any more.', id === 'sandbox' ? 'Start the local sandbox, then retry.' : 'Sign in again (Fabric & Azure view), then retry.');
@@ -100,7 +118,7 @@ function sasOf(connection: CustomEndpointConnection): EndpointAuth {
 }
 
 export async function createProfileFromEndpoint(services: ExtensionServices, node?: unknown): Promise<void> {
-  const endpoint = node instanceof EndpointNode ? node.endpoint : await pickEndpoint(services);
+  const endpoint = node instanceof EndpointNode || node instanceof SatelliteEndpointNode ? node.endpoint : await pickEndpoint(services);
   if (endpoint.kind !== 'source') {
     throw new ValidationError('endpoint', `'${endpoint.nodeName}' is a destination: pipelines send to a source.`, 'Run Create Profile from Endpoint on a custom endpoint source; its destinations are offered for the read back.');
   }
@@ -134,7 +152,11 @@ export async function createProfileFromEndpoint(services: ExtensionServices, nod
     }
   }
   const sandbox = services.sandbox.current;
-  const tenantId = keyVault.auth.kind === 'servicePrincipal' ? keyVault.auth.tenantId : (keyVault.auth.tenantId ?? account.tenantId ?? '');
+  let tenantId = keyVault.auth.kind === 'servicePrincipal' ? keyVault.auth.tenantId : (keyVault.auth.tenantId ?? account.tenantId ?? '');
+  if (authChoice === ENTRA && !tenantId) {
+    // Entra ID needs the pipeline principal's tenant, which neither Fabric nor this account names.
+    tenantId = (await services.input.showInputBox({ prompt: "Directory (tenant) ID of the pipeline's service principal", placeHolder: '00000000-0000-0000-0000-000000000000', ignoreFocusOut: true })) ?? cancelled();
+  }
   const profile: ConnectionProfile = {
     id: randomUUID(),
     name,

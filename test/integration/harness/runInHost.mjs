@@ -12,7 +12,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, RESULTS_DIR, startCodeServer, makeSandboxDirs, tail } from './codeServer.mjs';
+import { REPO_ROOT, RESULTS_DIR, startCodeServer, makeSandboxDirs, installVsix, tail } from './codeServer.mjs';
 import { launchBrowser, collectConsole } from './browser.mjs';
 
 const log = (...a) => console.log('[runInHost]', ...a);
@@ -44,6 +44,10 @@ export async function runInHost(o) {
   const reportPath = path.join(resultsDir, 'report.txt');
 
   const dirs = await makeSandboxDirs();
+  // Other extensions installed beside the one under test (code-server takes one development path).
+  for (const vsix of o.vsix ?? []) {
+    await installVsix(vsix, { dirs, env: o.env });
+  }
   let folder = o.folder ? path.resolve(o.folder) : path.join(dirs.base, 'workspace');
   await fsp.mkdir(folder, { recursive: true });
 
@@ -174,13 +178,14 @@ async function main() {
       timeout: { type: 'string', default: '180' },
       results: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'install-vsix': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help || !values.extension || !values.tests) {
     console.log(
       'usage: node test/integration/harness/runInHost.mjs --extension <abs dir> --tests <abs test index.js>\n' +
-        '         [--folder <workspace>] [--env KEY=VALUE ...] [--timeout 180] [--results <dir>] [--keep]',
+        '         [--folder <workspace>] [--env KEY=VALUE ...] [--timeout 180] [--results <dir>] [--keep] [--install-vsix <file> ...]',
     );
     process.exit(values.help ? 0 : 2);
   }
@@ -198,6 +203,7 @@ async function main() {
     timeoutSec: Number(values.timeout),
     resultsDir: values.results,
     keep: values.keep,
+    vsix: values['install-vsix'],
   });
   const t = r.timings;
   log(
