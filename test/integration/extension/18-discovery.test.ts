@@ -3,6 +3,9 @@
 // Create Profile from Endpoint on the source, in one command, then the whole flow with read back
 // green; Refresh Keys from Fabric; and no key in a label, tooltip, the log, settings or global state.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { COMMANDS } from '../../../src/extension/constants';
@@ -162,6 +165,13 @@ describe('Fabric & Azure discovery', () => {
     const key = sandbox.world.sas.key;
     assert.ok(!(await visibleText(account)).includes(key), 'a key in the Fabric & Azure view');
     assert.ok(!(await readLog(api)).includes(key), 'a key in the log');
+    // The profile made from Fabric, exported: its keys are left out.
+    const target = vscode.Uri.file(path.join(mkdtempSync(path.join(os.tmpdir(), 'esf-fabric-')), 'fabric.profile.json'));
+    api.testing.useUserInput(new api.testing.TestUserInput().answer(target));
+    await vscode.commands.executeCommand(COMMANDS.exportProfile, profileId);
+    const exported = readFileSync(target.fsPath, 'utf8');
+    assert.match(exported, /"keyName"/, 'the export holds the read-back settings');
+    assert.ok(!exported.includes(key), 'a key in the exported profile');
     const state = api.services.context.globalState;
     assert.ok(!JSON.stringify(state.keys().map((k) => state.get(k))).includes(key), 'a key in global state');
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('eventstreamFlow')).includes(key), 'a key in settings');
