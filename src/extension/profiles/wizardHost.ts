@@ -31,10 +31,14 @@ export function wizardPrompterFor(services: ExtensionServices): WizardPrompter {
   return services.context.extensionMode === vscode.ExtensionMode.Test ? createUserInputPrompter(services.input) : createQuickInputPrompter();
 }
 
-/** Runs the Add (no `existing`) or Edit wizard; resolves with the profile to store. */
-export async function promptForProfile(services: ExtensionServices, existing?: ConnectionProfile): Promise<ConnectionProfile> {
+/**
+ * Runs the Add (no `existing`) or Edit wizard; resolves with the profile to store. `wrap` may wrap
+ * the prompter (Add Profile keeps the answers of a dismissed wizard this way).
+ */
+export async function promptForProfile(services: ExtensionServices, existing?: ConnectionProfile, wrap?: (prompter: WizardPrompter) => WizardPrompter): Promise<ConnectionProfile> {
+  const prompter = wizardPrompterFor(services);
   return runProfileWizard({
-    prompter: wizardPrompterFor(services),
+    prompter: wrap ? wrap(prompter) : prompter,
     defaults: readWizardDefaults(),
     others: await services.profiles.list(),
     ...(existing ? { existing } : {}),

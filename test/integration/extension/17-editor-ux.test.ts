@@ -7,6 +7,7 @@ import type { PartitionInfo } from '../../../src/core/flow/types';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { ExtensionApi } from '../../../src/extension/extension';
 import type { RecordedPrompt } from '../../../src/extension/userInput';
+import { RESUME, START_OVER } from '../../../src/extension/commands/addProfile';
 import { KEEP_EDITED_COPY } from '../../../src/extension/commands/startSandbox';
 import { nodeIds } from '../../../src/extension/tree/nodeIds';
 import type { TreeNode } from '../../../src/extension/tree/treeNode';
@@ -145,6 +146,31 @@ describe('editor UX (issue #11)', () => {
     assert.deepEqual(api.services.sandbox.current?.faults.active(), [], 'the fault is gone');
     await vscode.commands.executeCommand(COMMANDS.readClientSecret, P);
     assert.equal(api.services.results.get(P, 'readClientSecret')?.status, 'succeeded');
+  });
+
+  it('Add Profile dismissed half way keeps the answers and offers to resume', async () => {
+    const name = `Draft ${Date.now()}`;
+    api.testing.useUserInput(new api.testing.TestUserInput().answer(name, { pick: 'Azure (public)' }, undefined));
+    await vscode.commands.executeCommand(COMMANDS.addProfile);
+
+    let opened: string | undefined;
+    const resume = new api.testing.TestUserInput().answer(RESUME, (prompt: RecordedPrompt) => {
+      opened = (prompt.options as vscode.InputBoxOptions).value;
+      return undefined;
+    });
+    api.testing.useUserInput(resume);
+    await vscode.commands.executeCommand(COMMANDS.addProfile);
+    assert.match(resume.prompts[0]?.text ?? '', /You left Add Profile with 2 answers/);
+    assert.equal(opened, name, 'the name step opens with what was typed');
+
+    const over = new api.testing.TestUserInput().answer(START_OVER, (prompt: RecordedPrompt) => {
+      opened = (prompt.options as vscode.InputBoxOptions).value;
+      return undefined;
+    });
+    api.testing.useUserInput(over);
+    await vscode.commands.executeCommand(COMMANDS.addProfile);
+    assert.notEqual(opened, name, 'Start Over forgets it');
+    assert.ok(!(await api.services.profiles.list()).some((p) => p.name === name), 'nothing was stored');
   });
 
   it('Enter on a stage row runs that stage; on the send row it opens the panel', async () => {
