@@ -9,11 +9,28 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { openView, packageVsix, screenshot, startWorkbench, treeItem, webviewFrame } from '../harness/ui.mjs';
+import { openView, packageVsix, screenshot, startWorkbench, webviewFrame } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
 const LONG = 60_000;
+
+/** A row of the Profiles view (the Fabric & Azure view has a "Local sandbox" row too). */
+function profilesRow(page, label) {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /^\s*Profiles/i }) });
+  return pane.locator('.monaco-list-row[role="treeitem"]').filter({ has: page.locator('.label-name, .monaco-highlighted-label', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
+}
+
+/** Runs an entry of the open context menu (Enter on it if the click did not close the menu). */
+async function chooseFromMenu(page, label) {
+  const item = page.locator('.monaco-menu .action-label', { hasText: new RegExp(`^${label}$`) }).first();
+  await item.hover();
+  await item.click();
+  const menu = page.locator('.monaco-menu .actions-container');
+  if (await menu.first().isVisible().catch(() => false)) {
+    await page.keyboard.press('Enter');
+  }
+}
 
 /** Opens a tree row's context menu and returns the labels of its entries. */
 async function contextMenu(page, row) {
@@ -39,12 +56,12 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
     const button = page.locator('.part.sidebar .welcome-view-content a.monaco-button', { hasText: 'Try with the Local Sandbox' });
     await button.waitFor({ state: 'visible', timeout: LONG });
     await button.click();
-    const profile = treeItem(page, 'Local sandbox');
+    const profile = profilesRow(page, 'Local sandbox');
     await profile.waitFor({ timeout: LONG });
     if ((await profile.getAttribute('aria-expanded')) !== 'true') {
       await profile.click();
     }
-    await treeItem(page, '2. Read client id').waitFor({ timeout: 30_000 });
+    await profilesRow(page, '2. Read client id').waitFor({ timeout: 30_000 });
   });
 
   after(async () => {
@@ -53,17 +70,17 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
     }
   });
 
-  test('a stage row has a context menu with its run, Run Full Flow and Show Log', async () => {
-    const labels = await contextMenu(page, treeItem(page, '2. Read client id'));
+  test('a stage row has a context menu with its run, Run Full Flow, Make This Stage Fail… and Show Log', async () => {
+    const labels = await contextMenu(page, profilesRow(page, '2. Read client id'));
     await screenshot(page, 'context-menu-stage-2');
     await page.keyboard.press('Escape');
-    for (const expected of ['Read Client Id from Key Vault', 'Run Full Flow', 'Show Log']) {
+    for (const expected of ['Read Client Id from Key Vault', 'Run Full Flow', 'Make This Stage Fail…', 'Show Log']) {
       assert.ok(labels.includes(expected), `"${expected}" in ${JSON.stringify(labels)}`);
     }
   });
 
   test('the Key Vault node has a context menu', async () => {
-    const labels = await contextMenu(page, treeItem(page, 'Key Vault'));
+    const labels = await contextMenu(page, profilesRow(page, 'Key Vault'));
     await screenshot(page, 'context-menu-key-vault');
     await page.keyboard.press('Escape');
     for (const expected of ['Read Client Id from Key Vault', 'Read Client Secret from Key Vault', 'Refresh']) {
@@ -72,9 +89,9 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
   });
 
   test('Enter on a focused stage row runs it', async () => {
-    const row = treeItem(page, '3. Read client secret');
+    const row = profilesRow(page, '3. Read client secret');
     // Focus the row without running it: select the one above, then move down with the keyboard.
-    await treeItem(page, '2. Read client id').click({ button: 'right' });
+    await profilesRow(page, '2. Read client id').click({ button: 'right' });
     await page.keyboard.press('Escape');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -83,8 +100,8 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
   });
 
   test('Inspect Token from the stage menu shows a rendered report', async () => {
-    await contextMenu(page, treeItem(page, '4. Event Hubs token'));
-    await page.locator('.monaco-menu .action-label', { hasText: /^Inspect Token$/ }).click();
+    await contextMenu(page, profilesRow(page, '4. Event Hubs token'));
+    await chooseFromMenu(page, 'Inspect Token');
     const tab = page.locator('.tabs-container .tab', { hasText: /Preview .*Event Hubs token/ });
     await tab.waitFor({ timeout: LONG });
     // Rendered, not raw Markdown: the preview's tables are HTML tables.
@@ -93,11 +110,11 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
   });
 
   test('Stop Local Sandbox from the profile menu keeps the profile, marked stopped', async () => {
-    const labels = await contextMenu(page, treeItem(page, 'Local sandbox'));
+    const labels = await contextMenu(page, profilesRow(page, 'Local sandbox'));
     await screenshot(page, 'context-menu-sandbox-profile');
     assert.ok(labels.includes('Stop Local Sandbox'), JSON.stringify(labels));
-    await page.locator('.monaco-menu .action-label', { hasText: /^Stop Local Sandbox$/ }).click();
-    const row = treeItem(page, 'Local sandbox');
+    await chooseFromMenu(page, 'Stop Local Sandbox');
+    const row = profilesRow(page, 'Local sandbox');
     await row.filter({ hasText: 'sandbox stopped' }).waitFor({ timeout: LONG });
     const after = await contextMenu(page, row);
     await screenshot(page, 'sandbox-stopped-menu');
