@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import { microsoftAccount } from './accounts';
 import { DISCOVERY_VIEW, DiscoveryTreeProvider } from './discoveryTree';
+import { pruneOrigins } from './fabricOrigins';
 
 const providers = new WeakMap<ExtensionServices, DiscoveryTreeProvider>();
 
@@ -18,6 +19,13 @@ export function registerDiscovery(services: ExtensionServices): vscode.Disposabl
     view,
     // The sandbox's account comes and goes with it; a Microsoft sign-in changes what can be listed.
     services.sandbox.onDidChange(() => tree.refresh()),
+    // A deleted profile (or Clear All Data) takes its Fabric origin with it.
+    services.profiles.onDidChange(() => {
+      void services.profiles
+        .list()
+        .then((list) => pruneOrigins(services.context.secrets, list.map((p) => p.id)))
+        .catch((error: unknown) => services.logger.child('discovery').warn(`Could not prune Fabric origins: ${String(error)}`));
+    }),
     vscode.authentication.onDidChangeSessions((e) => {
       if (e.provider.id === 'microsoft' || e.provider.id === 'microsoft-sovereign-cloud') {
         tree.refresh();
