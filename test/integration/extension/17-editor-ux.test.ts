@@ -7,7 +7,6 @@ import type { PartitionInfo } from '../../../src/core/flow/types';
 import { COMMANDS } from '../../../src/extension/constants';
 import type { ExtensionApi } from '../../../src/extension/extension';
 import type { RecordedPrompt } from '../../../src/extension/userInput';
-import { RESUME, START_OVER } from '../../../src/extension/commands/addProfile';
 import { KEEP_EDITED_COPY } from '../../../src/extension/commands/startSandbox';
 import { nodeIds } from '../../../src/extension/tree/nodeIds';
 import type { TreeNode } from '../../../src/extension/tree/treeNode';
@@ -15,6 +14,9 @@ import { faultForStage } from '../../../src/sandbox/stageFaults';
 import { ensureSandbox, flags, freshState, getApi, SANDBOX_PROFILE_ID, sandboxChildren, sandboxProfileNode, spyNotifications, waitFor } from './helpers';
 
 const P = SANDBOX_PROFILE_ID;
+/** addProfile.ts's buttons, spelled here: importing that module would bundle the wizard and its validators into this test. */
+const RESUME = 'Resume';
+const START_OVER = 'Start Over';
 
 async function profileItem(api: ExtensionApi): Promise<vscode.TreeItem> {
   return (await sandboxProfileNode(api)).getTreeItem();
