@@ -190,12 +190,18 @@ function measureRedaction(): void {
 async function main(): Promise<void> {
   console.log(`Eventstream Flow benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
   execFileSync(process.execPath, [join(root, 'esbuild.mjs'), '--production'], { stdio: 'ignore' });
-  measureExtensionLoad();
-  measureCliStart();
-  await measureFlows();
+  // ESF_BENCH_ONLY=send runs only issue #8's send-path table.
+  const only = process.env.ESF_BENCH_ONLY;
+  if (only !== 'send') {
+    measureExtensionLoad();
+    measureCliStart();
+    await measureFlows();
+  }
   // Issue #8's table: the send path against bare baselines at L = 0 and L = ESF_BENCH_L_MS (default 100).
   await measureSendPath(report, Number(process.env.ESF_BENCH_L_MS ?? 100));
-  measureRedaction();
+  if (only !== 'send') {
+    measureRedaction();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -7,7 +7,7 @@
 //   throughput          10k and 100k events, whole process, CLI vs bare script, REST and AMQP
 //   peak RSS            the CLI at 10k, 100k and 1M events; the sandbox must receive every one
 //   cancel              SIGINT in the middle of a 1M-event send: time to exit, counts vs received
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,15 +58,21 @@ interface ProcessRun {
   readonly maxRssKb: number;
 }
 
-/** `eventstream-flow send --count N --profile F`, whole process (spawn to exit), with its peak RSS. */
-function cliSend(sandbox: Sandbox, file: string, count: number): ProcessRun {
+/** A child process, asynchronously: the sandbox it talks to runs in this process's event loop. */
+function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--require', rssProbe, cli, 'send', '--profile', file, '--count', String(count), '--json'], {
-    encoding: 'utf8',
-    env: { ...process.env, EVENTSTREAM_FLOW_CLIENT_SECRET: sandbox.world.reader.clientSecret },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const elapsed = performance.now() - started;
+  const child = spawn(process.execPath, args, { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve) => child.once('exit', (status) => resolve({ status, stdout, stderr, ms: performance.now() - started })));
+}
+
+/** `eventstream-flow send --count N --profile F`, whole process (spawn to exit), with its peak RSS. */
+async function cliSend(sandbox: Sandbox, file: string, count: number): Promise<ProcessRun> {
+  const run = await runNode(['--require', rssProbe, cli, 'send', '--profile', file, '--count', String(count), '--json'], { ...process.env, EVENTSTREAM_FLOW_CLIENT_SECRET: sandbox.world.reader.clientSecret });
+  const elapsed = run.ms;
   if (run.status !== 0) {
     throw new Error(`bench: the CLI exited ${run.status}: ${run.stdout.slice(-2000)} ${run.stderr.slice(-2000)}`);
   }
@@ -74,8 +80,9 @@ function cliSend(sandbox: Sandbox, file: string, count: number): ProcessRun {
   return { ms: elapsed, maxRssKb: Number(rss ?? NaN) };
 }
 
+
 /** The bare cold script, whole process. */
-function bareSend(sandbox: Sandbox, protocol: 'rest' | 'amqp', count: number): ProcessRun {
+async function bareSend(sandbox: Sandbox, protocol: 'rest' | 'amqp', count: number): Promise<ProcessRun> {
   const profile = sandbox.profile({ protocol });
   const auth = profile.keyVault.auth as { tenantId: string; clientId: string; clientSecret: string };
   const config = {
@@ -91,9 +98,8 @@ function bareSend(sandbox: Sandbox, protocol: 'rest' | 'amqp', count: number): P
     protocol,
     count,
   };
-  const started = performance.now();
-  const run = spawnSync(process.execPath, [bare], { encoding: 'utf8', env: { ...process.env, BENCH_CONFIG: JSON.stringify(config) }, cwd: root });
-  const elapsed = performance.now() - started;
+  const run = await runNode([bare], { ...process.env, BENCH_CONFIG: JSON.stringify(config) });
+  const elapsed = run.ms;
   if (run.status !== 0) {
     throw new Error(`bench: the bare script exited ${run.status}: ${run.stderr.slice(-2000)}`);
   }
@@ -166,13 +172,13 @@ async function latencyTable(report: Report, latencyMs: number): Promise<void> {
     // A new process per send: the CLI (production bundle) vs the bare cold script, interleaved.
     for (const protocol of ['rest', 'amqp'] as const) {
       const file = profileFile(sandbox, protocol);
-      cliSend(sandbox, file, 1);
-      bareSend(sandbox, protocol, 1);
+      await cliSend(sandbox, file, 1);
+      await bareSend(sandbox, protocol, 1);
       const cliTimes: number[] = [];
       const bareTimes: number[] = [];
       for (let i = 0; i < 5; i++) {
-        cliTimes.push(cliSend(sandbox, file, 1).ms);
-        bareTimes.push(bareSend(sandbox, protocol, 1).ms);
+        cliTimes.push((await cliSend(sandbox, file, 1)).ms);
+        bareTimes.push((await bareSend(sandbox, protocol, 1)).ms);
       }
       report(`[${label}] cold ${protocol.toUpperCase()} send, new process: CLI vs bare script`, inL(median(cliTimes)), `bare ${inL(median(bareTimes))}; ${ratio(median(cliTimes), median(bareTimes))} baseline`);
     }
@@ -193,13 +199,13 @@ async function throughputTable(report: Report): Promise<void> {
         const bareRates: number[] = [];
         for (let i = 0; i < 3; i++) {
           sandbox.received.clear();
-          cliRates.push(count / (cliSend(sandbox, file, count).ms / 1000));
+          cliRates.push(count / ((await cliSend(sandbox, file, count)).ms / 1000));
           const received = sandbox.received.all().length;
           if (received !== count) {
             throw new Error(`bench: the sandbox received ${received} of ${count}`);
           }
           sandbox.received.clear();
-          bareRates.push(count / (bareSend(sandbox, protocol, count).ms / 1000));
+          bareRates.push(count / ((await bareSend(sandbox, protocol, count)).ms / 1000));
         }
         const k = (n: number): string => `${(n / 1000).toFixed(1)}k ev/s`;
         report(`${protocol.toUpperCase()} ${count / 1000}k events, whole process: CLI vs bare`, k(median(cliRates)), `bare ${k(median(bareRates))}; ${ratio(median(cliRates), median(bareRates))} baseline; every event received`);
@@ -210,7 +216,7 @@ async function throughputTable(report: Report): Promise<void> {
     const peaks: number[] = [];
     for (const count of [10_000, 100_000, 1_000_000]) {
       sandbox.received.clear();
-      const run = cliSend(sandbox, file, count);
+      const run = await cliSend(sandbox, file, count);
       const received = sandbox.received.all().length;
       if (received !== count) {
         throw new Error(`bench: the sandbox received ${received} of ${count}`);

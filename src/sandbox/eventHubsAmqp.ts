@@ -155,6 +155,10 @@ export function createAmqpPeer(ctx: AmqpContext): AmqpPeer {
         }
         // rhea's typings describe client connections only (host/port/transport); these are server-side options.
         const connection = container.create_connection({ ...connectionOptions, id } as never) as unknown as AcceptingConnection;
+        // rhea leaves Nagle on for accepted sockets (tcp_no_delay defaults to false there): a small
+        // disposition then waits for the client's delayed ACK, ~20-40 ms per send that the service
+        // does not add. Off, as on the client side.
+        socket.setNoDelay(true);
         connection.accept(socket);
         socket.resume();
       });

@@ -537,11 +537,14 @@ export async function sendAmqp(options: AmqpOptions & { readonly request: SendRe
     // Before anything is sent: the first event must fit a batch alone, and so must every event of a
     // list (the caller holds them already) that comes near the link's limit.
     const probe = await producer.createBatch(batchOptions);
+    if (!probe.tryAdd(toEventData(first))) {
+      throw tooLargeAlone(first, probe.maxSizeInBytes);
+    }
     const nearLimit = probe.maxSizeInBytes * PRECHECK_RATIO;
-    const listed = isEventSource(request.events) ? [first] : request.events.map((event, index) => encodeEvent(event, index));
+    const listed = isEventSource(request.events) ? [] : request.events.map((event, index) => encodeEvent(event, index)).slice(1);
     for (const event of listed) {
       assertEventFits(event);
-      if ((event.index === 0 || event.bytes >= nearLimit) && !(await producer.createBatch(batchOptions)).tryAdd(toEventData(event))) {
+      if (event.bytes >= nearLimit && !(await producer.createBatch(batchOptions)).tryAdd(toEventData(event))) {
         throw tooLargeAlone(event, probe.maxSizeInBytes);
       }
     }

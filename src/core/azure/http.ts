@@ -1,5 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
-import { request as httpsRequestRaw } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequestRaw } from 'node:https';
+import { createSecureContext, type SecureContext } from 'node:tls';
+import { createHash } from 'node:crypto';
 import { ProxyTunnelAgent, shouldProxy, portOf, type ProxySettings } from './proxy';
 import { assertSecureUrl, caListFor } from './trust';
 
@@ -100,6 +102,33 @@ function locationOrigin(location: string | undefined, base: URL): string | undef
 }
 
 /**
+ * One keep-alive agent per extra CA, its TLS context built once. Passing `ca` per request instead
+ * costs a new secure context per connection and, worse, Node's agent turns the ~140 root PEMs into
+ * its pool key on every request (https getName): ~7 ms per warm send, measured (issue #8). A
+ * context is not part of that key, so each CA gets its own agent, and a socket verified under one
+ * CA is never reused for a request that trusts another. Idle sockets do not keep a process alive
+ * (Node unrefs them).
+ */
+const agentsByCa = new Map<string, HttpsAgent>();
+const MAX_CA_AGENTS = 8;
+
+function agentTrusting(trustedCaPem: string): HttpsAgent {
+  const key = createHash('sha256').update(trustedCaPem).digest('hex');
+  let agent = agentsByCa.get(key);
+  if (!agent) {
+    if (agentsByCa.size >= MAX_CA_AGENTS) {
+      const [oldest] = agentsByCa;
+      oldest?.[1].destroy();
+      agentsByCa.delete(oldest?.[0] ?? '');
+    }
+    const secureContext: SecureContext = createSecureContext({ ca: caListFor(trustedCaPem) });
+    agent = new HttpsAgent({ keepAlive: true, secureContext });
+    agentsByCa.set(key, agent);
+  }
+  return agent;
+}
+
+/**
  * One HTTP exchange. https only, except http to loopback. Resolves for every non-3xx status
  * (callers decide what success is); rejects on a 3xx (HttpRedirectError, code UnexpectedRedirect),
  * a body over `maxResponseBytes` (ResponseTooLargeError, code ResponseTooLarge), network errors,
@@ -125,6 +154,7 @@ export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
     headers['Content-Length'] = String(body.length);
   }
   const ca = url.protocol === 'https:' ? caListFor(req.trustedCaPem) : undefined;
+  const trusting = url.protocol === 'https:' && req.trustedCaPem?.trim() ? agentTrusting(req.trustedCaPem) : undefined;
   const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // The caller's cancel and the deadline both end the exchange through this one signal, which
@@ -136,8 +166,7 @@ export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
     method: req.method,
     headers,
     signal: exchange.signal,
-    ...(ca ? { ca } : {}),
-    ...(proxied && req.proxy ? { agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, exchange.signal) } : {}),
+    ...(proxied && req.proxy ? { ca, agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, exchange.signal) } : trusting ? { agent: trusting } : {}),
   };
   const send = url.protocol === 'https:' ? httpsRequestRaw : httpRequest;
 
