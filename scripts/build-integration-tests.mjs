@@ -23,6 +23,8 @@ await esbuild.build({
   target: 'node20',
   sourcemap: 'inline',
   external: ['vscode', 'mocha'],
+  // As in esbuild.mjs: jsonc-parser's UMD main requires './impl/…' at run time; its ESM build bundles.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   logLevel: 'warning',
 });
 console.log(`Built ${entryPoints.length} integration test bundles into ${outDir} in ${Date.now() - started} ms`);
