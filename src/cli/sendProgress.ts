@@ -1,3 +1,4 @@
+import { describeLatency, latencySummary, type LatencySummary } from '../core/events/latency';
 import { describeCounts, throughputOf, type SendCounts, type SendTally } from '../core/events/sendTally';
 
 /**
@@ -11,14 +12,6 @@ export interface SendProgress {
   rate(eventsPerSecond: number): void;
   /** Stops the live line; returns the latency figures (load mode) for the summary. */
   stop(): LatencySummary | undefined;
-}
-
-export interface LatencySummary {
-  readonly samples: number;
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly max: number;
 }
 
 export function startSendProgress(tally: SendTally, write: (line: string) => void, options: { readonly load?: { readonly eventsPerSecond: number }; readonly intervalMs?: number }): SendProgress {
@@ -64,7 +57,7 @@ export function progressLine(counts: SendCounts, latency: LatencySummary | undef
     parts.push(`pace ${n(Math.round(rate))}/s`);
   }
   if (latency) {
-    parts.push(`latency p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms`);
+    parts.push(`latency ${describeLatency(latency)}`);
   }
   if (counts.throttled > 0) {
     parts.push(`throttled ${n(counts.throttled)}×`);
@@ -77,18 +70,8 @@ export function sendSummary(counts: SendCounts, latency: LatencySummary | undefi
   const seconds = (counts.elapsedMs / 1000).toFixed(1);
   const asked = load ? ` (asked ${load.eventsPerSecond.toLocaleString('en-US')} events/s for ${load.durationSeconds} s)` : '';
   const throttled = counts.throttled > 0 ? `; throttled ${counts.throttled.toLocaleString('en-US')}× (waited and sent again)` : '';
-  const lat = latency && latency.samples > 0 ? `; send latency p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms` : '';
+  const lat = latency && latency.samples > 0 ? `; send latency ${describeLatency(latency)}, max ${latency.max} ms` : '';
   return `Sent in ${seconds} s${asked}: ${describeCounts(counts)}; ${formatRate(throughputOf(counts))} events/s${throttled}${lat}.`;
-}
-
-export function latencySummary(samples: readonly number[]): LatencySummary {
-  if (samples.length === 0) {
-    return { samples: 0, p50: 0, p95: 0, p99: 0, max: 0 };
-  }
-  const sorted = [...samples].sort((a, b) => a - b);
-  // Nearest-rank percentiles.
-  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-  return { samples: sorted.length, p50: at(50), p95: at(95), p99: at(99), max: sorted[sorted.length - 1] ?? 0 };
 }
 
 function formatRate(perSecond: number): string {

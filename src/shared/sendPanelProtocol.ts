@@ -12,7 +12,7 @@
  */
 import { isValidationError } from '../core/errors/errors';
 import { PIPELINE_STAGES } from '../core/flow/plan';
-import { checkWholeNumber, EVENT_COUNT, parseWholeNumber } from '../core/model/limits';
+import { checkWholeNumber, EVENT_COUNT, parseWholeNumber, SEND_RATE, type WholeNumberRange } from '../core/model/limits';
 import type { StageId } from '../core/flow/types';
 import {
   array,
@@ -37,6 +37,8 @@ export const SEND_PANEL_LIMITS = {
   /** The CLI's --count range (core/model/limits), so both refuse the same counts in the same words. */
   minCount: EVENT_COUNT.min,
   maxCount: EVENT_COUNT.max,
+  minRate: SEND_RATE.min,
+  maxRate: SEND_RATE.max,
   maxParameters: 50,
   maxParameterNameLength: 128,
   maxParameterValueLength: 8192,
@@ -81,6 +83,8 @@ export interface SendForm {
   readonly count: number;
   /** true: one request with every event; false: `count` requests of one event each. */
   readonly batch: boolean;
+  /** Load mode (with `batch`): send the events at this many per second, as the CLI's --rate does. */
+  readonly rate?: number;
   /** Read the sent event back from the profile's consumer endpoint (the last request's, with `batch: false`). */
   readonly readBack?: boolean;
 }
@@ -207,6 +211,10 @@ export interface SendOutcome {
 
 /** Where a running send stands (counts only). */
 export interface SendProgressView {
+  /** Load mode: recent send latency percentiles (ms). */
+  readonly latency?: { readonly p50: number; readonly p95: number; readonly p99: number };
+  /** Load mode: the pace now (throttling lowers it). */
+  readonly rate?: number;
   readonly total: number;
   readonly generated: number;
   readonly acknowledged: number;
@@ -300,6 +308,8 @@ export interface DraftForm {
   readonly protocol: Protocol;
   readonly count: string;
   readonly batch: boolean;
+  /** Events per second as typed; empty or absent: as fast as the service takes them. */
+  readonly rate?: string;
   readonly readBack?: boolean;
 }
 
@@ -380,7 +390,7 @@ function parseOrThrow(data: unknown): WebviewMessage {
 
 export function parseSendForm(value: unknown): SendForm {
   const form = record(value, 'form');
-  onlyKeys(form, ['profileId', 'body', 'parameters', 'contentType', 'properties', 'partition', 'protocol', 'count', 'batch', 'readBack'], 'form');
+  onlyKeys(form, ['profileId', 'body', 'parameters', 'contentType', 'properties', 'partition', 'protocol', 'count', 'batch', 'rate', 'readBack'], 'form');
   return {
     ...readBackFlag(form.readBack, 'form.readBack'),
     profileId: profileId(form.profileId, 'form.profileId'),
@@ -394,7 +404,14 @@ export function parseSendForm(value: unknown): SendForm {
     // (a `refused` result in the core's wording) rather than dropping the message.
     count: integer(form.count, 'form.count', Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY),
     batch: boolean(form.batch, 'form.batch'),
+    // Type only, as for the count: planSend refuses an out-of-range rate visibly.
+    ...(form.rate === undefined ? {} : { rate: integer(form.rate, 'form.rate', Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY) }),
   };
+}
+
+/** The panel's rate checked like the CLI's --rate (core/model/limits), in the same words. */
+export function rateProblem(rate: number | string): { readonly message: string; readonly fix: string } | undefined {
+  return wholeNumberProblem(rate, 'Rate', SEND_RATE);
 }
 
 /**
@@ -403,11 +420,15 @@ export function parseSendForm(value: unknown): SendForm {
  * undefined when it is in range. A string is what was typed: digits only, like the CLI.
  */
 export function countProblem(count: number | string): { readonly message: string; readonly fix: string } | undefined {
+  return wholeNumberProblem(count, 'Count', EVENT_COUNT);
+}
+
+function wholeNumberProblem(value: number | string, field: string, range: WholeNumberRange): { readonly message: string; readonly fix: string } | undefined {
   try {
-    if (typeof count === 'string') {
-      parseWholeNumber(count, 'Count', EVENT_COUNT);
+    if (typeof value === 'string') {
+      parseWholeNumber(value, field, range);
     } else {
-      checkWholeNumber(count, 'Count', EVENT_COUNT);
+      checkWholeNumber(value, field, range);
     }
     return undefined;
   } catch (error) {
@@ -555,6 +576,7 @@ export function parsePanelState(data: unknown): SendPanelState | undefined {
       protocol: oneOf(d.protocol, 'protocol', PROTOCOLS),
       count: text(d.count, 'count', 10),
       batch: boolean(d.batch, 'batch'),
+      ...(d.rate === undefined ? {} : { rate: text(d.rate, 'rate', 10) }),
       ...(d.readBack === undefined ? {} : { readBack: boolean(d.readBack, 'readBack') }),
     };
     return { version: 1, draft };

@@ -11,7 +11,7 @@ import type { ReadBackOutcome } from '../../core/flow/roundTrip';
 import type { EventToSend, FlowEvent, SendRequest } from '../../core/flow/types';
 import { MAX_EVENT_BYTES, parseEventBody, validatePartitionOptions, validateProperties } from '../../core/model/validate';
 import type { BodyProblem, HostMessage, PanelStageId, ReadBackView, SafeError, SendForm, StageView } from '../../shared/sendPanelProtocol';
-import { countProblem, PANEL_STAGES } from '../../shared/sendPanelProtocol';
+import { countProblem, PANEL_STAGES, rateProblem } from '../../shared/sendPanelProtocol';
 
 const EXPRESSION = /@\{[^}]*\}/g;
 const PREVIEW_CHARS = 4000;
@@ -134,6 +134,15 @@ export function planSend(form: SendForm, runId: string): { ok: true; plan: SendP
   if (badCount) {
     return { ok: false, refusal: badCount };
   }
+  if (form.rate !== undefined) {
+    const badRate = rateProblem(form.rate);
+    if (badRate) {
+      return { ok: false, refusal: badRate };
+    }
+    if (!form.batch) {
+      return { ok: false, refusal: { message: 'A rate paces a batch send.', fix: 'Check "Batch", or clear the rate.' } };
+    }
+  }
   const check = checkBody(form.body, form.parameters, form.contentType);
   if (!check.ok) {
     const p = check.problem;
@@ -179,6 +188,7 @@ export function planSend(form: SendForm, runId: string): { ok: true; plan: SendP
     protocol: form.protocol,
     ...(form.partition.kind === 'key' ? { partitionKey: form.partition.value } : {}),
     ...(form.partition.kind === 'id' ? { partitionId: form.partition.value } : {}),
+    ...(form.rate !== undefined ? { pace: { eventsPerSecond: form.rate } } : {}),
   };
 
   if (!form.batch) {

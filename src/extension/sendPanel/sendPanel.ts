@@ -1,3 +1,4 @@
+import { describeLatency, latencySummary, type LatencySummary } from '../../core/events/latency';
 import { SendTally, throughputOf, type SendCounts } from '../../core/events/sendTally';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -5,7 +6,7 @@ import { isValidationError } from '../../core/errors/errors';
 import { SAMPLE_EVENT_TEMPLATE } from '../../core/events/template';
 import { STAGE_TITLES } from '../../core/flow/types';
 import type { RoundTripResult } from '../../core/flow/roundTrip';
-import type { FlowEvent } from '../../core/flow/types';
+import type { FlowEvent, SendRequest } from '../../core/flow/types';
 import type { Logger } from '../../core/logging/logger';
 import {
   isParseError,
@@ -317,11 +318,12 @@ export class SendPanel implements vscode.Disposable {
           break;
         }
         const tally = new SendTally(plan.requests === 1 ? plan.events : 1);
-        const request = { ...plan.request(r), tally };
+        const planned = { ...plan.request(r), tally };
         snapshot.request = r + 1;
         snapshot.stages = pendingStages();
         this.post({ type: 'runStarted', request: r + 1, requests: plan.requests, events: tally.total });
-        const stopProgress = plan.requests === 1 && plan.events > 1 ? this.postProgress(tally) : undefined;
+        const progress = plan.requests === 1 && plan.events > 1 ? this.postProgress(tally, planned) : undefined;
+        const request = progress?.measured ?? planned;
         // One round trip per send: the last request's event is read back.
         const readBack = form.readBack === true && r === plan.requests - 1;
         if (readBack) {
@@ -335,7 +337,10 @@ export class SendPanel implements vscode.Disposable {
           token: cts.token,
           onEvent: (event) => this.onFlowEvent(snapshot, event),
         });
-        stopProgress?.();
+        const latency = progress?.stop();
+        if (latency && latency.samples > 0 && result.ok) {
+          message = `Send latency ${describeLatency(latency)} over ${latency.samples.toLocaleString('en-US')} requests${result.send?.throttled ? `; throttled ${result.send.throttled} times, sent again` : ''}.`;
+        }
         if (!result.ok && result.sendCounts) {
           const later = plan.requests - r - 1;
           unsettled = { inFlight: result.sendCounts.inFlight, neverSent: result.sendCounts.neverSent + later };
@@ -425,11 +430,28 @@ export class SendPanel implements vscode.Disposable {
     this.post({ type: 'history', entries: limit > 0 ? await this.store.addHistory(entry, limit) : this.store.history(0) });
   }
 
-  /** Posts a long send's figures at most four times a second; returns the stop. */
-  private postProgress(tally: SendTally): () => void {
+  /**
+   * Posts a long send's figures at most four times a second (with a rate: recent latency and the
+   * pace); returns the stop, which gives the whole run's latency.
+   */
+  private postProgress(tally: SendTally, request: SendRequest): { stop(): LatencySummary | undefined; measured: SendRequest } {
     let last = 0;
+    const latencies: number[] = [];
+    let pace = request.pace?.eventsPerSecond;
     const post = (counts: SendCounts): void => {
-      this.post({ type: 'sendProgress', progress: { total: counts.total, generated: counts.generated, acknowledged: counts.acknowledged, inFlight: counts.inFlight, eventsPerSecond: Math.round(throughputOf(counts)) } });
+      const recent = pace !== undefined ? latencySummary(latencies.slice(-2000)) : undefined;
+      this.post({
+        type: 'sendProgress',
+        progress: {
+          total: counts.total,
+          generated: counts.generated,
+          acknowledged: counts.acknowledged,
+          inFlight: counts.inFlight,
+          eventsPerSecond: Math.round(throughputOf(counts)),
+          ...(recent && recent.samples > 0 ? { latency: { p50: recent.p50, p95: recent.p95, p99: recent.p99 } } : {}),
+          ...(pace !== undefined ? { rate: Math.round(pace) } : {}),
+        },
+      });
     };
     const unsubscribe = tally.onChange((counts) => {
       const now = Date.now();
@@ -438,9 +460,22 @@ export class SendPanel implements vscode.Disposable {
         post(counts);
       }
     });
-    return () => {
-      unsubscribe();
-      post(tally.counts());
+    const measured: SendRequest = request.pace
+      ? {
+          ...request,
+          onLatency: (ms) => latencies.push(ms),
+          onRateChange: (rate) => {
+            pace = rate;
+          },
+        }
+      : request;
+    return {
+      measured,
+      stop: () => {
+        unsubscribe();
+        post(tally.counts());
+        return request.pace ? latencySummary(latencies) : undefined;
+      },
     };
   }
 

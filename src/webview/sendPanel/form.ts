@@ -9,7 +9,7 @@ import type {
   Protocol,
   SendForm,
 } from '../../shared/sendPanelProtocol';
-import { countProblem, SEND_PANEL_LIMITS } from '../../shared/sendPanelProtocol';
+import { countProblem, rateProblem, SEND_PANEL_LIMITS } from '../../shared/sendPanelProtocol';
 import { clear, formatBytes, h } from './dom';
 
 /** What changed: the body (and what renders it) needs a new validation; a profile pick is told to the host. */
@@ -89,6 +89,16 @@ export function toSendForm(draft: DraftForm, usedParameters: readonly string[]):
     return { error: `${badCount.message} ${badCount.fix}`, focus: 'count' };
   }
   const count = Number(draft.count);
+  const rateText = draft.rate?.trim() ?? '';
+  if (rateText) {
+    const badRate = rateProblem(rateText);
+    if (badRate) {
+      return { error: `${badRate.message} ${badRate.fix}`, focus: 'rate' };
+    }
+    if (!draft.batch) {
+      return { error: 'A rate paces a batch send: check "Batch", or clear the rate.', focus: 'rate' };
+    }
+  }
   const properties: CustomProperty[] = [];
   for (const p of draft.properties) {
     const name = p.name.trim();
@@ -125,6 +135,7 @@ export function toSendForm(draft: DraftForm, usedParameters: readonly string[]):
       protocol: draft.protocol,
       count,
       batch: draft.batch,
+      ...(rateText ? { rate: Number(rateText) } : {}),
       ...(draft.readBack ? { readBack: true } : {}),
     },
   };
@@ -186,7 +197,8 @@ export class SendFormView {
     ['amqp', 'AMQP (like the Event Hubs SDKs)'],
   ]);
   private readonly count = textfield('count', 'Number of events', { type: 'number', min: String(SEND_PANEL_LIMITS.minCount), max: String(SEND_PANEL_LIMITS.maxCount), step: '1' });
-  private readonly batch = h('vscode-checkbox', { id: 'batch', attrs: { 'data-testid': 'batch', label: 'Send all events in one batch (one request)' } });
+  private readonly batch = h('vscode-checkbox', { id: 'batch', attrs: { 'data-testid': 'batch', label: 'Batch: pack the events into requests of up to 1 MiB' } });
+  private readonly rate = textfield('rate', 'Events per second (optional)', { type: 'number', min: String(SEND_PANEL_LIMITS.minRate), max: String(SEND_PANEL_LIMITS.maxRate), step: '1', placeholder: 'as fast as possible' });
   private readonly readBack = h('vscode-checkbox', {
     id: 'read-back',
     attrs: { 'data-testid': 'read-back-option', label: "Read back: find the sent event on the profile's consumer group and show the end-to-end latency" },
@@ -255,13 +267,13 @@ export class SendFormView {
         ),
         h('div', { className: 'field' }, h('span', { className: 'field-label' }, 'Partition'), this.partitionKind, this.partitionValue),
         h('div', { className: 'field' }, h('span', { className: 'field-label' }, 'Protocol'), this.protocol),
-        h('div', { className: 'field row' }, h('div', {}, label('count', 'Count'), this.count), this.batch),
+        h('div', { className: 'field row' }, h('div', {}, label('count', 'Count'), this.count), h('div', {}, label('rate', 'Rate (events/s)'), this.rate), this.batch),
         h('div', { className: 'field' }, this.readBack),
       ),
       this.formError,
     );
 
-    for (const el of [this.contentType, this.partitionValue, this.count]) {
+    for (const el of [this.contentType, this.partitionValue, this.count, this.rate]) {
       el.addEventListener('input', () => this.onChange('other'));
     }
     this.body.addEventListener('input', () => this.onChange('body'));
@@ -308,6 +320,7 @@ export class SendFormView {
     setRadio(this.protocol, draft.protocol);
     this.count.value = draft.count;
     this.batch.checked = draft.batch;
+    this.rate.value = draft.rate ?? '';
     this.readBack.checked = draft.readBack === true;
     this.syncPartition();
     this.renderParameters();
@@ -329,6 +342,7 @@ export class SendFormView {
       protocol: radioValue<Protocol>(this.protocol, 'rest'),
       count: this.count.value,
       batch: this.batch.checked,
+      ...(this.rate.value.trim() ? { rate: this.rate.value } : {}),
       ...(this.readBack.checked ? { readBack: true } : {}),
     };
   }

@@ -187,8 +187,10 @@ export function renderProgress(target: HTMLElement, progress: SendProgressView):
   target.hidden = false;
   target.dataset.status = 'running';
   const rate = progress.eventsPerSecond > 0 ? ` · ${grouped(progress.eventsPerSecond)} events/s` : '';
+  const pace = progress.rate !== undefined ? ` (pace ${grouped(progress.rate)}/s)` : '';
+  const latency = progress.latency ? ` · latency p50 ${progress.latency.p50} ms, p95 ${progress.latency.p95} ms, p99 ${progress.latency.p99} ms` : '';
   target.appendChild(
-    h('div', { className: 'result-head' }, icon('loading'), h('span', { attrs: { 'data-testid': 'send-progress' } }, `${grouped(progress.acknowledged)} of ${grouped(progress.total)} acknowledged · ${grouped(progress.inFlight)} in flight${rate}`)),
+    h('div', { className: 'result-head' }, icon('loading'), h('span', { attrs: { 'data-testid': 'send-progress' } }, `${grouped(progress.acknowledged)} of ${grouped(progress.total)} acknowledged · ${grouped(progress.inFlight)} in flight${rate}${pace}${latency}`)),
   );
 }
 

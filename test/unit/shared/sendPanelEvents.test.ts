@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { ExplainedError } from '../../../src/core/errors/errors';
 import { checkBody, planSend, projectFlowEvent } from '../../../src/extension/sendPanel/prepareEvents';
 import { renderPanelHtml } from '../../../src/extension/sendPanel/html';
-import type { SendForm } from '../../../src/shared/sendPanelProtocol';
+import { parseSendForm, type SendForm } from '../../../src/shared/sendPanelProtocol';
 
 const form: SendForm = {
   profileId: 'p1',
@@ -78,10 +78,11 @@ describe('planSend', () => {
     assert.ok(planned.ok);
     assert.equal(planned.plan.requests, 3);
     const second = planned.plan.request(1);
-    assert.ok(Array.isArray(second.events));
-    assert.equal(second.events.length, 1);
+    assert.ok(!isEventSource(second.events), 'one event per request is a plain list');
+    const events = second.events;
+    assert.equal(events.length, 1);
     assert.equal(second.partitionId, '1');
-    assert.equal((JSON.parse(second.events[0]?.body as string) as { i: number; run: string }).i, 1);
+    assert.equal((JSON.parse(events[0]?.body as string) as { i: number; run: string }).i, 1);
   });
 
   it('refuses invalid JSON, missing parameters and bad properties before running; a batch over 1 MiB in all is packed into several requests', () => {
@@ -97,6 +98,28 @@ describe('planSend', () => {
     assert.ok(!tooBig.ok && /limit/.test(tooBig.refusal.message));
     const single = planSend({ ...form, body: JSON.stringify({ x: 'y'.repeat(400_000) }), count: 3, batch: false }, 'r');
     assert.ok(single.ok);
+  });
+});
+
+describe('planSend: load mode', () => {
+  it('a rate paces the batch (the CLI\'s --rate range and wording); without Batch, or out of range, it is refused', () => {
+    const paced = planSend({ ...form, count: 50, rate: 25 }, 'r');
+    assert.ok(paced.ok);
+    assert.deepEqual(paced.plan.request(0).pace, { eventsPerSecond: 25 });
+    const unbatched = planSend({ ...form, rate: 25, batch: false }, 'r');
+    assert.ok(!unbatched.ok && /batch/.test(unbatched.refusal.message));
+    const zero = planSend({ ...form, rate: 0 }, 'r');
+    assert.ok(!zero.ok);
+    assert.equal(zero.refusal.message, 'Rate is 0.');
+    assert.equal(zero.refusal.fix, 'Give a whole number of events per second from 1 to 100,000.');
+    assert.ok(!planSend({ ...form, rate: 100_001 }, 'r').ok);
+  });
+
+  it('parseSendForm takes a whole-number rate and refuses any other type', () => {
+    const message = { type: 'send', form: { ...form, rate: 5 } };
+    assert.equal(parseSendForm(message.form).rate, 5);
+    assert.throws(() => parseSendForm({ ...form, rate: '5' }));
+    assert.throws(() => parseSendForm({ ...form, rate: 2.5 }));
   });
 });
 
