@@ -156,13 +156,20 @@ export function buildProfile(d: Draft, kept: Kept, options: ProfileWizardOptions
     connectionString: [d.connectionString, pasted ? d.pastedText : undefined, kept.connectionString],
   });
   const protocol: SendProtocol = d.transport === 'rest' ? 'rest' : 'amqp';
+  // An edit that leaves the transport as it was keeps the stored value exactly: no pinned transport
+  // (TCP with a WebSockets fallback) must not become a pinned `tcp`, nor `websockets` be lost.
+  const unchangedTransport = existing !== undefined && draftOf(existing, options.defaults).transport === d.transport;
+  const amqpTransport = unchangedTransport ? existing.endpoint.amqpTransport : protocol === 'amqp' ? (d.transport === 'amqp-websockets' ? ('websockets' as const) : ('tcp' as const)) : undefined;
   return {
+    // Fields this wizard does not ask for (added by other commands or later versions) are kept.
+    ...existing,
     id: existing?.id ?? options.newId(),
     name: d.name,
     cloud: d.cloud,
     // The wizard does not ask for these (sandbox-only); an edit keeps them.
     ...(existing?.authorityHost !== undefined ? { authorityHost: existing.authorityHost } : {}),
     keyVault: {
+      ...existing?.keyVault,
       vaultUrl: d.vaultUrl,
       auth: keyVaultAuth,
       clientIdSecret: parseSecretRef(d.clientIdSecret),
@@ -178,7 +185,7 @@ export function buildProfile(d: Draft, kept: Kept, options: ProfileWizardOptions
       eventHubName: d.eventHubName,
       auth: endpointAuth,
       protocol,
-      ...(protocol === 'amqp' ? { amqpTransport: d.transport === 'amqp-websockets' ? ('websockets' as const) : ('tcp' as const) } : {}),
+      ...(amqpTransport !== undefined ? { amqpTransport } : {}),
     },
     ...(existing?.trustedCaPem !== undefined ? { trustedCaPem: existing.trustedCaPem } : {}),
     // Asked by Configure Read Back…, not here: an edit keeps it.

@@ -169,6 +169,24 @@ describe('profile wizard', () => {
     assert.equal(profile.endpoint.amqpTransport, 'tcp');
   });
 
+  it('an edit that only renames keeps every other field as stored: an unpinned AMQP transport, WebSockets, the CA and authority (#8)', async () => {
+    const acceptAll: WizardPrompter = {
+      input: (step) => Promise.resolve({ kind: 'value', value: step.prompt.startsWith('Profile name') ? 'Renamed' : (step.value ?? '') }),
+      pick: (step) => Promise.resolve({ kind: 'value', value: step.active as never }),
+    };
+    const base = sampleProfile();
+    const unpinned = sampleProfile({ endpoint: { ...base.endpoint, protocol: 'amqp' } });
+    assert.equal(unpinned.endpoint.amqpTransport, undefined);
+    assert.deepEqual(await run(acceptAll, unpinned, [{ id: 'p-1', name: 'x' }]), { ...unpinned, name: 'Renamed' }, 'no transport stays no transport (TCP with the WebSockets fallback)');
+    const sandboxLike = sampleProfile({
+      authorityHost: 'https://localhost:4443',
+      trustedCaPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+      keyVault: { ...base.keyVault, vaultUrl: 'https://localhost:4444' },
+      endpoint: { ...base.endpoint, namespace: 'localhost:4445', protocol: 'amqp', amqpTransport: 'websockets' },
+    });
+    assert.deepEqual(await run(acceptAll, sandboxLike, [{ id: 'p-1', name: 'x' }]), { ...sandboxLike, name: 'Renamed' }, 'the sandbox profile keeps WebSockets, its CA and authority');
+  });
+
   it('edits with every value prefilled, never shows a stored secret, and Enter keeps it', async () => {
     // The read-back settings (Configure Read Back…'s, not asked here) are kept too.
     const readBack = { consumerGroup: 'cg-orders', auth: { kind: 'sas' as const, keyName: 'listen_1', key: SAS_KEY } };
