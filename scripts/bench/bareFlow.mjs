@@ -1,7 +1,7 @@
 // The bare baseline for issue #8's figures: the pipeline's four calls written as plainly as they
 // can be — fetch for Entra ID and Key Vault (both reads at once), then the send — with no
 // validation, no explanation, no redaction. REST sends JSON batches of up to 1 MiB with 4 requests
-// in flight (the best plain loop found: 1 in flight is ~2× slower on loopback); AMQP uses one
+// in flight (more than the CLI's 2, to give the baseline every advantage); AMQP uses one
 // EventHubProducerClient kept open, createBatch/tryAdd/sendBatch one batch after another (the
 // SDK's documented pattern). Events are made as the CLI's sample template makes them.
 // Input: BENCH_CONFIG (JSON). Output: one JSON line { ms, acknowledged, maxRssKb }.

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
 import type { EventSource } from '../core/events/eventSource';
 import type { EventToSend, SendRequest } from '../core/flow/types';
-import { renderTemplate, SAMPLE_EVENT_TEMPLATE } from '../core/events/template';
+import { compileTemplate, SAMPLE_EVENT_TEMPLATE } from '../core/events/template';
 import { parseEventBody, validateContentType, validatePartitionId, validatePartitionKey, validateProperties, valueOrThrow } from '../core/model/validate';
 import { problems } from '../core/model/validated';
 import type { CliOptions } from './options';
@@ -26,8 +26,9 @@ export async function buildSendRequest(options: CliOptions): Promise<SendRequest
   const json = /json/i.test(contentType);
   const runId = randomUUID();
   const properties = Object.keys(options.properties).length > 0 ? { properties: options.properties } : {};
+  const render = compileTemplate(template, { parameters: options.params, runId, pipelineName: 'eventstream-flow-cli' });
   const eventAt = (index: number): EventToSend => {
-    const body = renderTemplate(template, { parameters: options.params, runId, index, pipelineName: 'eventstream-flow-cli' });
+    const body = render(index);
     if (json) {
       // A malformed body is refused with line and column (the first one before anything is sent).
       valueOrThrow(parseEventBody(body, index > 0 ? `--body (event ${index})` : '--body'));

@@ -484,8 +484,8 @@ function tooLargeAlone(event: EncodedEvent, maxSizeInBytes: number): ValidationE
 /** An event this close to the link limit may not fit once framed: checked alone before anything is sent. */
 const PRECHECK_RATIO = 0.9;
 
-/** Batches in flight at once without a partition key or id (order across partitions is not kept anyway). */
-export const AMQP_MAX_IN_FLIGHT = 4;
+/** Batches in flight at once without a partition key or id (order across partitions is not kept anyway; two, as for REST). */
+export const AMQP_MAX_IN_FLIGHT = 2;
 
 /** Packs events into the SDK's EventDataBatch (which encodes each on tryAdd) and sends each full one. */
 function amqpSink(producer: EventHubProducerClient, batchOptions: CreateBatchOptions, progress: Progress): BatchSink<EventDataBatch> {

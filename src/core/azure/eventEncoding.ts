@@ -31,12 +31,17 @@ export function encodeBodyText(body: EventToSend['body']): string {
 
 export function encodeEvent(event: EventToSend, index: number): EncodedEvent {
   const bodyText = encodeBodyText(event.body);
-  const body = Buffer.from(bodyText, 'utf8');
+  let body: Buffer | undefined;
   return {
     index,
     bodyText,
-    body,
-    bytes: body.length,
+    // Made when asked (AMQP, a single REST event): a REST batch needs only the text, and a
+    // million-event send should not allocate a Buffer per event for nothing.
+    get body(): Buffer {
+      body ??= Buffer.from(bodyText, 'utf8');
+      return body;
+    },
+    bytes: Buffer.byteLength(bodyText, 'utf8'),
     ...(event.contentType ? { contentType: event.contentType } : {}),
     ...(event.properties && Object.keys(event.properties).length > 0 ? { properties: event.properties } : {}),
     ...(event.messageId !== undefined ? { messageId: event.messageId } : {}),

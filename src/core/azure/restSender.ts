@@ -147,11 +147,16 @@ function batchItem(event: EncodedEvent, partitionKey: string | undefined): Batch
   };
 }
 
-/** A batch request being filled: the JSON text of each entry, kept until the request is sent. */
+/**
+ * A batch request being filled, written straight into a 1 MiB buffer: no per-event string outlives
+ * the event (a million-event send would otherwise promote every batch's strings to the old heap and
+ * double the process's peak memory). Buffers are reused once their request is answered.
+ */
 interface RestBatch {
-  readonly parts: string[];
-  /** Bytes of the request body so far: `[` + entries + commas + `]`. */
-  size: number;
+  readonly buffer: Buffer;
+  /** Bytes written: `[` + entries + commas (the closing `]` is added at send). */
+  length: number;
+  events: number;
   bodyBytes: number;
 }
 
@@ -162,21 +167,39 @@ interface RestBatch {
  */
 function restSink(options: RestSendOptions, url: string, maxBytes: number): BatchSink<RestBatch> {
   const { request } = options;
+  const spare: Buffer[] = [];
   return {
-    newBatch: () => ({ parts: [], size: 2, bodyBytes: 0 }),
+    newBatch() {
+      const buffer = spare.pop() ?? Buffer.allocUnsafe(maxBytes);
+      buffer[0] = 0x5b; // [
+      return { buffer, length: 1, events: 0, bodyBytes: 0 };
+    },
     tryAdd(batch, event) {
       const json = JSON.stringify(batchItem(event, request.partitionKey));
-      const added = Buffer.byteLength(json, 'utf8') + (batch.parts.length > 0 ? 1 : 0);
-      if (batch.size + added > maxBytes) {
+      const comma = batch.events > 0 ? 1 : 0;
+      // Room for the entry, its comma and the closing bracket.
+      if (batch.length + comma + Buffer.byteLength(json, 'utf8') + 1 > maxBytes) {
         return false;
       }
-      batch.parts.push(json);
-      batch.size += added;
+      if (comma) {
+        batch.buffer[batch.length++] = 0x2c; // ,
+      }
+      batch.length += batch.buffer.write(json, batch.length, 'utf8');
+      batch.events += 1;
       batch.bodyBytes += event.bytes;
       return true;
     },
-    sizeOf: (batch) => ({ events: batch.parts.length, bytes: batch.bodyBytes }),
-    send: (batch, signal) => post(options, url, { 'Content-Type': BATCH_CONTENT_TYPE }, `[${batch.parts.join(',')}]`, signal),
+    sizeOf: (batch) => ({ events: batch.events, bytes: batch.bodyBytes }),
+    send(batch, signal) {
+      batch.buffer[batch.length] = 0x5d; // ]
+      return post(options, url, { 'Content-Type': BATCH_CONTENT_TYPE }, batch.buffer.subarray(0, batch.length + 1), signal);
+    },
+    // Called once the batch is settled (a throttled batch is sent again from the same bytes first).
+    release(batch) {
+      if (spare.length < 4) {
+        spare.push(batch.buffer);
+      }
+    },
     sendAlone: (event, signal) => post(options, url, singleEventHeaders(event, request.partitionKey), event.body, signal),
   };
 }
@@ -208,8 +231,12 @@ async function post(options: RestSendOptions, url: string, headers: Record<strin
   }
 }
 
-/** Requests in flight at once without a partition key or id (order across partitions is not kept anyway). */
-export const REST_MAX_IN_FLIGHT = 4;
+/**
+ * Requests in flight at once without a partition key or id (order across partitions is not kept
+ * anyway). Two 1 MiB requests keep the pipe full (a throughput unit ingests 1 MB/s); more only hold
+ * more memory: 4 gave the same events per second and a peak RSS of 206 MB at 100k events against 177 MB.
+ */
+export const REST_MAX_IN_FLIGHT = 2;
 
 /**
  * Sends `request.events` over REST, streaming (see sendPipeline.ts). One event → a plain request

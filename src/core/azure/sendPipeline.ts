@@ -22,6 +22,8 @@ export interface BatchSink<B> {
   send(batch: B, signal: AbortSignal): Promise<void>;
   /** An event that does not fit even an empty batch: sent on its own (REST) or refused (AMQP). */
   sendAlone(event: EncodedEvent, signal: AbortSignal): Promise<void>;
+  /** The batch is settled (answered, or failed for good): its memory may be reused. Not after a cancel. */
+  release?(batch: B): void;
 }
 
 export interface PipelineOptions<B> {
@@ -64,7 +66,7 @@ export async function runSendPipeline<B>(options: PipelineOptions<B>): Promise<v
   const stopped = aborted(signal);
   stopped.catch(() => undefined);
 
-  const dispatch = (send: (s: AbortSignal) => Promise<void>, events: number, bytes: number): Promise<void> => {
+  const dispatch = (send: (s: AbortSignal) => Promise<void>, events: number, bytes: number, release?: () => void): Promise<void> => {
     tally.sending(events);
     const started = now();
     const attempt = async (): Promise<void> => {
@@ -93,11 +95,14 @@ export async function runSendPipeline<B>(options: PipelineOptions<B>): Promise<v
       () => {
         options.onLatency?.(now() - started);
         tally.acknowledge(events, bytes);
+        release?.();
       },
       (error: unknown) => {
-        // After a cancel an aborted request's fate is unknown: it stays counted in flight.
+        // After a cancel an aborted request's fate is unknown: it stays counted in flight (and its
+        // bytes may still be on their way out, so they are not reused).
         if (!signal.aborted) {
           tally.reject(events);
+          release?.();
         }
         failure ??= { error };
       },
@@ -122,7 +127,7 @@ export async function runSendPipeline<B>(options: PipelineOptions<B>): Promise<v
     }
     await room();
     checkFailure();
-    void dispatch((s) => sink.send(batch, s), events, bytes);
+    void dispatch((s) => sink.send(batch, s), events, bytes, sink.release ? () => sink.release?.(batch) : undefined);
   };
 
   const checkFailure = (): void => {

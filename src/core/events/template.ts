@@ -23,9 +23,48 @@ const EXPRESSION = /@\{([^}]*)\}/g;
 
 /** Substitutes every `@{…}` expression; `@@` escapes a literal `@` as in Data Factory. */
 export function renderTemplate(template: string, context: TemplateContext = {}): string {
+  return compileTemplate(template, context)(context.index ?? 0);
+}
+
+/** Expressions whose value changes per event; everything else is the same for the whole send. */
+const PER_EVENT = /^(?:guid\(\)|utcNow\(\)|ticks\(utcNow\(\)\)|eventIndex\(\)|rand\(.*\))$/;
+
+/**
+ * The template parsed once for a whole send (issue #8: a million events): the text between
+ * expressions and every expression that is the same for every event (parameters, run id, pipeline
+ * name) are resolved here, so rendering event `index` only evaluates guid(), utcNow(), rand() and
+ * eventIndex(). Errors (an unknown expression, a parameter without a value) are thrown here.
+ */
+export function compileTemplate(template: string, context: Omit<TemplateContext, 'index'> = {}): (index: number) => string {
   const runId = context.runId ?? randomUUID();
   const now = context.now ?? (() => new Date());
-  return template.replace(EXPRESSION, (_match, raw: string) => evaluate(raw.trim(), { ...context, runId, now }));
+  const fixed = { ...context, runId, now };
+  const parts: (string | ((index: number) => string))[] = [];
+  let last = 0;
+  for (const match of template.matchAll(EXPRESSION)) {
+    const expression = (match[1] ?? '').trim();
+    parts.push(template.slice(last, match.index));
+    last = match.index + match[0].length;
+    if (PER_EVENT.test(expression)) {
+      // Checked now (e.g. rand(5, 1)), evaluated per event.
+      evaluate(expression, { ...fixed, index: 0 });
+      parts.push((index) => evaluate(expression, { ...fixed, index }));
+    } else {
+      parts.push(evaluate(expression, fixed));
+    }
+  }
+  parts.push(template.slice(last));
+  if (parts.every((part) => typeof part === 'string')) {
+    const text = parts.join('');
+    return () => text;
+  }
+  return (index) => {
+    let text = '';
+    for (const part of parts) {
+      text += typeof part === 'string' ? part : part(index);
+    }
+    return text;
+  };
 }
 
 /** Every expression in a template, for validation before anything is sent. */

@@ -33,7 +33,7 @@ export interface SendRequest {
    * events were acknowledged, in flight and never sent. Made by the sender when absent.
    */
   readonly tally?: SendTally;
-  /** Unanswered requests/batches at once (default: 1 with a partition key or id, which keeps order; else 4). */
+  /** Unanswered requests/batches at once (default: 1 with a partition key or id, which keeps order; else 2). */
   readonly maxInFlight?: number;
   /** Load mode: a steady rate; throttling slows it instead of failing. */
   readonly pace?: Pace;

@@ -5,7 +5,7 @@
  */
 import { isValidationError, ValidationError } from '../../core/errors/errors';
 import type { EventSource } from '../../core/events/eventSource';
-import { parametersUsedBy, renderTemplate } from '../../core/events/template';
+import { compileTemplate, parametersUsedBy, renderTemplate } from '../../core/events/template';
 import type { ExplainedError } from '../../core/errors/errors';
 import type { ReadBackOutcome } from '../../core/flow/roundTrip';
 import type { EventToSend, FlowEvent, SendRequest } from '../../core/flow/types';
@@ -166,10 +166,13 @@ export function planSend(form: SendForm, runId: string): { ok: true; plan: SendP
   }
 
   const json = isJsonContentType(form.contentType);
+  // Parsed once for the whole send; a template error surfaces on the first event.
+  let compiled: ((index: number) => string) | undefined;
   const render = (index: number): EventToSend => {
     let body: string;
     try {
-      body = renderTemplate(form.body, { parameters: form.parameters, runId, index });
+      compiled ??= compileTemplate(form.body, { parameters: form.parameters, runId });
+      body = compiled(index);
     } catch (error) {
       const p = renderProblem(form.body, error);
       throw new RefusalError({ message: p.message, fix: p.fix });
