@@ -57,6 +57,7 @@ export interface ContextKeys {
 export const SETTINGS = {
   section: 'eventstreamFlow',
   defaultCloud: 'eventstreamFlow.defaultCloud',
+  keepConnectionsMinutes: 'eventstreamFlow.keepConnectionsMinutes',
   stageTimeoutSeconds: 'eventstreamFlow.stageTimeoutSeconds',
   keyVaultApiVersion: 'eventstreamFlow.keyVaultApiVersion',
   defaultProtocol: 'eventstreamFlow.defaultProtocol',

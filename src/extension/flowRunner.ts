@@ -43,6 +43,12 @@ export class ProfileNotFoundError extends Error {
   }
 }
 
+/** How long a send's AMQP connection stays open for the next one (`eventstreamFlow.keepConnectionsMinutes`; 0: close after each send). */
+function keepConnectionsMs(): number {
+  const minutes = vscode.workspace.getConfiguration().get<number>(SETTINGS.keepConnectionsMinutes, 2);
+  return Math.min(60, Math.max(0, Number.isFinite(minutes) ? minutes : 2)) * 60_000;
+}
+
 /** Preferences only (never an identifier or a secret): see `contributes.configuration`. */
 function readSettings(): { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets'; keyVaultApiVersion?: string } {
   const config = vscode.workspace.getConfiguration();
@@ -73,7 +79,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
 
   private readonly tokenCache = new TokenCache();
   /** Producers kept open between sends (issue #8); closed on Refresh, sign-in changes and deactivation. */
-  private readonly amqpSession = new AmqpSession();
+  private readonly amqpSession = new AmqpSession(() => keepConnectionsMs());
   /** The two pipeline secrets, reused by warm sends for a few minutes (issue #8). */
   private readonly secretCache = new SecretCache();
   private readonly outcomes = new Map<string, Map<StageId, StageOutcome>>();

@@ -50,7 +50,8 @@ export class AmqpSession {
   private readonly entries = new Map<string, Entry>();
   private closed = false;
 
-  constructor(private readonly idleMs: number = DEFAULT_AMQP_IDLE_MS) {}
+  /** `idleMs` may be a function, read at each send (the editor's setting can change while it runs). */
+  constructor(private readonly idleMs: number | (() => number) = DEFAULT_AMQP_IDLE_MS) {}
 
   /** The kept producer for `key`, taken out for one use (a concurrent send opens its own). */
   take(key: string): KeptProducer | undefined {
@@ -74,7 +75,8 @@ export class AmqpSession {
       clearTimeout(existing.timer);
       void existing.kept.producer.close().catch(() => undefined);
     }
-    const timer = setTimeout(() => void this.evict(key), this.idleMs);
+    const idle = typeof this.idleMs === 'function' ? this.idleMs() : this.idleMs;
+    const timer = setTimeout(() => void this.evict(key), Math.max(0, idle));
     timer.unref?.();
     this.entries.set(key, { kept, timer, busy: false });
   }

@@ -113,6 +113,17 @@ describe('AMQP session: kept-open producers', () => {
     assert.equal(session.size, 1);
     await waitFor(() => session.size === 0 && open.size === 0, 'the idle producer closes');
   });
+
+  it('the idle time is read at each send (the editor\'s setting): 0 closes the connection after the send', async () => {
+    let idleMs = 60_000;
+    const session = new AmqpSession(() => idleMs);
+    await sendAmqp({ ...(await target(session, [])), request: { events: [{ body: 'kept' }] } });
+    assert.equal(session.size, 1);
+    idleMs = 0;
+    await sendAmqp({ ...(await target(session, [])), request: { events: [{ body: 'closed after' }] } });
+    await waitFor(() => session.size === 0 && open.size === 0, 'a zero idle time closes it after the send');
+    await session.close();
+  });
 });
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
