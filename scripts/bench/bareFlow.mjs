@@ -17,13 +17,13 @@ async function token(id, secret, resource) {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret, resource }),
   });
-  if (!response.ok) throw new Error(`token ${response.status}`);
+  if (!response.ok) {throw new Error(`token ${response.status}`);}
   return (await response.json()).access_token;
 }
 
 async function secretValue(vaultToken, name) {
   const response = await fetch(`${vaultUrl.replace(/\/$/, '')}/secrets/${name}?api-version=7.0`, { headers: { Authorization: `Bearer ${vaultToken}` } });
-  if (!response.ok) throw new Error(`secret ${response.status}`);
+  if (!response.ok) {throw new Error(`secret ${response.status}`);}
   return (await response.json()).value;
 }
 
@@ -50,7 +50,7 @@ if (protocol === 'rest') {
   const post = async (body, contentType, events) => {
     const response = await fetch(url, { method: 'POST', headers: { Authorization: `Bearer ${eventHubsToken}`, 'Content-Type': contentType }, body });
     await response.arrayBuffer();
-    if (response.status !== 201) throw new Error(`send ${response.status}`);
+    if (response.status !== 201) {throw new Error(`send ${response.status}`);}
     acknowledged += events;
   };
   if (count === 1) {
@@ -64,17 +64,17 @@ if (protocol === 'rest') {
       const events = parts.length;
       parts = [];
       size = 2;
-      while (inFlight.size >= 4) await Promise.race(inFlight);
+      while (inFlight.size >= 4) {await Promise.race(inFlight);}
       const p = post(body, 'application/vnd.microsoft.servicebus.json', events).finally(() => inFlight.delete(p));
       inFlight.add(p);
     };
     for (let i = 0; i < count; i++) {
       const part = JSON.stringify({ Body: eventBody(i) });
-      if (size + part.length + 1 > 1_048_576) await flush();
+      if (size + part.length + 1 > 1_048_576) {await flush();}
       parts.push(part);
       size += part.length + 1;
     }
-    if (parts.length > 0) await flush();
+    if (parts.length > 0) {await flush();}
     await Promise.all(inFlight);
   }
 } else {
