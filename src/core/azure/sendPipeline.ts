@@ -1,4 +1,4 @@
-import { abortError, throwIfAborted } from '../util/abort';
+import { abortError, sleep, throwIfAborted } from '../util/abort';
 import type { EventSource } from '../events/eventSource';
 import type { SendTally } from '../events/sendTally';
 import type { Pace, SendResult } from '../flow/types';
@@ -55,7 +55,7 @@ export const MAX_THROTTLED_TRIES = 8;
 export async function runSendPipeline<B>(options: PipelineOptions<B>): Promise<void> {
   const { source, sink, tally, signal } = options;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? sleepFor;
+  const pause = options.sleep ?? sleep;
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let rate = options.pace?.eventsPerSecond;
@@ -86,7 +86,7 @@ export async function runSendPipeline<B>(options: PipelineOptions<B>): Promise<v
             rate = Math.max(1, rate / 2);
             options.onRateChange?.(rate);
           }
-          await sleep(wait, signal);
+          await pause(wait, signal);
           tally.sending(events);
         }
       }
@@ -152,7 +152,7 @@ export async function runSendPipeline<B>(options: PipelineOptions<B>): Promise<v
           await flush(batch);
           batch = await sink.newBatch();
         }
-        await sleep(due - now(), signal);
+        await pause(due - now(), signal);
       }
       // Throttling eased off for a while: speed back up towards the asked rate.
       if (targetRate !== undefined && rate < targetRate && now() - lastThrottleAt > 2000) {
@@ -212,22 +212,6 @@ function aborted(signal: AbortSignal): Promise<never> {
   });
 }
 
-function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) {
-    return Promise.resolve();
-  }
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** What a finished send reports, from its tally. */
 export function sendResultOf(protocol: 'rest' | 'amqp', tally: SendTally, request: { readonly partitionKey?: string; readonly partitionId?: string }): SendResult {

@@ -10,7 +10,7 @@ import { httpsRequest, throwIfAborted } from '../azure/http';
 import type { ProxySettings } from '../azure/proxy';
 import { HttpResponseError } from '../errors/errors';
 import type { TokenProvider } from '../flow/credentials';
-import { abortError } from '../util/abort';
+import { sleep } from '../util/abort';
 import type { DiscoveryService } from './endpoints';
 
 export interface DiscoveryContext {
@@ -28,19 +28,6 @@ export const MAX_RETRY_WAIT_SECONDS = 5;
 /** A listing longer than this many pages is cut (a continuation loop, or a tenant far larger than a picker can show). */
 export const MAX_PAGES = 100;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export async function getJson(service: DiscoveryService, url: string, context: DiscoveryContext): Promise<Record<string, unknown>> {
   for (let attempt = 0; ; attempt++) {

@@ -11,7 +11,7 @@ import { httpsRequest, throwIfAborted, type HttpResponse } from '../azure/http';
 import type { DiscoveryContext } from '../discovery/rest';
 import type { DiscoveryService } from '../discovery/endpoints';
 import { HttpResponseError } from '../errors/errors';
-import { abortError } from '../util/abort';
+import { sleep } from '../util/abort';
 
 /** The longest Retry-After waited out on a 429 (longer: the error, with the wait named by the service). */
 const MAX_THROTTLE_WAIT_S = 5;
@@ -29,23 +29,6 @@ export interface CallResult {
   readonly body: unknown;
 }
 
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Retry-After in milliseconds, clamped; `fallback` when absent or not a number of seconds. */
 export function retryAfterMs(headers: Readonly<Record<string, string | undefined>>, fallback: number): number {

@@ -8,7 +8,7 @@ import type { ExplainedError } from '../errors/errors';
 import type { StageId } from '../flow/stageId';
 import { redact } from '../logging/redact';
 import { explainActivity, stageOfActivity } from './explainActivity';
-import { sleep } from './rest';
+import { sleep } from '../util/abort';
 import { TERMINAL_STATUSES, type ActivityRun, type DeployedPipeline, type PipelineClient, type PipelineRunState, type PipelineRunStatus } from './types';
 
 export interface TimelineEntry {
