@@ -28,8 +28,10 @@ describe('commands', () => {
     const manifest = (extension().packageJSON as { contributes: { commands: ManifestCommand[] } }).contributes.commands;
     const ids = manifest.map((c) => c.command).sort();
     const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('eventstreamFlow.'));
-    // VS Code registers focus/reset commands for the contributed view (e.g. eventstreamFlow.profiles.focus).
-    const own = registered.filter((id) => !id.startsWith(`${VIEWS.profiles}.`) && !id.startsWith(`workbench.view.extension.${VIEWS.container}`)).sort();
+    // VS Code registers focus/reset commands for each contributed view (e.g. eventstreamFlow.profiles.focus).
+    const views = (extension().packageJSON as { contributes: { views: Record<string, { id: string }[]> } }).contributes.views;
+    const viewIds = Object.values(views).flat().map((v) => v.id);
+    const own = registered.filter((id) => !viewIds.some((view) => id.startsWith(`${view}.`)) && !id.startsWith(`workbench.view.extension.${VIEWS.container}`)).sort();
     assert.deepEqual(own, ids, 'registered eventstreamFlow.* commands = manifest commands');
     assert.deepEqual(Object.values(COMMANDS).sort(), ids, 'COMMANDS in constants.ts = manifest commands');
     for (const c of manifest) {

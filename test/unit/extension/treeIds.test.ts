@@ -180,6 +180,16 @@ void describe('every tree action is in the context menu (issue #11: keyboard and
 });
 
 void describe('manifest and constants', () => {
+  void it('declare each view and each menu entry once (a merge once doubled them: two trees answered to one id)', () => {
+    const contributes = manifest.contributes as unknown as { views: Record<string, { id: string }[]>; menus: Record<string, unknown[]> };
+    const viewIds = Object.values(contributes.views).flat().map((v) => v.id);
+    assert.deepEqual(viewIds, [...new Set(viewIds)]);
+    for (const [place, entries] of Object.entries(contributes.menus)) {
+      const keys = entries.map((e) => JSON.stringify(e));
+      assert.deepEqual(keys, [...new Set(keys)], place);
+    }
+  });
+
   void it('declare the same commands, each with the category', () => {
     const declared = manifest.contributes.commands.map((c) => c.command).sort();
     assert.deepEqual(declared, Object.values(COMMANDS).sort());
