@@ -13,10 +13,8 @@ import { SECRET_ENV } from './profileSource';
 import { runWithSandboxTrust } from './sandboxTrust';
 import { removeAllTempDirs, STOP_SIGNALS } from './tempDirs';
 
-/** Ctrl-C presses after which a run that is still cleaning up is ended at once (see main). */
+/** Ctrl-C presses (SIGINT) after which a run that is still cleaning up is ended at once (see main). */
 const FORCE_AFTER_PRESSES = 2;
-/** Signals this close together are one press: a terminal's SIGINT and the one runWithSandboxTrust forwards. */
-const SAME_PRESS_MS = 250;
 
 /** The CLI entry point; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -52,19 +50,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
     }
     // A signal cancels the run, which then cleans up (the sandbox's folder with its secrets, its
-    // ports) and reports what was sent. The listeners stay until that is done. One Ctrl-C in a
-    // terminal can deliver SIGINT twice (from the terminal, and forwarded by the parent of
-    // runWithSandboxTrust): signals within SAME_PRESS_MS are one press. A second press ends the
-    // process at once, its temporary folders removed first.
+    // ports) and reports what was sent. The listeners stay until that is done. A second Ctrl-C
+    // (SIGINT) ends the process at once, its temporary folders removed first; SIGTERM and SIGHUP,
+    // and the SIGTERM runWithSandboxTrust passes on for a terminal's Ctrl-C, only cancel.
     const controller = new AbortController();
     let presses = 0;
-    let lastSignalAt = -Infinity;
-    const onSignal = (): void => {
-      const now = Date.now();
-      if (now - lastSignalAt > SAME_PRESS_MS) {
-        presses += 1;
-      }
-      lastSignalAt = now;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      presses += signal === 'SIGINT' ? 1 : 0;
       controller.abort();
       if (presses >= FORCE_AFTER_PRESSES) {
         removeAllTempDirs();

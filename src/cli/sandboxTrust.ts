@@ -18,8 +18,10 @@ export async function runWithSandboxTrust(argv: readonly string[]): Promise<numb
   // Listening before the folder exists: a signal from here on reaches the finally below
   // (forwarded to the child once there is one), never the default action that skips it.
   let child: ChildProcess | undefined;
+  // A terminal's Ctrl-C reaches the child too (same process group): what this process passes on is
+  // SIGTERM, which stops the child without counting as a second Ctrl-C (see main.ts).
   const forward = (signal: NodeJS.Signals): void => {
-    child?.kill(signal);
+    child?.kill(signal === 'SIGINT' ? 'SIGTERM' : signal);
   };
   for (const signal of STOP_SIGNALS) {
     process.on(signal, forward);
