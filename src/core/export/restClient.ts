@@ -22,6 +22,9 @@ export const EXPORT_ENV = {
   keyVaultToken: 'EVENTSTREAM_FLOW_KEY_VAULT_TOKEN',
 } as const;
 
+/** File variables holding a value read when a request runs; the form bodies reference them percent-encoded (`{{%name}}`). */
+export const SECRET_VARIABLES = { readerClientSecret: 'readerClientSecret', pipelineClientId: 'pipelineClientId', pipelineClientSecret: 'pipelineClientSecret' } as const;
+
 /** `# @name` of each request, referenced by the requests after it. */
 export const REQUEST_NAMES = { keyVaultToken: 'kvToken', clientId: 'clientId', clientSecret: 'clientSecret', eventHubsToken: 'ehToken', send: 'sendEvent' } as const;
 
@@ -29,6 +32,7 @@ export const REQUEST_NAMES = { keyVaultToken: 'kvToken', clientId: 'clientId', c
  * The tested flow as a REST Client `.http` file (https://github.com/Huachao/vscode-restclient),
  * which httpyac runs too: file variables at the top, secrets as `{{$processEnv …}}`, and each stage
  * a `# @name` request whose response the next one reads (`{{kvToken.response.body.$.access_token}}`).
+ * A secret in a form body goes through a file variable referenced as `{{%name}}` (percent-encoded).
  *
  * Neither reader has a way to quote text, so no value is written where its syntax could read it:
  * a line break ends a line (and `###`, `POST …`, `< file`, `{{…}}` on a new line are instructions),
@@ -75,18 +79,23 @@ export function restClientFile(profile: ConnectionProfile, options: ExportOption
   const kvAuthorization =
     kv.kind === 'servicePrincipal' ? `Bearer {{${REQUEST_NAMES.keyVaultToken}.response.body.$.access_token}}` : `Bearer {{$processEnv ${EXPORT_ENV.keyVaultToken}}}`;
   // The form bodies: every literal part is ours, and the variables above hold form-encoded values.
-  // The secrets are variable references that neither REST Client nor httpyac can encode (there is
-  // no $urlEncode; httpyac could run JavaScript, REST Client cannot). They need none: Entra ID makes
-  // secret values of letters, digits and ~ . _ - only, and the client id read back is a GUID. They
-  // are the user's own environment and vault, and go only to the authority host on our request line.
+  // The secrets are read when a request runs, so the file cannot encode them beforehand: each is a
+  // file variable referenced as `{{%name}}`, which REST Client percent-encodes (encodeURIComponent;
+  // its README, "File Variables"), so '&', '+', '=', '%' and spaces in a secret cannot split or
+  // change the form. The variables that read a response are defined in the request's own block,
+  // after the response they read: httpyac evaluates a block's variables when the block runs, and
+  // REST Client reads every `@name =` line of the file whenever it resolves one.
+  // REST Client's default form encoding ("automatic", encodeurl) leaves the %XX sequences alone.
   if (kv.kind === 'servicePrincipal') {
     lines.push(
       '### Stage 1: Key Vault token for the reader service principal',
+      `@${SECRET_VARIABLES.readerClientSecret} = {{$processEnv ${EXPORT_ENV.readerClientSecret}}}`,
+      '',
       `# @name ${REQUEST_NAMES.keyVaultToken}`,
       'POST {{authority}}/{{keyVaultTenant}}/oauth2/token',
       `Content-Type: ${FORM_CONTENT_TYPE}`,
       '',
-      `grant_type=client_credentials&client_id={{keyVaultReaderClientId}}&client_secret={{$processEnv ${EXPORT_ENV.readerClientSecret}}}&resource={{keyVaultResource}}`,
+      `grant_type=client_credentials&client_id={{keyVaultReaderClientId}}&client_secret={{%${SECRET_VARIABLES.readerClientSecret}}}&resource={{keyVaultResource}}`,
       '',
     );
   }
@@ -102,11 +111,14 @@ export function restClientFile(profile: ConnectionProfile, options: ExportOption
     `Authorization: ${kvAuthorization}`,
     '',
     '### Stage 4: Event Hubs token with the two values just read',
+    `@${SECRET_VARIABLES.pipelineClientId} = {{${REQUEST_NAMES.clientId}.response.body.$.value}}`,
+    `@${SECRET_VARIABLES.pipelineClientSecret} = {{${REQUEST_NAMES.clientSecret}.response.body.$.value}}`,
+    '',
     `# @name ${REQUEST_NAMES.eventHubsToken}`,
     'POST {{eventHubsTokenUrl}}',
     `Content-Type: ${FORM_CONTENT_TYPE}`,
     '',
-    `grant_type=client_credentials&client_id={{${REQUEST_NAMES.clientId}.response.body.$.value}}&client_secret={{${REQUEST_NAMES.clientSecret}.response.body.$.value}}&${t.eventHubsAudienceField.name}={{eventHubsAudience}}`,
+    `grant_type=client_credentials&client_id={{%${SECRET_VARIABLES.pipelineClientId}}}&client_secret={{%${SECRET_VARIABLES.pipelineClientSecret}}}&${t.eventHubsAudienceField.name}={{eventHubsAudience}}`,
     '',
     '### Stage 5: send the event',
     `# @name ${REQUEST_NAMES.send}`,

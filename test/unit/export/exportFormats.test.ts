@@ -150,12 +150,16 @@ describe('.http and curl exports', () => {
     assert.equal(fileName, 'Orders-pipeline.http');
     assert.match(text, /^@authority = https:\/\/login\.microsoftonline\.com$/m);
     assert.match(text, /^@param_site = Os\\"lo$/m);
-    assert.match(text, /client_secret=\{\{\$processEnv EVENTSTREAM_FLOW_CLIENT_SECRET\}\}/);
+    // Secrets in a form body are file variables referenced percent-encoded ({{%name}}).
+    assert.match(text, /^@readerClientSecret = \{\{\$processEnv EVENTSTREAM_FLOW_CLIENT_SECRET\}\}$/m);
+    assert.match(text, /client_secret=\{\{%readerClientSecret\}\}&resource=/);
     for (const name of ['kvToken', 'clientId', 'clientSecret', 'ehToken', 'sendEvent']) {
       assert.match(text, new RegExp(`^# @name ${name}$`, 'm'));
     }
     assert.match(text, /^Authorization: Bearer \{\{kvToken\.response\.body\.\$\.access_token\}\}$/m);
-    assert.match(text, /client_id=\{\{clientId\.response\.body\.\$\.value\}\}&client_secret=\{\{clientSecret\.response\.body\.\$\.value\}\}&resource=/);
+    assert.match(text, /^@pipelineClientId = \{\{clientId\.response\.body\.\$\.value\}\}$/m);
+    assert.match(text, /^@pipelineClientSecret = \{\{clientSecret\.response\.body\.\$\.value\}\}$/m);
+    assert.match(text, /client_id=\{\{%pipelineClientId\}\}&client_secret=\{\{%pipelineClientSecret\}\}&resource=/);
     assert.match(text, /^Authorization: Bearer \{\{ehToken\.response\.body\.\$\.access_token\}\}$/m);
     assert.match(text, /^Content-Type: application\/atom\+xml;type=entry;charset=utf-8$/m);
     assert.match(text, /\{"site": "\{\{param_site\}\}", "run": "\{\{runId\}\}", "id": "\{\{\$guid\}\}", "at": "\{\{\$datetime iso8601\}\}", "n": 0\}/);

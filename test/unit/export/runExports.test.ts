@@ -107,6 +107,38 @@ describe('exports run against the sandbox', () => {
     assertNoSecretIn(result.out);
   });
 
+  it('httpyac: client secrets with & + = % and a space are form-encoded, and Entra ID accepts them', async () => {
+    const { sandboxInternals } = await import('../../../src/sandbox/index');
+    const { world } = sandboxInternals(sandbox);
+    const readerApp = world.app(sandbox.world.reader.clientId);
+    const pipelineApp = world.app(sandbox.world.pipeline.clientId);
+    const saved = { reader: readerApp.secret, pipeline: pipelineApp.secret };
+    // Not Entra's own alphabet, but what a secret of another issuer or a hand-set one can hold.
+    const readerSecret = 'r8Q~a&b+c=d%41 e%zz&client_id=x';
+    const pipelineSecret = 'p8Q~1+1=2 & 50% off&resource=y';
+    readerApp.secret = readerSecret;
+    pipelineApp.secret = pipelineSecret;
+    world.setSecretValue(sandbox.world.secrets.clientSecretName, pipelineSecret);
+    const savedRedactor = redactor;
+    redactor = new Redactor([readerSecret, pipelineSecret, saved.reader, saved.pipeline, sandbox.world.pipeline.clientId]);
+    try {
+      const file = await write('http');
+      const env = { PATH: process.env.PATH, HOME: dir, NODE_EXTRA_CA_CERTS: caPath, HTTPYAC_PLUGIN, EVENTSTREAM_FLOW_CLIENT_SECRET: readerSecret };
+      const result = await run(process.execPath, [HTTPYAC, 'send', file, '--all', '-o', 'short', '--no-color'], env, dir);
+      assert.equal(result.code, 0, shown(result));
+      assert.match(result.out, /5 requests processed \(5 succeeded\)/, shown(result));
+      assert.equal((result.out.match(/=> 200 /g) ?? []).length, 4, shown(result));
+      assert.equal((result.out.match(/=> 201 /g) ?? []).length, 1, shown(result));
+      assertEventArrived();
+      assert.ok(!result.out.includes(readerSecret) && !result.out.includes(pipelineSecret), 'a client secret was printed');
+    } finally {
+      redactor = savedRedactor;
+      readerApp.secret = saved.reader;
+      pipelineApp.secret = saved.pipeline;
+      world.setSecretValue(sandbox.world.secrets.clientSecretName, saved.pipeline);
+    }
+  });
+
   it('httpyac: a wrong secret in the environment is refused by Entra ID (401) and nothing is sent', async () => {
     const file = await write('http');
     const env = { PATH: process.env.PATH, HOME: dir, NODE_EXTRA_CA_CERTS: caPath, HTTPYAC_PLUGIN, EVENTSTREAM_FLOW_CLIENT_SECRET: 'not-the-secret~value' };
