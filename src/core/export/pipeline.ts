@@ -189,7 +189,8 @@ function pipelineBody(template: string): string {
 function adfExpression(expression: BodyExpression): AdfPart {
   switch (expression.kind) {
     case 'parameter':
-      return { expression: `pipeline().parameters.${expression.name}` };
+      // The local flow JSON-escapes a parameter's value (core/events/template.ts): so does the pipeline.
+      return { expression: jsonEscaped(`pipeline().parameters.${expression.name}`) };
     case 'runId':
       return { expression: 'pipeline().RunId' };
     case 'pipelineName':
@@ -205,6 +206,32 @@ function adfExpression(expression: BodyExpression): AdfPart {
     case 'eventIndex':
       return { literal: '0' };
   }
+}
+
+/**
+ * What JSON.stringify does to a string's content, as a pipeline expression: the expression language
+ * has no JSON-escaping function, so a value is put through `replace()`: backslash first, then the
+ * double quote, then the line breaks, tab, backspace and form feed, each written as JSON's short
+ * escape. String literals in the expression language escape only the single quote (`''`); a
+ * backslash in one is the character itself (the docs name no other escape), so `'\'` is one
+ * backslash and `'\"'` is a backslash and a quote. Control characters are made with
+ * `decodeUriComponent('%0A')`, since a literal cannot hold them. The other C0 controls (rare in a
+ * parameter) are not escaped: JSON.stringify writes them as \u00XX, which would need one replace
+ * each.
+ */
+export function jsonEscaped(expression: string): string {
+  const controls: readonly [string, string][] = [
+    ['%0A', '\\n'],
+    ['%0D', '\\r'],
+    ['%09', '\\t'],
+    ['%08', '\\b'],
+    ['%0C', '\\f'],
+  ];
+  let out = `replace(replace(${expression}, '\\', '\\\\'), '"', '\\"')`;
+  for (const [encoded, escape] of controls) {
+    out = `replace(${out}, decodeUriComponent('${encoded}'), '${escape}')`;
+  }
+  return out;
 }
 
 /** Literal text, or one of the exporter's own expressions (its body, without `@{` and `}`). */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { EXPORT_FORMATS, exportFlow, parseExportFormat, secretValuesOf } from '../../../src/core/export/index';
-import { ACTIVITY, buildPipeline, READER_SECRET_PARAMETER, type PipelineResource } from '../../../src/core/export/pipeline';
+import { ACTIVITY, buildPipeline, jsonEscaped, READER_SECRET_PARAMETER, type PipelineResource } from '../../../src/core/export/pipeline';
 import { EXPORT_ENV } from '../../../src/core/export/restClient';
 import { SECRET_ENV } from '../../../src/cli/profileSource';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
@@ -95,7 +95,9 @@ describe('pipeline export', () => {
     });
     assert.equal(send?.policy.retry, 0, 'a retried send could deliver the event twice');
     // The body keeps its Data Factory expressions; eventIndex() (this tool's own) becomes 0.
-    assert.equal(send?.typeProperties.body, '{"site": "@{pipeline().parameters.site}", "run": "@{pipeline().RunId}", "id": "@{guid()}", "at": "@{utcNow()}", "n": 0}');
+    // A parameter's value is JSON-escaped, as the local flow does it.
+    assert.equal(send?.typeProperties.body, `{"site": "@{${jsonEscaped('pipeline().parameters.site')}}", "run": "@{pipeline().RunId}", "id": "@{guid()}", "at": "@{utcNow()}", "n": 0}`);
+    assert.equal(jsonEscaped('x'), "replace(replace(replace(replace(replace(replace(replace(x, '\\', '\\\\'), '\"', '\\\"'), decodeUriComponent('%0A'), '\\n'), decodeUriComponent('%0D'), '\\r'), decodeUriComponent('%09'), '\\t'), decodeUriComponent('%08'), '\\b'), decodeUriComponent('%0C'), '\\f')");
     assert.deepEqual(pipeline.properties.parameters, { site: { type: 'String', defaultValue: 'Oslo' } });
   });
 

@@ -210,7 +210,8 @@ function adfLiteral(text: string): string {
   if (text.startsWith('@@') && !text.includes('@{')) {
     return text.slice(1);
   }
-  return text.replace(/@\{([^}]*)\}/g, (_m, expression: string) => (expression === "'@'" ? '@' : `⟨${expression}⟩`));
+  // JSON-escaped: a parameter's expression (its JSON escaping) holds quotes and backslashes.
+  return text.replace(/@\{([^}]*)\}/g, (_m, expression: string) => (expression === "'@'" ? '@' : `⟨${JSON.stringify(expression).slice(1, -1)}⟩`));
 }
 
 function assertSafePipeline(text: string, clean: string, expected: { m?: string }): void {

@@ -7,6 +7,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { requestClientCredentialsToken } from '../../../src/core/azure/entraToken';
 import { armService, fabricService } from '../../../src/core/discovery/endpoints';
 import type { DiscoveryContext } from '../../../src/core/discovery/rest';
+import { renderTemplate } from '../../../src/core/events/template';
 import { buildPipeline, READER_SECRET_PARAMETER } from '../../../src/core/export/pipeline';
 import type { ExportOptions } from '../../../src/core/export/targets';
 import type { TokenProvider } from '../../../src/core/flow/credentials';
@@ -112,6 +113,25 @@ describe('every pipeline export runs green in the sandbox', () => {
   it('through Fabric too: the same export as a data pipeline runs green', async () => {
     await deployAndRun(fabric, sandbox.profile({ name: 'Fabric export run' }), { bodyTemplate: BODY, parameters: { site: 'Oslo' } }, 'fabric-export-run');
     assert.equal(sandbox.received.all().length, 1);
+  });
+
+  it('quotes, backslashes and line breaks in parameters and body arrive as the local flow sends them (JSON-escaped)', async () => {
+    const body = '{"site": "@{pipeline().parameters.site}", "path": "C:\\\\data\\\\in", "say": "\\"hi\\" @{pipeline().parameters.note}", "n": 1}';
+    const site = 'Oslo "north" \\ x';
+    const resource = buildPipeline(sandbox.profile({ name: 'Quotes' }), { bodyTemplate: body, parameters: { site, note: 'none' }, name: 'quotes-run' });
+    const deployed = await applyDeploy(adf, await planDeploy(adf, resource), resource);
+    const note = 'line 1\nline 2\t"tab" \\\\ end\r';
+    const result = await startAndWatch(adf, deployed, { note }, { signal: new AbortController().signal, pollMs: 30 });
+    assert.equal(result.status, 'Succeeded', `${result.message ?? ''} ${JSON.stringify(result.timeline.map((entry) => [entry.activityName, entry.status, entry.error?.message]))}`);
+    const events = sandbox.received.all();
+    assert.equal(events.length, 1);
+    const sent = events[0]?.body.toString('utf8') ?? '';
+    // The same bytes the local flow (the template engine) sends with these values.
+    assert.equal(sent, renderTemplate(body, { parameters: { site, note } }));
+    const parsed = JSON.parse(sent) as Record<string, unknown>;
+    assert.equal(parsed['site'], site);
+    assert.equal(parsed['path'], 'C:\\data\\in');
+    assert.equal(parsed['say'], `"hi" ${note}`);
   });
 
   it('a run parameter overrides the default the export wrote', async () => {
