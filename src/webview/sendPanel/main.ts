@@ -23,7 +23,8 @@ import {
   type SendOutcome,
 } from '../../shared/sendPanelProtocol';
 import { debounce, h } from './dom';
-import { type ChangeKind, defaultDraft, draftFromPersisted, SendFormView, toPersisted, toSendForm } from './form';
+import { defaultDraft, draftFromPersisted, toPersisted, toSendForm } from './draft';
+import { type ChangeKind, SendFormView } from './form';
 import { renderHistory } from './history';
 import { renderProgress, renderResult, Timeline } from './timeline';
 import { vscode } from './vscodeApi';

@@ -7,7 +7,7 @@ import { isValidationError } from '../../../src/core/errors/errors';
 import { EVENT_COUNT } from '../../../src/core/model/limits';
 import { planSend } from '../../../src/extension/sendPanel/prepareEvents';
 import { countProblem, isParseError, parseWebviewMessage, SEND_PANEL_LIMITS, type DraftForm, type SendForm } from '../../../src/shared/sendPanelProtocol';
-import { toPersisted, toSendForm } from '../../../src/webview/sendPanel/form';
+import { toPersisted, toSendForm } from '../../../src/webview/sendPanel/draft';
 
 const FIX = 'Give a whole number from 1 to 1,000,000 (default 1).';
 
