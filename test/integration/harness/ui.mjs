@@ -186,6 +186,23 @@ export function treeItem(page, label) {
     .filter({ has: page.locator('.label-name, .monaco-highlighted-label', { hasText: re }) });
 }
 
+/**
+ * A row of one view (by its pane title), for labels that several views show: the Profiles view and
+ * the Fabric & Azure view both have a "Local sandbox" row.
+ * @param {import('playwright-core').Page} page
+ * @param {string} viewName the pane header's title, e.g. "Profiles"
+ * @param {string|RegExp} label exact label text, or a RegExp
+ * @returns {import('playwright-core').Locator}
+ */
+export function viewRow(page, viewName, label) {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${esc(viewName)}`, 'i') }) });
+  const re = typeof label === 'string' ? new RegExp(`^\\s*${esc(label)}\\s*$`) : label;
+  return pane.locator('.monaco-list-row[role="treeitem"]').filter({ has: page.locator('.label-name, .monaco-highlighted-label', { hasText: re }) });
+}
+
+/** A row of the Profiles view. */
+export const profilesRow = (page, label) => viewRow(page, 'Profiles', label);
+
 /** A notification toast whose message contains `text`. */
 export function notification(page, text) {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text });

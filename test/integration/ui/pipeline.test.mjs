@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { openView, packageVsix, screenshot, startWorkbench, treeItem } from '../harness/ui.mjs';
+import { openView, packageVsix, screenshot, profilesRow, startWorkbench, treeItem } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
@@ -30,7 +30,7 @@ describe('Eventstream Flow: Deploy as Pipeline and Run Pipeline in the workbench
     const button = page.locator('.part.sidebar .welcome-view-content a.monaco-button', { hasText: 'Try with the Local Sandbox' });
     await button.waitFor({ state: 'visible', timeout: LONG });
     await button.click();
-    await treeItem(page, 'Local sandbox').waitFor({ timeout: LONG });
+    await profilesRow(page, 'Local sandbox').waitFor({ timeout: LONG });
   });
 
   after(async () => {
@@ -40,7 +40,7 @@ describe('Eventstream Flow: Deploy as Pipeline and Run Pipeline in the workbench
   });
 
   test('Run Pipeline from the profile menu: four green activities in Pipeline Runs, each with its local stage', async () => {
-    await treeItem(page, 'Local sandbox').click({ button: 'right' });
+    await profilesRow(page, 'Local sandbox').click({ button: 'right' });
     const menu = page.locator('.monaco-menu .actions-container').last();
     await menu.waitFor({ state: 'visible', timeout: 15_000 });
     const labels = (await menu.locator('.action-label').allInnerTexts()).map((l) => l.trim());

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { openView, packageVsix, screenshot, startWorkbench, treeItem, webviewFrame } from '../harness/ui.mjs';
+import { openView, packageVsix, screenshot, profilesRow, startWorkbench, treeItem, webviewFrame } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const require = createRequire(import.meta.url);
@@ -97,12 +97,12 @@ describe('Eventstream Flow in the workbench', { timeout: 150_000 }, () => {
     await button.waitFor({ state: 'visible', timeout: LONG });
     await screenshot(page, 'welcome-view');
     await button.click();
-    await treeItem(page, 'Local sandbox').waitFor({ timeout: LONG });
+    await profilesRow(page, 'Local sandbox').waitFor({ timeout: LONG });
     await screenshot(page, 'sandbox-profile-in-tree');
   });
 
   test('runs "Key Vault token" from the tree and its node turns green', async () => {
-    const profile = treeItem(page, 'Local sandbox');
+    const profile = profilesRow(page, 'Local sandbox');
     if ((await profile.getAttribute('aria-expanded')) !== 'true') {
       await profile.click();
     }
@@ -116,7 +116,7 @@ describe('Eventstream Flow in the workbench', { timeout: 150_000 }, () => {
   });
 
   test('sends from the panel: all five timeline rows turn green, the result and history show it', async () => {
-    await clickInlineAction(page, treeItem(page, 'Local sandbox'), 'Open Send Event Panel');
+    await clickInlineAction(page, profilesRow(page, 'Local sandbox'), 'Open Send Event Panel');
     const frame = webviewFrame(page);
     const send = frame.locator('#send');
     await send.waitFor({ timeout: LONG });
