@@ -86,8 +86,8 @@ export interface FlowServices {
   /** The editor's signed-in account (KeyVaultAuth kind `signedInUser`). */
   readonly signedInUser?: TokenProvider;
   /**
-   * When set, stages 2 and 3 send the pipeline's own request (raw GET with this api-version, e.g.
-   * "7.0"); otherwise they read through @azure/keyvault-secrets (same route, the SDK's api-version).
+   * The api-version of stages 2 and 3's request, the pipeline's own raw GET (default "7.0", as Data
+   * Factory documents); `sdk` reads through @azure/keyvault-secrets instead (same route, the SDK's api-version).
    */
   readonly keyVaultApiVersion?: string;
   /** Stages 2 and 3 warn when the secret read expires within this many days (default 30; 0 = only once expired). */

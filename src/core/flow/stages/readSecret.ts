@@ -1,5 +1,5 @@
 import { destinationsOf } from '../../azure/credentialGuard';
-import { readSecret } from '../../azure/keyVault';
+import { PIPELINE_KEY_VAULT_API_VERSION, readSecret } from '../../azure/keyVault';
 import { APP_SECRET_EXPIRY_NOTE, assessSecret, DEFAULT_EXPIRY_WARNING_DAYS } from '../../diagnostics/secretHygiene';
 import { edgeWhitespace } from '../../model/identity';
 import type { SecretReference } from '../../model/profile';
@@ -35,7 +35,12 @@ export async function readPipelineSecret(
     signal: ctx.signal,
     trustedCaPem: ctx.profile.trustedCaPem,
     ...(ctx.services.proxy ? { proxy: ctx.services.proxy } : {}),
-    ...(ctx.services.keyVaultApiVersion ? { via: 'pipeline' as const, apiVersion: ctx.services.keyVaultApiVersion } : {}),
+    // By default the Web activity's own request: one GET with stage 1's token (issue #8.6, measured
+    // by `npm run bench`: a new process spent ~650 ms loading @azure/keyvault-secrets and building a
+    // SecretClient for two reads that a plain GET does in one round trip each). The SDK stays where it
+    // earns its place: listing secrets and versions (paging), the challenge handshake when no token
+    // is at hand (Reveal Secret Value), and `keyVaultApiVersion: 'sdk'` to compare the two.
+    ...(ctx.services.keyVaultApiVersion === 'sdk' ? {} : { via: 'pipeline' as const, apiVersion: ctx.services.keyVaultApiVersion ?? PIPELINE_KEY_VAULT_API_VERSION }),
   }));
   ctx.redactor.add(secret.value);
   ctx.redactor.add(secret.value.trim());
@@ -45,7 +50,7 @@ export async function readPipelineSecret(
   const warnings = [warningFor(secret, purpose), expiryWarning(ctx, secret, reference, purpose)].filter((w): w is string => w !== undefined);
   const version = reference.version ? `version ${short(secret.version)}` : `latest version ${short(secret.version)}`;
   const expiry = secret.expiresOn ? `, expires ${secret.expiresOn.toISOString().slice(0, 10)}` : '';
-  const via = reused ? ' (reused from the last run)' : `${ctx.services.keyVaultApiVersion ? ` (api-version ${ctx.services.keyVaultApiVersion})` : ''} from ${endpoint}`;
+  const via = reused ? ' (reused from the last run)' : `${ctx.services.keyVaultApiVersion === 'sdk' ? ' (@azure/keyvault-secrets)' : ` (api-version ${ctx.services.keyVaultApiVersion ?? PIPELINE_KEY_VAULT_API_VERSION})`} from ${endpoint}`;
   return { output: secret, ...(reused ? { cached: true } : {}), summary: `secret ${secret.name}, ${version}${expiry}${via}${warnings.map((w) => ` — warning: ${w}`).join('')}` };
 }
 
