@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors/errors';
 import type { EventSource } from '../core/events/eventSource';
 import type { EventToSend, SendRequest } from '../core/flow/types';
+import { everyEventValidIfFirstIs } from '../core/events/jsonStability';
 import { compileTemplate, SAMPLE_EVENT_TEMPLATE } from '../core/events/template';
 import { parseEventBody, validateContentType, validatePartitionId, validatePartitionKey, validateProperties, valueOrThrow } from '../core/model/validate';
 import { problems } from '../core/model/validated';
@@ -25,15 +26,17 @@ export async function buildSendRequest(options: CliOptions): Promise<SendRequest
   const contentType = options.contentType ?? 'application/json';
   const json = /json/i.test(contentType);
   const runId = randomUUID();
-  const properties = Object.keys(options.properties).length > 0 ? { properties: options.properties } : {};
+  const properties = Object.keys(options.properties).length > 0 ? options.properties : undefined;
   const render = compileTemplate(template, { parameters: options.params, runId, pipelineName: 'eventstream-flow-cli' });
+  // A malformed body is refused with line and column, the first event before anything is sent; the
+  // others only when their per-event values could make them differ (see everyEventValidIfFirstIs).
+  const checkEach = json && !everyEventValidIfFirstIs(render.pieces(0));
   const eventAt = (index: number): EventToSend => {
     const body = render(index);
-    if (json) {
-      // A malformed body is refused with line and column (the first one before anything is sent).
+    if (json && (index === 0 || checkEach)) {
       valueOrThrow(parseEventBody(body, index > 0 ? `--body (event ${index})` : '--body'));
     }
-    return { body, contentType, ...properties };
+    return properties ? { body, contentType, properties } : { body, contentType };
   };
   eventAt(0);
   // Refused here, before any stage runs: the send stage would meet them only after stages 1–4 reached Azure (#11).

@@ -30,41 +30,90 @@ export function renderTemplate(template: string, context: TemplateContext = {}):
 const PER_EVENT = /^(?:guid\(\)|utcNow\(\)|ticks\(utcNow\(\)\)|eventIndex\(\)|rand\(.*\))$/;
 
 /**
+ * One piece of a rendered event: fixed text, or a per-event value and what it can look like.
+ * `number`: always a whole JSON number (eventIndex(), ticks(), rand()); `text`: characters that
+ * never need escaping in a JSON string (guid(), utcNow()). core/events/jsonStability.ts uses this to
+ * check a JSON template once instead of parsing every event.
+ */
+export interface TemplatePiece {
+  readonly text: string;
+  readonly varies?: 'number' | 'text';
+}
+
+/** A template parsed once: render event `index`, or its pieces. */
+export interface CompiledTemplate {
+  (index: number): string;
+  pieces(index: number): TemplatePiece[];
+}
+
+type PerEvent = { readonly varies: 'number' | 'text'; readonly value: (index: number) => string };
+
+/**
  * The template parsed once for a whole send (issue #8: a million events): the text between
  * expressions and every expression that is the same for every event (parameters, run id, pipeline
- * name) are resolved here, so rendering event `index` only evaluates guid(), utcNow(), rand() and
- * eventIndex(). Errors (an unknown expression, a parameter without a value) are thrown here.
+ * name) are resolved here, and each per-event expression becomes a small function, so rendering
+ * event `index` is string concatenation plus guid(), utcNow(), rand() or eventIndex(). Errors (an
+ * unknown expression, a parameter without a value, rand(5, 1)) are thrown here.
  */
-export function compileTemplate(template: string, context: Omit<TemplateContext, 'index'> = {}): (index: number) => string {
+export function compileTemplate(template: string, context: Omit<TemplateContext, 'index'> = {}): CompiledTemplate {
   const runId = context.runId ?? randomUUID();
   const now = context.now ?? (() => new Date());
   const fixed = { ...context, runId, now };
-  const parts: (string | ((index: number) => string))[] = [];
+  const parts: (string | PerEvent)[] = [];
   let last = 0;
   for (const match of template.matchAll(EXPRESSION)) {
     const expression = (match[1] ?? '').trim();
     parts.push(template.slice(last, match.index));
     last = match.index + match[0].length;
-    if (PER_EVENT.test(expression)) {
-      // Checked now (e.g. rand(5, 1)), evaluated per event.
-      evaluate(expression, { ...fixed, index: 0 });
-      parts.push((index) => evaluate(expression, { ...fixed, index }));
-    } else {
-      parts.push(evaluate(expression, fixed));
-    }
+    parts.push(PER_EVENT.test(expression) ? perEvent(expression, now) : evaluate(expression, fixed));
   }
   parts.push(template.slice(last));
-  if (parts.every((part) => typeof part === 'string')) {
-    const text = parts.join('');
-    return () => text;
-  }
-  return (index) => {
+  const render = (index: number): string => {
     let text = '';
     for (const part of parts) {
-      text += typeof part === 'string' ? part : part(index);
+      text += typeof part === 'string' ? part : part.value(index);
     }
     return text;
   };
+  const pieces = (index: number): TemplatePiece[] => parts.map((part) => (typeof part === 'string' ? { text: part } : { text: part.value(index), varies: part.varies }));
+  return Object.assign(render, { pieces });
+}
+
+/** A per-event expression as a function of the event's index (checked now: rand(5, 1) is refused here). */
+function perEvent(expression: string, now: () => Date): PerEvent {
+  switch (expression) {
+    case 'guid()':
+      return { varies: 'text', value: () => randomUUID() };
+    case 'utcNow()':
+      return { varies: 'text', value: () => now().toISOString() };
+    case 'ticks(utcNow())':
+      return { varies: 'number', value: () => ticksOf(now()) };
+    case 'eventIndex()':
+      return { varies: 'number', value: (index) => String(index) };
+    default: {
+      const { min, max } = randBounds(expression);
+      return { varies: 'number', value: () => String(randomInt(min, max)) };
+    }
+  }
+}
+
+/** .NET ticks: 100 ns intervals since 0001-01-01. */
+function ticksOf(date: Date): string {
+  return (BigInt(date.getTime()) * 10_000n + 621_355_968_000_000_000n).toString();
+}
+
+/** rand(min, max): min inclusive, max exclusive, as in Data Factory. */
+function randBounds(expression: string): { min: number; max: number } {
+  const rand = /^rand\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)$/.exec(expression);
+  const min = Number(rand?.[1]);
+  const max = Number(rand?.[2]);
+  if (rand === null) {
+    throw unsupported(expression);
+  }
+  if (!(max > min)) {
+    throw new ValidationError(`@{${expression}}`, 'rand(min, max) needs max greater than min.', 'Write e.g. @{rand(1, 100)}: min inclusive, max exclusive.');
+  }
+  return { min, max };
 }
 
 /** Every expression in a template, for validation before anything is sent. */
@@ -84,7 +133,8 @@ export function parametersUsedBy(template: string): string[] {
   return [...names];
 }
 
-function evaluate(expression: string, context: TemplateContext & { runId: string; now: () => Date }): string {
+/** An expression that is the same for every event of a send. */
+function evaluate(expression: string, context: TemplateContext & { runId: string }): string {
   const parameter = /^pipeline\(\)\.parameters\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression);
   if (parameter?.[1]) {
     const value = context.parameters?.[parameter[1]];
@@ -102,28 +152,14 @@ function evaluate(expression: string, context: TemplateContext & { runId: string
       return context.runId;
     case 'pipeline().Pipeline':
       return escapeForJsonString(context.pipelineName ?? 'eventstream-flow');
-    case 'guid()':
-      return randomUUID();
-    case 'utcNow()':
-      return context.now().toISOString();
-    case 'ticks(utcNow())':
-      // .NET ticks: 100 ns intervals since 0001-01-01.
-      return (BigInt(context.now().getTime()) * 10_000n + 621_355_968_000_000_000n).toString();
-    case 'eventIndex()':
-      return String(context.index ?? 0);
     default:
       break;
   }
-  const rand = /^rand\(\s*(-?\d+)\s*,\s*(-?\d+)\s*\)$/.exec(expression);
-  if (rand?.[1] !== undefined && rand[2] !== undefined) {
-    const min = Number(rand[1]);
-    const max = Number(rand[2]);
-    if (!(max > min)) {
-      throw new ValidationError(`@{${expression}}`, 'rand(min, max) needs max greater than min.', 'Write e.g. @{rand(1, 100)}: min inclusive, max exclusive.');
-    }
-    return String(randomInt(min, max));
-  }
-  throw new ValidationError(
+  throw unsupported(expression);
+}
+
+function unsupported(expression: string): ValidationError {
+  return new ValidationError(
     `@{${expression}}`,
     'This expression is not supported in sample events.',
     'Use @{pipeline().parameters.NAME}, @{pipeline().RunId}, @{pipeline().Pipeline}, @{guid()}, @{utcNow()}, @{ticks(utcNow())}, @{rand(MIN, MAX)} or @{eventIndex()}.',
