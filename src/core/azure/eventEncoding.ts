@@ -30,23 +30,37 @@ export function encodeBodyText(body: EventToSend['body']): string {
 }
 
 export function encodeEvent(event: EventToSend, index: number): EncodedEvent {
-  const bodyText = encodeBodyText(event.body);
-  let body: Buffer | undefined;
-  return {
-    index,
-    bodyText,
-    // Made when asked (AMQP, a single REST event): a REST batch needs only the text, and a
-    // million-event send should not allocate a Buffer per event for nothing.
-    get body(): Buffer {
-      body ??= Buffer.from(bodyText, 'utf8');
-      return body;
-    },
-    bytes: Buffer.byteLength(bodyText, 'utf8'),
-    ...(event.contentType ? { contentType: event.contentType } : {}),
-    ...(event.properties && Object.keys(event.properties).length > 0 ? { properties: event.properties } : {}),
-    ...(event.messageId !== undefined ? { messageId: event.messageId } : {}),
-    ...(event.correlationId !== undefined ? { correlationId: event.correlationId } : {}),
-  };
+  return new LazyEncodedEvent(event, index);
+}
+
+/**
+ * A class, not an object literal with a getter and spreads: a million-event send makes a million of
+ * these, and one fixed shape keeps V8 on its fast path (the literal cost ~3 µs an event, issue #8).
+ */
+class LazyEncodedEvent implements EncodedEvent {
+  readonly bodyText: string;
+  readonly bytes: number;
+  readonly contentType: string | undefined;
+  readonly properties: Readonly<Record<string, string | number | boolean>> | undefined;
+  readonly messageId: string | undefined;
+  readonly correlationId: string | undefined;
+  #body: Buffer | undefined;
+
+  constructor(event: EventToSend, readonly index: number) {
+    this.bodyText = encodeBodyText(event.body);
+    this.bytes = Buffer.byteLength(this.bodyText, 'utf8');
+    this.contentType = event.contentType || undefined;
+    this.properties = event.properties && Object.keys(event.properties).length > 0 ? event.properties : undefined;
+    this.messageId = event.messageId;
+    this.correlationId = event.correlationId;
+  }
+
+  // Made when asked (AMQP, a single REST event): a REST batch needs only the text, and a
+  // million-event send should not allocate a Buffer per event for nothing.
+  get body(): Buffer {
+    this.#body ??= Buffer.from(this.bodyText, 'utf8');
+    return this.#body;
+  }
 }
 
 export function assertEventFits(event: EncodedEvent, maxBytes: number = MAX_EVENT_BYTES): void {
