@@ -47,8 +47,8 @@ export class ExtensionSandboxManager implements SandboxManager, vscode.Disposabl
   private async doStart(): Promise<{ sandbox: Sandbox; profileId: string }> {
     const started = Date.now();
     await this.keepForeignProfile();
-    const { startSandbox } = await import('../sandbox/index');
-    const sandbox = await startSandbox();
+    const { KEEP_RECEIVED_WHEN_LEFT_RUNNING, startSandbox } = await import('../sandbox/index');
+    const sandbox = await startSandbox({ keepReceived: KEEP_RECEIVED_WHEN_LEFT_RUNNING });
     const { world } = sandbox;
     for (const secret of [world.reader.clientSecret, world.reader.clientId, world.pipeline.clientSecret, world.pipeline.clientId, world.sas.key]) {
       this.deps.redactor.add(secret);

@@ -56,6 +56,9 @@ interface Stoppable {
   setRefusing(refuse: boolean): Promise<void>;
 }
 
+/** SandboxOptions.keepReceived for a sandbox left running (the CLI's, the editor's). */
+export const KEEP_RECEIVED_WHEN_LEFT_RUNNING = 100_000;
+
 /**
  * Starts every peer. Costs: the CA (~100 ms, skipped when the test runner made one), one leaf
  * certificate per CA per process (~100 ms, cached) and the token-signing key (~50 ms);
@@ -67,7 +70,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const world = new World();
   const faults = new Faults();
   const issuer = new TokenIssuer();
-  const recorder = new ReceivedLog();
+  const recorder = new ReceivedLog(options.keepReceived);
   const fabricWorld = new FabricWorld(world);
   const armWorld = new ArmWorld(world);
 

@@ -18,10 +18,15 @@ const RETAINED_PER_PARTITION = 5000;
 
 export class ReceivedLog implements ReceivedEventLog, EventRecorder {
   private readonly events: ReceivedEvent[] = [];
+  /** Received since clear(), including the events no longer kept. */
+  private total = 0;
   private readonly refused: ThrottledSend[] = [];
   private readonly partitions = new Map<string, PartitionState>();
   private waiters: { count: number; resolve: (events: readonly ReceivedEvent[]) => void }[] = [];
   private readonly listeners = new Set<(stored: StoredEvent) => void>();
+
+  /** @param keep how many events all() keeps (SandboxOptions.keepReceived); default every one. */
+  constructor(private readonly keep = Number.POSITIVE_INFINITY) {}
 
   record(event: Omit<ReceivedEvent, 'sequenceNumber' | 'receivedAt'>): ReceivedEvent {
     const state = this.stateOf(event.partitionId);
@@ -36,6 +41,11 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
       state.retained.shift();
     }
     this.events.push(received);
+    this.total++;
+    if (this.events.length >= 2 * this.keep) {
+      // Trimmed in halves, not one shift per event: amortised O(1).
+      this.events.splice(0, this.events.length - this.keep);
+    }
     this.wake();
     for (const listener of [...this.listeners]) {
       listener(stored);
@@ -72,7 +82,11 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
   }
 
   all(): readonly ReceivedEvent[] {
-    return [...this.events];
+    return this.events.length > this.keep ? this.events.slice(-this.keep) : [...this.events];
+  }
+
+  count(): number {
+    return this.total;
   }
 
   /**
@@ -81,11 +95,12 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
    */
   clear(): void {
     this.events.splice(0);
+    this.total = 0;
     this.refused.splice(0);
   }
 
   waitFor(count: number, timeoutMs = 10_000): Promise<readonly ReceivedEvent[]> {
-    if (this.events.length >= count) {
+    if (this.total >= count) {
       return Promise.resolve(this.all());
     }
     return new Promise((resolve, reject) => {
@@ -98,7 +113,7 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
       };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((other) => other !== waiter);
-        reject(new Error(`Expected ${count} events, received ${this.events.length} within ${timeoutMs} ms.`));
+        reject(new Error(`Expected ${count} events, received ${this.total} within ${timeoutMs} ms.`));
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -114,8 +129,8 @@ export class ReceivedLog implements ReceivedEventLog, EventRecorder {
   }
 
   private wake(): void {
-    const ready = this.waiters.filter((waiter) => this.events.length >= waiter.count);
-    this.waiters = this.waiters.filter((waiter) => this.events.length < waiter.count);
+    const ready = this.waiters.filter((waiter) => this.total >= waiter.count);
+    this.waiters = this.waiters.filter((waiter) => this.total < waiter.count);
     for (const waiter of ready) {
       waiter.resolve(this.all());
     }

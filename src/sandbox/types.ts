@@ -56,6 +56,13 @@ export interface SandboxOptions {
   readonly latencyMs?: number;
   /** An Event Hubs ingress limit per partition; absent = no limit (the default). See `Sandbox.ingress`. */
   readonly partitionLimit?: PartitionLimit;
+  /**
+   * How many received events `received.all()` keeps, newest last (default: every one, as tests
+   * count them). A sandbox left running (the CLI's, the editor's) keeps 100,000: a load test of
+   * `--rate 100000 --duration 3600` would otherwise hold 360 million events and end out of memory.
+   * Counting (`received.count()`, `waitFor`) and consumers' retention are not affected.
+   */
+  readonly keepReceived?: number;
   /** Preferred ports (0 = ephemeral, the default). */
   readonly ports?: { entra?: number; keyVault?: number; eventHubs?: number; emulator?: number; proxy?: number; fabric?: number; arm?: number };
 }
@@ -97,7 +104,10 @@ export interface ReceivedEvent {
 }
 
 export interface ReceivedEventLog {
+  /** The events received since the last clear() (the newest `keepReceived` of them). */
   all(): readonly ReceivedEvent[];
+  /** How many events were received since the last clear(), kept or not. */
+  count(): number;
   /** Sends the partition limit refused, in order; none of their events is in all(). */
   throttled(): readonly ThrottledSend[];
   /** Forgets the events and the throttled sends. */

@@ -57,7 +57,7 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
     sandbox = await startCliSandbox(options, redactor);
     profile = await sandboxProfileFor(sandbox, options);
   } else {
-    profile = await loadProfileFile(options.profilePath ?? '', (m) => io.stderr(`warning: ${redactor.redact(m)}\n`), io.env, { readBack: options.readBack !== undefined });
+    profile = await loadProfileFile(options.profilePath ?? '', (m) => io.stderr(`warning: ${redactor.redact(m)}\n`), io.env, { readBack: options.readBack !== undefined, target });
   }
 
   try {
@@ -127,10 +127,11 @@ function describeArrivals(sandbox: Sandbox): string {
   for (const e of events) {
     byPartition.set(e.partitionId, (byPartition.get(e.partitionId) ?? 0) + 1);
   }
-  const partitions = [...byPartition].map(([p, n]) => `partition ${p}: ${n}`).join(', ');
+  const total = sandbox.received.count();
+  const partitions = `${events.length < total ? `the last ${events.length.toLocaleString('en-US')}: ` : ''}${[...byPartition].map(([p, n]) => `partition ${p}: ${n}`).join(', ')}`;
   const last = events.at(-1);
   const preview = last ? ` Last body: ${truncate(last.body.toString('utf8').replace(/\s+/g, ' '), 160)}` : '';
-  return `The sandbox's Event Hubs received ${events.length} event${events.length === 1 ? '' : 's'} (${partitions}).${preview}`;
+  return `The sandbox's Event Hubs received ${total.toLocaleString('en-US')} event${total === 1 ? '' : 's'} (${partitions}).${preview}`;
 }
 
 function truncate(text: string, max: number): string {

@@ -360,7 +360,7 @@ export async function runPipelineCommand(argv: readonly string[], io: CliIo): Pr
           ...(entry.error ? { error: entry.error } : {}),
           ...(entry.explained ? { explanation: { ...entry.explained.explanation, ...(entry.explained.status !== undefined ? { status: entry.explained.status } : {}) } } : {}),
         })),
-        ...(destination.sandbox ? { eventsReceived: destination.sandbox.received.all().length } : {}),
+        ...(destination.sandbox ? { eventsReceived: destination.sandbox.received.count() } : {}),
         exitCode,
       };
       io.stdout(`${redactor.redact(JSON.stringify(report))}\n`);
@@ -373,7 +373,7 @@ export async function runPipelineCommand(argv: readonly string[], io: CliIo): Pr
         note(`The run failed at '${result.failed.activityName}'${result.failed.stage ? ` (local stage: ${STAGE_TITLES[result.failed.stage]}; exit ${exitCode})` : ''}.`);
       }
       if (destination.sandbox) {
-        note(`The sandbox's Event Hubs received ${destination.sandbox.received.all().length} event(s).`);
+        note(`The sandbox's Event Hubs received ${destination.sandbox.received.count()} event(s).`);
       }
     }
     return exitCode;

@@ -9,7 +9,7 @@ import type { CliOptions } from '../options';
  * that the peers answer; --fault options that are mistakes in the profile are applied by `sandboxProfileFor`.
  */
 export async function startCliSandbox(options: CliOptions, redactor: Redactor): Promise<Sandbox> {
-  const [{ startSandbox }, { faultForStage, FAULT_KINDS, PROFILE_FAULT_KINDS, isProfileFaultKind }] = await Promise.all([
+  const [{ KEEP_RECEIVED_WHEN_LEFT_RUNNING, startSandbox }, { faultForStage, FAULT_KINDS, PROFILE_FAULT_KINDS, isProfileFaultKind }] = await Promise.all([
     import('../../sandbox/index'),
     import('../../sandbox/stageFaults'),
   ]);
@@ -18,8 +18,9 @@ export async function startCliSandbox(options: CliOptions, redactor: Redactor): 
       throw new ValidationError('--fault', `'${fault.kind}' is not a fault kind.`, `Use one of: ${[...FAULT_KINDS, ...PROFILE_FAULT_KINDS].join(', ')}.`);
     }
   }
-  // --latency and --partition-limit: the sandbox's SandboxOptions of the same names.
-  const sandbox = await startSandbox({ ...options.sandboxNetwork });
+  // --latency and --partition-limit: the sandbox's SandboxOptions of the same names. It may run for
+  // an hour of load: keep the newest events only.
+  const sandbox = await startSandbox({ ...options.sandboxNetwork, keepReceived: KEEP_RECEIVED_WHEN_LEFT_RUNNING });
   const { world } = sandbox;
   for (const secret of [world.reader.clientSecret, world.pipeline.clientSecret, world.pipeline.clientId, world.sas.key, world.listenOnlySas.key]) {
     redactor.add(secret);
