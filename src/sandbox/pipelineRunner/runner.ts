@@ -11,77 +11,21 @@
  *   is Skipped; the run succeeds only if every leaf (a skipped leaf's parents in its place) succeeded.
  * - ActivityPolicy retry / retryIntervalInSeconds / timeout / secureInput / secureOutput (Pipeline.json,
  *   datafactory 2018-06-01); each attempt is its own activity run (undocumented, as the monitor shows it).
- * - Web activity (learn.microsoft.com/azure/data-factory/control-flow-web-activity): method, url,
- *   headers, body, authentication (MSI with a resource, ServicePrincipal, Basic); a JSON answer's
- *   properties become the output beside ADFWebActivityResponseHeaders, anything else is `Response`;
- *   the HTTP call times out after 1 minute unless httpRequestTimeout says otherwise.
- * - Failures: errorCode 2108 "Invoking Web Activity failed with HttpStatusCode - '403 : Forbidden',
- *   message - '<body>'" for an HTTP error, 2308 "No response from the endpoint…" when nothing answered
- *   (Web activity troubleshooting docs); pipeline message "Operation on target X failed: …".
+ * - Failures are worded as the service words them (attemptResult.ts); the Web activity is in
+ *   webActivity.ts.
  *
  * The runner keeps activity outputs in memory only for the expressions of the same run; the records
  * it publishes have secure input / output left out (null) and never carry a secret value.
  */
 import { randomUUID } from 'node:crypto';
-import { ancestorsOf, type ActivityDefinition, type DependencyCondition, type PipelineDefinition, parseTimespan } from './definition';
-import { evaluateString, evaluateValue, ExpressionError, parseTemplate, referencedActivities, roundTripTimestamp, toText, type ExpressionScope, type Value } from './expression';
-import { NoResponseError, sendWebRequest, type PeerRoute, type WebResponse } from './webRequest';
+import { ancestorsOf, type ActivityDefinition, type DependencyCondition, type PipelineDefinition } from './definition';
+import { evaluateString, evaluateValue, ExpressionError, roundTripTimestamp, type ExpressionScope, type Value } from './expression';
+import { fail, timeoutFailure, type AttemptResult } from './attemptResult';
+import { RunRequestError, type ActivityError, type ActivityRunRecord, type PipelineRunStatus, type RunnerEnvironment } from './runRecords';
+import { runWebActivity, type WebActivityContext } from './webActivity';
 
-export type ActivityStatus = 'Queued' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Cancelled';
-export type PipelineRunStatus = 'Queued' | 'InProgress' | 'Succeeded' | 'Failed' | 'Cancelling' | 'Cancelled';
+export { RunRequestError, type ActivityError, type ActivityRunRecord, type ActivityStatus, type PipelineRunStatus, type RunnerEnvironment } from './runRecords';
 
-export interface ActivityError {
-  readonly errorCode: string;
-  readonly message: string;
-  readonly failureType: 'UserError' | 'SystemError' | '';
-  readonly target: string;
-  readonly details: string;
-}
-
-/** One attempt of one activity, as the run history keeps it (secure parts already left out). */
-export interface ActivityRunRecord {
-  readonly activityName: string;
-  readonly activityType: string;
-  readonly activityRunId: string;
-  status: ActivityStatus;
-  readonly activityRunStart: Date;
-  activityRunEnd?: Date;
-  durationInMs?: number;
-  input: Value;
-  output: Value;
-  error?: ActivityError;
-  /** null for the first attempt, 1, 2… for retries. */
-  readonly retryAttempt: number | null;
-  lastUpdated: Date;
-}
-
-export interface RunnerEnvironment {
-  /** The sandbox CA: the only one the runner trusts. */
-  readonly caPem: string;
-  readonly route: PeerRoute;
-  /** The factory's / workspace's managed identity: a service principal of the sandbox tenant. */
-  readonly managedIdentity: { readonly authorityHost: string; readonly tenantId: string; readonly clientId: string; readonly clientSecret: string };
-  /** `pipeline().DataFactory`: the factory name (ADF) or the workspace id (Fabric). */
-  readonly factoryName: string;
-  /** Scales retry intervals, timeouts and the HTTP timeout (1 = as written; tests use less). */
-  readonly timeScale?: number;
-  /**
-   * The sandbox's own rule, not the service's: an activity whose output carries a secret with
-   * secureOutput off, or whose input carries one with secureInput off, fails instead of writing it
-   * into the run history. Default true.
-   */
-  readonly strictSecrets?: boolean;
-}
-
-/** A run the service refuses to start (createRun 400 / job failed to start). */
-export class RunRequestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunRequestError';
-  }
-}
-
-const WEB_ACTIVITY_HTTP_TIMEOUT_MS = 60_000;
 const SECRET_MASK = '***';
 
 interface Outcome {
@@ -388,7 +332,7 @@ export class PipelineRun {
       attemptController.abort(new Error('timeout'));
     }, timeoutMs);
     try {
-      const result = await this.webActivity(activity, attemptController.signal);
+      const result = await runWebActivity(this.webActivityContext(), activity, attemptController.signal);
       if (this.cancelController.signal.aborted) {
         return { kind: 'cancelled', input: result.input };
       }
@@ -402,302 +346,11 @@ export class PipelineRun {
     }
   }
 
-  private async webActivity(activity: ActivityDefinition, signal: AbortSignal): Promise<AttemptResult> {
-    const scope = this.scope(activity);
-    const props = activity.typeProperties;
-    let method: string;
-    let url: URL;
-    let headers: Record<string, string>;
-    let body: string | undefined;
-    let input: Value;
-    let authentication: Value;
-    try {
-      method = toText(evaluateValue(props['method'] ?? 'GET', scope)).toUpperCase();
-      const urlText = toText(evaluateValue(props['url'], scope));
-      try {
-        url = new URL(urlText);
-      } catch {
-        return fail('2108', `The URL '${urlText}' of '${activity.name}' is not a valid absolute URL.`, 'UserError', null, false);
-      }
-      const rawHeaders = evaluateValue(props['headers'] ?? {}, scope);
-      headers = {};
-      if (typeof rawHeaders === 'object' && rawHeaders !== null && !Array.isArray(rawHeaders)) {
-        for (const [name, value] of Object.entries(rawHeaders as Record<string, Value>)) {
-          headers[name] = toText(value);
-        }
-      }
-      if (props['body'] !== undefined && method !== 'GET') {
-        const value = evaluateValue(props['body'], scope);
-        body = typeof value === 'string' ? value : toText(value);
-      }
-      authentication = props['authentication'] === undefined ? null : evaluateValue(props['authentication'], scope);
-      input = { method, url: url.href, headers, ...(body !== undefined ? { body } : {}), ...(authentication !== null ? { authentication: redactAuthentication(authentication) } : {}) };
-    } catch (error) {
-      if (error instanceof ExpressionError) {
-        return fail('InvalidTemplate', `${error.message} (activity '${activity.name}', expression '${error.expression}')`, 'UserError', null, false);
-      }
-      throw error;
-    }
-    if (this.env.strictSecrets !== false && !activity.policy.secureInput) {
-      const leaked = this.leakedIn(activity, JSON.stringify(input));
-      if (leaked) {
-        return fail(
-          'SandboxSecureInputRequired',
-          `Sandbox rule (not the service's): activity '${activity.name}' has secureInput off, but its input carries a secret from ${leaked}; the run history would show it. Turn secureInput on.`,
-          'UserError',
-          null,
-          false,
-        );
-      }
-    }
-    const httpTimeout = typeof props['httpRequestTimeout'] === 'string' ? (parseTimespan(props['httpRequestTimeout']) ?? WEB_ACTIVITY_HTTP_TIMEOUT_MS) : WEB_ACTIVITY_HTTP_TIMEOUT_MS;
-    const auth = await this.authenticate(authentication, signal, this.scaleTimeout(httpTimeout));
-    if ('failure' in auth) {
-      return { ...auth.failure, input };
-    }
-    let response: WebResponse;
-    try {
-      response = await sendWebRequest(this.env.route, this.env.caPem, {
-        method,
-        url,
-        headers: { ...headers, ...(auth.header ? { Authorization: auth.header } : {}) },
-        ...(body !== undefined ? { body } : {}),
-        timeoutMs: this.scaleTimeout(httpTimeout),
-        signal,
-      });
-    } catch (error) {
-      return noResponse(error, url, input, signal);
-    }
-    if (response.status < 200 || response.status >= 300) {
-      return fail('2108', `Invoking Web Activity failed with HttpStatusCode - '${response.status} : ${reasonOf(response)}', message - '${response.text}'`, 'UserError', input);
-    }
-    const output = webOutput(response);
-    const secretFields = credentialFields(url, output);
-    for (const field of secretFields) {
-      const value = (output as Record<string, Value>)[field];
-      if (typeof value === 'string' && value) {
-        this.secrets.add(value);
-      }
-    }
-    if (this.env.strictSecrets !== false && !activity.policy.secureOutput && secretFields.length > 0) {
-      const readers = this.readersOf(activity.name);
-      return fail(
-        'SandboxSecureOutputRequired',
-        `Sandbox rule (not the service's): activity '${activity.name}' has secureOutput off, but its output carries a secret (${secretFields.join(', ')}) the run history would show${readers ? `; it is read by ${readers}` : ''}. Turn secureOutput on.`,
-        'UserError',
-        input,
-        false,
-      );
-    }
-    return { kind: 'succeeded', input, output };
-  }
-
-  /** Which earlier secret an input carries: a SecureString parameter or a secure output, named by expression. */
-  private leakedIn(activity: ActivityDefinition, text: string): string | undefined {
-    if (![...this.secrets].some((secret) => text.includes(secret) || text.includes(encodeURIComponent(secret)))) {
-      return undefined;
-    }
-    const sources = templatesOf(activity.typeProperties).filter((source) => /activity\(|parameters/i.test(source));
-    return sources.length > 0 ? sources.map((source) => `'${source}'`).join(', ') : 'an earlier activity';
-  }
-
-  /** The expressions of other activities that read `name`'s output, for the message. */
-  private readersOf(name: string): string {
-    const found: string[] = [];
-    for (const other of this.definition.activities) {
-      for (const source of templatesOf(other.typeProperties)) {
-        try {
-          const template = parseTemplate(source);
-          const nodes = template.kind === 'expression' ? [template.node] : template.kind === 'interpolation' ? template.parts.flatMap((part) => ('node' in part ? [part.node] : [])) : [];
-          if (nodes.some((node) => referencedActivities(node).includes(name))) {
-            found.push(`'${other.name}' (${source})`);
-          }
-        } catch {
-          // Not an expression.
-        }
-      }
-    }
-    return found.join(', ');
-  }
-
-  private async authenticate(authentication: Value, signal: AbortSignal, timeoutMs: number): Promise<{ header?: string } | { failure: AttemptFailure }> {
-    if (authentication === null) {
-      return {};
-    }
-    if (typeof authentication !== 'object' || Array.isArray(authentication)) {
-      return { failure: failure('2108', 'The authentication of the Web activity must be an object.', 'UserError', false) };
-    }
-    const auth = authentication as Record<string, Value>;
-    const type = toText(auth['type'] ?? '');
-    const resource = toText(auth['resource'] ?? '');
-    if (type === 'Basic') {
-      const password = secureValue(auth['password']);
-      return { header: `Basic ${Buffer.from(`${toText(auth['username'] ?? '')}:${password}`).toString('base64')}` };
-    }
-    if (type !== 'MSI' && type !== 'ServicePrincipal') {
-      return { failure: failure('2108', `The sandbox's Web activity knows authentication MSI, ServicePrincipal and Basic, not '${type}'.`, 'UserError', false) };
-    }
-    if (!resource) {
-      return { failure: failure('2108', `Authentication ${type} needs a resource.`, 'UserError', false) };
-    }
-    const identity = this.env.managedIdentity;
-    const clientId = type === 'MSI' ? identity.clientId : toText(auth['username'] ?? '');
-    const clientSecret = type === 'MSI' ? identity.clientSecret : secureValue(auth['password']);
-    const tenant = type === 'MSI' ? identity.tenantId : toText(auth['userTenant'] ?? auth['tenant'] ?? identity.tenantId);
-    // The factory's managed identity is a service principal of the tenant; the sandbox asks the Entra
-    // peer for its token like any client (how the real service obtains it is internal: undocumented).
-    const tokenUrl = new URL(`${identity.authorityHost}/${encodeURIComponent(tenant)}/oauth2/token`);
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, resource }).toString();
-    let response: WebResponse;
-    try {
-      response = await sendWebRequest(this.env.route, this.env.caPem, {
-        method: 'POST',
-        url: tokenUrl,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: form,
-        timeoutMs,
-        signal,
-      });
-    } catch (error) {
-      const result = noResponse(error, tokenUrl, null, signal);
-      return { failure: result.kind === 'failed' ? result : failure('2308', 'The run was cancelled while the token was requested.', 'UserError', false) };
-    }
-    if (response.status !== 200) {
-      // The service's wording for a failed managed identity token is undocumented; the Entra answer is kept whole.
-      return {
-        failure: failure(
-          '2108',
-          `Failed to get an access token with ${type === 'MSI' ? "the managed identity" : 'the service principal'} for resource '${resource}': HttpStatusCode - '${response.status} : ${reasonOf(response)}', message - '${response.text}'`,
-          'UserError',
-        ),
-      };
-    }
-    let token = '';
-    try {
-      const parsed = (JSON.parse(response.text) as { access_token?: unknown }).access_token;
-      token = typeof parsed === 'string' ? parsed : '';
-    } catch {
-      token = '';
-    }
-    if (!token) {
-      return { failure: failure('2108', `The token endpoint answered without an access_token for resource '${resource}'.`, 'SystemError') };
-    }
-    this.secrets.add(token);
-    return { header: `Bearer ${token}` };
+  private webActivityContext(): WebActivityContext {
+    return { env: this.env, definition: this.definition, secrets: this.secrets, scope: (activity) => this.scope(activity), scaleTimeout: (ms) => this.scaleTimeout(ms) };
   }
 }
 
-type AttemptFailure = { readonly kind: 'failed'; readonly error: Omit<ActivityError, 'target' | 'details'>; readonly retriable?: boolean; readonly input?: Value };
-type AttemptResult = { readonly kind: 'succeeded'; readonly input: Value; readonly output: Value } | { readonly kind: 'cancelled'; readonly input?: Value } | AttemptFailure;
-
-function failure(errorCode: string, message: string, failureType: ActivityError['failureType'], retriable?: boolean): AttemptFailure {
-  return { kind: 'failed', error: { errorCode, message, failureType }, ...(retriable === false ? { retriable } : {}) };
-}
-
-function fail(errorCode: string, message: string, failureType: ActivityError['failureType'], input?: Value, retriable?: boolean): AttemptFailure {
-  return { ...failure(errorCode, message, failureType, retriable), ...(input !== undefined ? { input } : {}) };
-}
-
-function timeoutFailure(activity: ActivityDefinition, input: Value | undefined): AttemptFailure {
-  // The error code of an activity that outlives policy.timeout is undocumented; the message names the policy.
-  return fail('ActivityTimedOut', `Activity '${activity.name}' timed out: it ran longer than its policy.timeout.`, 'UserError', input ?? null);
-}
-
-function noResponse(error: unknown, url: URL, input: Value, signal: AbortSignal): AttemptResult {
-  if (signal.aborted) {
-    const reason = (signal.reason as Error | undefined)?.message;
-    return reason === 'timeout' ? fail('ActivityTimedOut', `The activity timed out calling '${url.host}': it ran longer than its policy.timeout.`, 'UserError', input) : { kind: 'cancelled', input };
-  }
-  const code = error instanceof NoResponseError ? error.code : 'ERROR';
-  const detail = error instanceof Error ? error.message : String(error);
-  // The documented text, then what the sandbox saw (the service adds its own exception detail).
-  return fail('2308', `No response from the endpoint. Possible causes: network connectivity, DNS failure, server certificate validation or timeout. Endpoint: '${url.host}'. Details: ${code}: ${detail}`, 'UserError', input);
-}
-
-const REASONS: Readonly<Record<number, string>> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  409: 'Conflict',
-  413: 'RequestEntityTooLarge',
-  429: 'TooManyRequests',
-  500: 'InternalServerError',
-  502: 'BadGateway',
-  503: 'ServiceUnavailable',
-  504: 'GatewayTimeout',
-};
-
-/** .NET's HttpStatusCode name, as the 2108 message shows it ('401 : Unauthorized'). */
-function reasonOf(response: WebResponse): string {
-  return REASONS[response.status] ?? response.statusText.replace(/\s+/g, '');
-}
-
-/** A JSON object's properties plus the response headers; anything else under `Response`. */
-function webOutput(response: WebResponse): Value {
-  let parsed: unknown;
-  try {
-    parsed = response.text ? JSON.parse(response.text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  const base = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, Value>) : { Response: response.text };
-  return {
-    ...base,
-    ADFWebActivityResponseHeaders: response.headers,
-    effectiveIntegrationRuntime: 'AutoResolveIntegrationRuntime (West Europe)',
-    executionDuration: 0,
-    durationInQueue: { integrationRuntimeQueue: 0 },
-  };
-}
-
-/** Fields of an output that are credentials: a token's access_token, a Key Vault secret's value. */
-function credentialFields(url: URL, output: Value): string[] {
-  if (typeof output !== 'object' || output === null || Array.isArray(output)) {
-    return [];
-  }
-  const record = output as Record<string, Value>;
-  const fields: string[] = [];
-  for (const name of ['access_token', 'refresh_token', 'id_token']) {
-    if (typeof record[name] === 'string') {
-      fields.push(name);
-    }
-  }
-  if (/\/secrets\/[^/]+/i.test(url.pathname) && typeof record['value'] === 'string') {
-    fields.push('value');
-  }
-  return fields;
-}
-
-/** `{ type: 'SecureString', value }` or a plain string (Web activity password forms). */
-function secureValue(value: Value | undefined): string {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    return toText((value as Record<string, Value>)['value'] ?? '');
-  }
-  return toText(value ?? '');
-}
-
-function redactAuthentication(value: Value): Value {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return value;
-  }
-  const { password: _password, pfx: _pfx, ...rest } = value as Record<string, Value>;
-  return rest;
-}
-
-/** Every string under a value that holds an expression (`@…` or an `@{…}`). */
-function templatesOf(value: unknown): string[] {
-  if (typeof value === 'string') {
-    return value.startsWith('@') || value.includes('@{') ? [value] : [];
-  }
-  if (Array.isArray(value)) {
-    return value.flatMap(templatesOf);
-  }
-  if (typeof value === 'object' && value !== null) {
-    return Object.values(value).flatMap(templatesOf);
-  }
-  return [];
-}
 
 function meets(condition: DependencyCondition, status: Outcome['status'] | undefined): boolean {
   switch (condition) {
