@@ -1,0 +1,88 @@
+/**
+ * Who `discover` asks as: a signed-in identity's token provider (Azure CLI or a service principal,
+ * its secret from the environment or a hidden prompt), or the local sandbox, started for the command
+ * unless one is handed in. Every secret it learns is added to the redactor first.
+ */
+import { createAzureCliTokenProvider } from '../../core/azure/credentials';
+import { proxyFromEnvironment } from '../../core/azure/proxy';
+import type { DiscoveryContext } from '../../core/discovery/rest';
+import { servicePrincipalTokens } from '../../core/discovery/tokens';
+import { ValidationError } from '../../core/errors/errors';
+import type { TokenProvider } from '../../core/flow/credentials';
+import type { Redactor } from '../../core/logging/redact';
+import { CLOUDS } from '../../core/model/cloud';
+import type { Sandbox } from '../../sandbox/types';
+import { SECRET_ENV } from '../profileSource';
+import { promptHidden } from '../prompt';
+import type { DiscoverArgs } from './discoverArgs';
+import type { CliIo } from './flow';
+
+/** What a test (or an embedding) may hand in: a running sandbox to discover instead of starting one. */
+export interface DiscoverDeps {
+  readonly sandbox?: Sandbox;
+  readonly signal?: AbortSignal;
+}
+
+export interface DiscoverSession {
+  readonly context: DiscoveryContext;
+  readonly fabricBase?: string;
+  readonly armBase?: string;
+  readonly sandbox?: Sandbox;
+  stop(): Promise<void>;
+}
+
+export async function openSession(args: DiscoverArgs, io: CliIo, redactor: Redactor, deps: DiscoverDeps, signal: AbortSignal): Promise<DiscoverSession> {
+  const proxy = proxyFromEnvironment(io.env);
+  if (args.who.kind === 'sandbox') {
+    let sandbox = deps.sandbox;
+    let owned = false;
+    if (!sandbox) {
+      const { startSandbox } = await import('../../sandbox/index');
+      sandbox = await startSandbox();
+      owned = true;
+    }
+    const { world, urls } = sandbox;
+    for (const secret of [world.reader.clientSecret, world.pipeline.clientSecret, world.pipeline.clientId, world.sas.key, world.listenOnlySas.key]) {
+      redactor.add(secret);
+    }
+    const tokens = servicePrincipalTokens({
+      authorityHost: urls.authorityHost,
+      tenantId: world.tenantId,
+      clientId: world.reader.clientId,
+      clientSecret: world.reader.clientSecret,
+      trustedCaPem: sandbox.caPem,
+      destination: { credential: 'the sandbox client secret', field: 'sandbox', hosts: [new URL(urls.authorityHost).host] },
+    });
+    const running = sandbox;
+    return {
+      context: { tokens, tenantId: world.tenantId, signal, trustedCaPem: sandbox.caPem },
+      fabricBase: urls.fabricApi,
+      armBase: urls.resourceManager,
+      sandbox,
+      stop: () => (owned ? running.stop() : Promise.resolve()),
+    };
+  }
+  let tokens: TokenProvider;
+  let tenantId: string | undefined;
+  if (args.who.kind === 'azureCli') {
+    tenantId = args.who.tenantId;
+    tokens = createAzureCliTokenProvider(tenantId ? { tenantId } : {});
+  } else {
+    tenantId = args.who.tenantId;
+    const secret = io.env[SECRET_ENV.clientSecret] || (process.stdin.isTTY ? await promptHidden('Service principal client secret: ') : '');
+    if (!secret) {
+      throw new ValidationError(SECRET_ENV.clientSecret, 'The service principal secret is not set.', `Set ${SECRET_ENV.clientSecret} in the environment (or run in a terminal to be prompted).`);
+    }
+    redactor.add(secret);
+    const cloud = CLOUDS[args.cloud];
+    tokens = servicePrincipalTokens({
+      authorityHost: cloud.authorityHost,
+      tenantId,
+      clientId: args.who.clientId,
+      clientSecret: secret,
+      ...(proxy ? { proxy } : {}),
+      destination: { credential: 'the client secret', field: '--cloud', hosts: [new URL(cloud.authorityHost).host, ...cloud.authorityAliases] },
+    });
+  }
+  return { context: { tokens, ...(tenantId ? { tenantId } : {}), signal, ...(proxy ? { proxy } : {}) }, stop: () => Promise.resolve() };
+}
