@@ -1,5 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isValidationError, ValidationError } from '../core/errors/errors';
+import { planFor, secretsNeeded, type SecretsNeeded } from '../core/flow/plan';
+import type { StageId } from '../core/flow/types';
 import type { ConnectionProfile } from '../core/model/profile';
 import { decodeProfile, MAX_PROFILE_FILE_BYTES } from '../core/model/profileDecoder';
 import { canonicalProfile, edgeWhitespace, validateProfile } from '../core/model/validate';
@@ -17,19 +19,49 @@ export const SECRET_ENV = {
 
 type Warn = (message: string) => void;
 
+/** What the run does with the profile: only the secrets its planned stages read are asked for. */
+export interface ProfileUse {
+  /** `--read-back`: the read-back endpoint's secret is needed too. */
+  readonly readBack?: boolean;
+  /** The stage the run goes to (`send` for run and send). Without it, every secret of the profile is asked for. */
+  readonly target?: StageId;
+}
+
+const EVERY_SECRET: SecretsNeeded = { keyVaultReader: true, endpoint: true };
+
 /**
  * Reads a profile file and fills its secrets from the environment or a hidden prompt. Secrets
  * written into the file still work, with a warning: the file is exactly what this flow avoids.
+ * With `use.target`, a secret no planned stage reads is neither required nor prompted for (a
+ * profile that sends with a SAS key skips stages 1–4 and needs no Key Vault reader secret).
  */
-export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.ProcessEnv = process.env, use: { readBack?: boolean } = {}): Promise<ConnectionProfile> {
+export async function loadProfileFile(path: string, warn: Warn, env: NodeJS.ProcessEnv = process.env, use: ProfileUse = {}): Promise<ConnectionProfile> {
   const raw = await readProfileJson(path);
-  const profile = await withReadBackSecrets(await withSecrets(raw, path, warn, env), use.readBack === true, path, warn, env);
-  const problems = validateProfile(profile);
+  const needs = use.target ? secretsNeeded(use.target, raw) : EVERY_SECRET;
+  const readsKeyVault = use.target ? planFor(use.target, raw).includes('keyVaultToken') : true;
+  const profile = await withReadBackSecrets(await withSecrets(raw, needs, path, warn, env), use.readBack === true, path, warn, env);
+  const problems = validateProfile(profile).filter((problem) => !isUnusedField(problem.field, profile, needs, readsKeyVault));
   if (problems.length > 0) {
     throw problems[0] as ValidationError;
   }
   // What was validated is what runs: the canonical hosts, never the file's text.
   return canonicalProfile(profile);
+}
+
+/**
+ * A problem in a part of the profile this run does not use: an unneeded secret left empty, or a Key
+ * Vault left blank on purpose by a profile that sends with a key (as the extension stores one).
+ */
+function isUnusedField(field: string, profile: ConnectionProfile, needs: SecretsNeeded, readsKeyVault: boolean): boolean {
+  const kv = profile.keyVault;
+  if (!needs.keyVaultReader && field === 'keyVault.auth.clientSecret' && kv.auth.kind === 'servicePrincipal' && !kv.auth.clientSecret) {
+    return true;
+  }
+  if (!needs.endpoint && field.startsWith('endpoint.auth.') && profile.endpoint.auth.kind === 'sas' && !profile.endpoint.auth.key) {
+    return true;
+  }
+  const kvUnset = !kv.vaultUrl.trim() && !kv.clientIdSecret.name.trim() && !kv.clientSecretSecret.name.trim();
+  return !readsKeyVault && kvUnset && field.startsWith('keyVault.');
 }
 
 /** The profile file's profile, its shape checked but its values not yet validated or filled with secrets; unreadable or bad JSON is bad input. */
@@ -60,13 +92,15 @@ export async function readProfileJson(path: string): Promise<ConnectionProfile> 
   return decodeProfile(raw);
 }
 
-async function withSecrets(profile: ConnectionProfile, path: string, warn: Warn, env: NodeJS.ProcessEnv): Promise<ConnectionProfile> {
+async function withSecrets(profile: ConnectionProfile, needs: SecretsNeeded, path: string, warn: Warn, env: NodeJS.ProcessEnv): Promise<ConnectionProfile> {
   let keyVault = profile.keyVault;
   const auth = keyVault?.auth;
   if (auth?.kind === 'servicePrincipal') {
-    const clientSecret = await secretFrom(auth.clientSecret, SECRET_ENV.clientSecret, 'Key Vault reader client secret', path, warn, env);
+    const clientSecret = needs.keyVaultReader
+      ? await secretFrom(auth.clientSecret, SECRET_ENV.clientSecret, 'Key Vault reader client secret', path, warn, env)
+      : givenSecret(auth.clientSecret, SECRET_ENV.clientSecret, env);
     // Sent as given (as the pipeline would), but said now: Entra ID compares it exactly (AADSTS7000215).
-    const edges = edgeWhitespace(clientSecret);
+    const edges = needs.keyVaultReader ? edgeWhitespace(clientSecret) : undefined;
     if (edges) {
       warn(`The Key Vault reader client secret ${edges}; Entra ID compares secrets exactly and will answer AADSTS7000215. Set ${SECRET_ENV.clientSecret} (or the file's clientSecret) without it.`);
     }
@@ -75,12 +109,22 @@ async function withSecrets(profile: ConnectionProfile, path: string, warn: Warn,
   let endpoint = profile.endpoint;
   const endpointAuth = endpoint?.auth;
   if (endpointAuth?.kind === 'sas') {
-    endpoint = { ...endpoint, auth: { ...endpointAuth, key: await secretFrom(endpointAuth.key, SECRET_ENV.sasKey, 'SAS key', path, warn, env) } };
+    const key = needs.endpoint ? await secretFrom(endpointAuth.key, SECRET_ENV.sasKey, 'SAS key', path, warn, env) : givenSecret(endpointAuth.key, SECRET_ENV.sasKey, env);
+    endpoint = { ...endpoint, auth: { ...endpointAuth, key } };
   } else if (endpointAuth?.kind === 'connectionString') {
-    const connectionString = await secretFrom(endpointAuth.connectionString, SECRET_ENV.connectionString, 'connection string', path, warn, env);
-    endpoint = { ...endpoint, auth: { ...endpointAuth, connectionString } };
+    const connectionString = needs.endpoint
+      ? await secretFrom(endpointAuth.connectionString, SECRET_ENV.connectionString, 'connection string', path, warn, env)
+      : givenSecret(endpointAuth.connectionString, SECRET_ENV.connectionString, env);
+    // Not given and not used by this run (it stops before the send): the endpoint stands as a key
+    // without a value, which no planned stage reads, since an empty connection string names no host.
+    endpoint = { ...endpoint, auth: connectionString ? { ...endpointAuth, connectionString } : { kind: 'sas', keyName: '', key: '' } };
   }
   return { ...profile, keyVault, endpoint };
+}
+
+/** A secret no planned stage reads: the environment's or the file's if given, else empty; never prompted for, never required. */
+function givenSecret(inFile: string | undefined, variable: string, env: NodeJS.ProcessEnv): string {
+  return env[variable] || inFile || '';
 }
 
 /** The read-back endpoint's secret is asked for only with --read-back; without it, those settings are not used. */

@@ -47,3 +47,24 @@ export function skipReason(stage: StageId, profile: ConnectionProfile): string |
   }
   return undefined;
 }
+
+/** The profile's secrets a run to a target reads: only those of the stages its plan holds. */
+export interface SecretsNeeded {
+  /** The Key Vault reader's client secret (stage 1 with a service principal). */
+  readonly keyVaultReader: boolean;
+  /** The endpoint's SAS key or connection string (the send or the probe without Entra ID). */
+  readonly endpoint: boolean;
+}
+
+/**
+ * Which of the profile's secrets a run to `target` needs. A profile that sends with a SAS key or a
+ * connection string skips stages 1–4, so its send needs no Key Vault reader secret; a run that stops
+ * before the send (`test kv-token`) needs no endpoint key. Hosts ask only for these.
+ */
+export function secretsNeeded(target: StageId, profile: ConnectionProfile): SecretsNeeded {
+  const plan = planFor(target, profile);
+  return {
+    keyVaultReader: plan.includes('keyVaultToken') && profile.keyVault.auth.kind === 'servicePrincipal',
+    endpoint: (plan.includes('send') || plan.includes('probe')) && profile.endpoint.auth.kind !== 'entra',
+  };
+}
