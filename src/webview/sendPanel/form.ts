@@ -246,6 +246,8 @@ export class SendFormView {
 
   private syncPartition(): void {
     const kind = radioValue<PartitionKind>(this.partitionKind, 'none');
+    // No box while "Any partition" is chosen: there is nothing to type.
+    this.partitionValue.hidden = kind === 'none';
     this.partitionValue.disabled = kind === 'none';
     this.partitionValue.placeholder = kind === 'id' ? 'e.g. 0' : kind === 'key' ? 'e.g. device-42 (at most 128 characters)' : '';
     this.partitionValue.label = kind === 'id' ? 'Partition id' : 'Partition key';

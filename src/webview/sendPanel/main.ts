@@ -37,6 +37,14 @@ class App {
   private readonly historyEmpty = h('p', { id: 'history-empty', className: 'muted' }, 'No sends yet.');
   private readonly sendButton = h('vscode-button', { id: 'send', attrs: { icon: 'send', 'data-testid': 'send' } }, 'Send');
   private readonly cancelButton = h('vscode-button', { id: 'cancel', attrs: { secondary: true, icon: 'stop-circle', disabled: true, 'data-testid': 'cancel' } }, 'Cancel');
+  private readonly timelineSection = h(
+    'section',
+    { id: 'flow', className: 'flow', attrs: { 'aria-labelledby': 'h-timeline', 'data-testid': 'flow' } },
+    h('h2', { id: 'h-timeline' }, 'Flow'),
+    this.timeline.progress,
+    this.timeline.list,
+    this.result,
+  );
   private settings: PanelSettings | undefined;
   private validationSeq = 0;
   private running = false;
@@ -60,12 +68,21 @@ class App {
     this.cancelButton.addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
     this.form.onSubmitShortcut(() => this.send());
 
+    // Request | response: two columns on a wide panel, one below the other on a narrow one
+    // (media/sendPanel.css, a container query on the layout's width).
     root.replaceChildren(
       h('header', { className: 'header' }, h('h1', {}, 'Send events'), openLog),
-      this.form.element,
-      h('div', { className: 'actions' }, this.sendButton, this.cancelButton),
-      h('section', { attrs: { 'aria-labelledby': 'h-timeline' } }, h('h2', { id: 'h-timeline' }, 'Flow'), this.timeline.progress, this.timeline.list, this.result),
-      h('section', { attrs: { 'aria-labelledby': 'h-history' } }, h('div', { className: 'section-head' }, h('h2', { id: 'h-history' }, 'Recent sends'), clearHistory), this.history, this.historyEmpty),
+      h(
+        'div',
+        { id: 'layout', className: 'layout', attrs: { 'data-testid': 'layout' } },
+        h('div', { id: 'request', className: 'column request', attrs: { 'data-testid': 'request', role: 'region', 'aria-label': 'Request' } }, this.form.element, h('div', { className: 'actions' }, this.sendButton, this.cancelButton)),
+        h(
+          'div',
+          { id: 'response', className: 'column response', attrs: { 'data-testid': 'response', role: 'region', 'aria-label': 'Response' } },
+          this.timelineSection,
+          h('section', { attrs: { 'aria-labelledby': 'h-history' } }, h('div', { className: 'section-head' }, h('h2', { id: 'h-history' }, 'Recent sends'), clearHistory), this.history, this.historyEmpty),
+        ),
+      ),
     );
     root.removeAttribute('aria-busy');
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -181,6 +198,18 @@ class App {
     this.setRunning(true);
     this.persist();
     vscode.postMessage({ type: 'send', form: checked.form });
+    this.revealTimeline();
+  }
+
+  /** After Send the timeline is what matters: bring it into view (a narrow panel stacks it below the form). */
+  private revealTimeline(): void {
+    const top = this.timelineSection.getBoundingClientRect().top;
+    // Side by side (or already scrolled there) the timeline's head is in view: leave the page be.
+    if (top >= 0 && top <= window.innerHeight - 80) {
+      return;
+    }
+    const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.timelineSection.scrollIntoView({ block: 'start', behavior: reduced ? 'auto' : 'smooth' });
   }
 
   private showResult(result: SendOutcome): void {
