@@ -4,11 +4,15 @@
  */
 import { dataPipelineRoutes } from './dataPipelines';
 import { eventstreamRoutes } from './eventstreams';
+import { operationRoutes } from './operations';
+import { pipelineJobRoutes } from './pipelineJobs';
 import type { FabricRouteModule } from './server';
 
 export const FABRIC_ROUTE_MODULES: readonly FabricRouteModule[] = [
   eventstreamRoutes,
   dataPipelineRoutes,
+  pipelineJobRoutes,
+  operationRoutes,
 ];
 
 export { startFabricPeer, FABRIC_AUDIENCES, FABRIC_HOST, type FabricPeer, type FabricRequest, type FabricRoute, type FabricRouteModule } from './server';
