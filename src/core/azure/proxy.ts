@@ -1,3 +1,5 @@
+// The HTTP CONNECT tunnel every client's proxied connection goes through, and the https.Agent over it.
+//
 // Why our own CONNECT tunnel and not https-proxy-agent 7 (which @azure/core-rest-pipeline ships),
 // judged against its source (dist/index.js, connect()):
 // - A refused CONNECT (407, 502) is replayed by the library as if the *target* had answered, so a
@@ -11,11 +13,15 @@
 //   including `ws` for AMQP over WebSockets (the SDK's proxy policy drops tlsOptions with a proxy).
 // What it would save is ~100 lines; what it cannot do is the reason this file exists.
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
-import { BlockList, connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { ValidationError } from '../errors/errors';
-import { parseHostAuthority, splitAddress } from '../model/host';
+import { bareHost, portOf, shouldProxy } from './proxyRouting';
+import { describeProxy, type ProxyErrorCode, type ProxySettings } from './proxySettings';
+
+// One import path for the proxy: the setting (proxySettings.ts) and the routing (proxyRouting.ts) are re-exported here.
+export { describeProxy, normalizeNoProxyEntry, parseNoProxy, PROXY_ERROR_CODES, proxyFromEnvironment, proxySecrets, proxySettingProblem, type ProxyErrorCode, type ProxySettings } from './proxySettings';
+export { describeEndpoint, portOf, shouldProxy } from './proxyRouting';
 
 /**
  * The one HTTP proxy implementation of the core: an HTTP CONNECT tunnel, wrapped in an https.Agent
@@ -24,26 +30,6 @@ import { parseHostAuthority, splitAddress } from '../model/host';
  * codes for proxy failures, and the profile's extra CA honoured through the tunnel (the SDKs'
  * own proxy policy ignores `tlsOptions` when a proxy is set).
  */
-export interface ProxySettings {
-  /** http://[user:password@]host:port, or https:// for a proxy spoken to over TLS. Credentials are secrets. */
-  readonly url: string;
-  /**
-   * Hosts that bypass the proxy, NO_PROXY style: `*` (everything), `name` (that host and its
-   * subdomains), `.suffix` / `*.suffix`, IP literals (`127.0.0.1`, `::1`, `[::1]`), each optionally
-   * with `:port`; CIDR blocks (`10.0.0.0/8`, `::1/128`) for IP-literal hosts. A scheme
-   * (`https://example.com`) and a trailing dot (`example.com.`) are ignored. Loopback is not
-   * excluded unless listed: an explicit proxy is used for every host.
-   */
-  readonly noProxy?: readonly string[];
-  /** Where the setting came from, for messages: "HTTPS_PROXY", "http.proxy". */
-  readonly source?: string;
-  /** false: do not verify an https:// proxy's own certificate (VS Code http.proxyStrictSSL). Targets are always verified. */
-  readonly strictSsl?: boolean;
-}
-
-/** Error codes of proxy failures (parseError reads them as network errors; the table explains them). */
-export const PROXY_ERROR_CODES = ['ProxyAuthenticationRequired', 'ProxyConnectFailed', 'ProxyUnreachable'] as const;
-export type ProxyErrorCode = (typeof PROXY_ERROR_CODES)[number];
 
 /** Default wait for the proxy to connect and answer CONNECT. */
 export const DEFAULT_TUNNEL_TIMEOUT_MS = 30_000;
@@ -76,201 +62,6 @@ function parseProxy(settings: ProxySettings): ParsedProxy {
     port,
     ...(user || password ? { authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` } : {}),
   };
-}
-
-/**
- * What is wrong with a proxy setting, before anything is sent: not a URL, a scheme other than
- * http(s), no host. The message names where the setting came from, never its credentials.
- */
-export function proxySettingProblem(settings: ProxySettings): ValidationError | undefined {
-  const field = settings.source ?? 'proxy';
-  const fix = `Set ${field} to http://host:port (or http://user:password@host:port), or unset it to connect directly.`;
-  let url: URL;
-  try {
-    url = new URL(settings.url);
-  } catch {
-    return new ValidationError(field, 'is not a URL.', fix);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return new ValidationError(field, `uses the scheme ${url.protocol.replace(/:$/, '')}://, which is not an HTTP proxy (only http:// and https:// proxies are supported).`, fix);
-  }
-  if (!url.hostname) {
-    return new ValidationError(field, 'names no proxy host.', fix);
-  }
-  // The one host parser reads the host part as typed (after any user:password@): it must be the
-  // host every client's URL parser finds there, or the proxy checked is not the proxy used.
-  const typed = splitAddress(settings.url.trim()).authority;
-  const hostPart = typed.slice(typed.lastIndexOf('@') + 1);
-  const host = parseHostAuthority(hostPart);
-  if (!host.ok || host.host.hostname !== url.hostname) {
-    return new ValidationError(field, `has a proxy host that ${host.ok ? `would be read as ${url.hostname}` : host.problem}`, fix);
-  }
-  return undefined;
-}
-
-/**
- * The proxy URL for messages: scheme, host and port, credentials replaced by `***`. Never throws.
- */
-export function describeProxy(settings: ProxySettings): string {
-  try {
-    const url = new URL(settings.url);
-    const credentials = url.username || url.password ? '***@' : '';
-    const port = url.port ? `:${url.port}` : '';
-    return `${url.protocol}//${credentials}${url.hostname}${port}`;
-  } catch {
-    return '(invalid proxy URL)';
-  }
-}
-
-/** The secrets a proxy setting carries (password, user, the Basic header value): register them with the redactor. */
-export function proxySecrets(settings: ProxySettings | undefined): string[] {
-  if (!settings) {
-    return [];
-  }
-  try {
-    const url = new URL(settings.url);
-    const user = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
-    const basic = user || password ? Buffer.from(`${user}:${password}`, 'utf8').toString('base64') : '';
-    return [password, url.password, basic, password ? settings.url : ''].filter((s) => s.length >= 3);
-  } catch {
-    return [settings.url];
-  }
-}
-
-/**
- * One NO_PROXY entry as written → its canonical text: lower case, without a scheme (and whatever
- * follows the authority when one was written: `https://example.com/` → `example.com`), without
- * user info, and without the trailing dot of a fully qualified name (`example.com.`).
- */
-export function normalizeNoProxyEntry(entry: string): string {
-  let text = entry.trim().toLowerCase();
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//.exec(text);
-  if (scheme) {
-    text = text.slice(scheme[0].length);
-    // After a scheme, a "/" starts the path, never a CIDR prefix.
-    text = text.split(/[/?#]/, 1)[0] ?? '';
-    text = text.slice(text.lastIndexOf('@') + 1);
-  }
-  // "example.com." and "example.com.:443" name the same host as "example.com".
-  return text.replace(/\.(?=(?::\d+)?$)/, '');
-}
-
-/** NO_PROXY / http.noProxy text → entries (comma or whitespace separated), each normalized. */
-export function parseNoProxy(text: string | undefined): string[] {
-  return (text ?? '')
-    .split(/[\s,]+/)
-    .map(normalizeNoProxyEntry)
-    .filter((entry) => entry.length > 0);
-}
-
-function bareHost(hostname: string): string {
-  return hostname.toLowerCase().replace(/^\[|\]$/g, '');
-}
-
-type NoProxyRule =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'ip'; readonly addresses: BlockList; readonly port?: number }
-  | { readonly kind: 'name'; readonly suffix: string; readonly port?: number };
-
-function ipFamily(address: string): 'ipv4' | 'ipv6' | undefined {
-  const version = isIP(address);
-  return version === 4 ? 'ipv4' : version === 6 ? 'ipv6' : undefined;
-}
-
-/**
- * One NO_PROXY entry → the rule it states, as curl reads it: `*`; an IP literal (`127.0.0.1`,
- * `::1`, `[::1]`), optionally with `:port` (IPv6 with a port needs brackets); a CIDR block
- * (`10.0.0.0/8`, `::1/128`); or a name (`example.com`, `.example.com`, `*.example.com`: the host
- * and its subdomains), optionally with `:port`. Undefined for an entry that is none of these.
- */
-function noProxyRule(raw: string): NoProxyRule | undefined {
-  const entry = normalizeNoProxyEntry(raw);
-  if (entry === '*') {
-    return { kind: 'all' };
-  }
-  const cidr = /^\[?([^\]/]+)\]?\/(\d{1,3})$/.exec(entry);
-  if (cidr?.[1] && cidr[2] !== undefined) {
-    const family = ipFamily(cidr[1]);
-    const prefix = Number(cidr[2]);
-    if (!family || prefix > (family === 'ipv4' ? 32 : 128)) {
-      return undefined;
-    }
-    const addresses = new BlockList();
-    addresses.addSubnet(cidr[1], prefix, family);
-    return { kind: 'ip', addresses };
-  }
-  // An unbracketed IPv6 literal ("::1", "fe80::1") has no port: its colons are the address's own.
-  const withPort = ipFamily(entry) === 'ipv6' ? [entry, entry, undefined] : /^(\[[^\]]+\]|[^:[\]/]+)(?::(\d+))?$/.exec(entry);
-  if (!withPort?.[1]) {
-    return undefined;
-  }
-  const port = withPort[2] !== undefined ? Number(withPort[2]) : undefined;
-  const host = bareHost(withPort[1]);
-  const family = ipFamily(host);
-  if (family) {
-    const addresses = new BlockList();
-    addresses.addAddress(host, family);
-    return { kind: 'ip', addresses, ...(port !== undefined ? { port } : {}) };
-  }
-  const name = host.replace(/^\*/, '').replace(/^\.+/, '');
-  if (!name) {
-    return undefined;
-  }
-  return { kind: 'name', suffix: name, ...(port !== undefined ? { port } : {}) };
-}
-
-/** Whether a request to host:port goes through the proxy (false when a noProxy entry matches). */
-export function shouldProxy(settings: ProxySettings | undefined, hostname: string, port: number): settings is ProxySettings {
-  if (!settings) {
-    return false;
-  }
-  const host = bareHost(hostname).replace(/\.$/, '');
-  const hostFamily = ipFamily(host);
-  for (const raw of settings.noProxy ?? []) {
-    const rule = noProxyRule(raw);
-    if (!rule) {
-      continue;
-    }
-    if (rule.kind === 'all') {
-      return false;
-    }
-    if (rule.port !== undefined && rule.port !== port) {
-      continue;
-    }
-    if (rule.kind === 'ip') {
-      // IP rules match IP-literal hosts only: no name is resolved to decide.
-      if (hostFamily && rule.addresses.check(host, hostFamily)) {
-        return false;
-      }
-      continue;
-    }
-    if (!hostFamily && (host === rule.suffix || host.endsWith(`.${rule.suffix}`))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-/** Port of a URL, its scheme's default when absent. */
-export function portOf(url: URL): number {
-  if (url.port) {
-    return Number(url.port);
-  }
-  return url.protocol === 'http:' || url.protocol === 'ws:' ? 80 : 443;
-}
-
-/** "https://host:port" + " via proxy http://p:3128" when proxied: what a stage reports it tried. */
-export function describeEndpoint(url: string | URL, proxy: ProxySettings | undefined, scheme?: string): string {
-  let parsed: URL;
-  try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
-  } catch {
-    return '(invalid URL)';
-  }
-  const port = portOf(parsed);
-  const via = shouldProxy(proxy, parsed.hostname, port) ? ` via proxy ${describeProxy(proxy)}` : '';
-  return `${scheme ?? parsed.protocol.replace(/:$/, '')}://${parsed.hostname}:${port}${via}`;
 }
 
 function proxyError(code: ProxyErrorCode, message: string, extra: Record<string, unknown> = {}): Error {
@@ -443,31 +234,6 @@ export function proxyAgentFor(proxy: ProxySettings | undefined, url: string | UR
     return undefined;
   }
   return shouldProxy(proxy, parsed.hostname, portOf(parsed)) ? new ProxyTunnelAgent(proxy, ca) : undefined;
-}
-
-/**
- * Proxy settings from the environment, as curl and the Azure SDKs read them: HTTPS_PROXY (or
- * https_proxy), then ALL_PROXY; NO_PROXY (or no_proxy). Undefined when none is set.
- */
-export function proxyFromEnvironment(env: NodeJS.ProcessEnv): ProxySettings | undefined {
-  const pick = (name: string): [string, string] | undefined => {
-    for (const key of [name, name.toLowerCase()]) {
-      const value = env[key]?.trim();
-      if (value) {
-        return [key, value];
-      }
-    }
-    return undefined;
-  };
-  const found = pick('HTTPS_PROXY') ?? pick('ALL_PROXY');
-  if (!found) {
-    return undefined;
-  }
-  const [source, raw] = found;
-  // curl accepts "host:port" without a scheme; so do we.
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
-  const noProxy = parseNoProxy(pick('NO_PROXY')?.[1]);
-  return { url, source, ...(noProxy.length > 0 ? { noProxy } : {}) };
 }
 
 /**
