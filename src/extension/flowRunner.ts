@@ -1,3 +1,8 @@
+/**
+ * The editor's flow runs and its session (token cache, secret cache, kept-open AMQP producers):
+ * runs the core flow with the editor's services and settings, behind a cancellable notification.
+ * What the runs found is kept by StageResultsStore; the settings are read by runnerSettings.
+ */
 import * as vscode from 'vscode';
 import { destinationsOf } from '../core/azure/credentialGuard';
 import { CancelledError, createStageError } from '../core/errors/errors';
@@ -6,7 +11,6 @@ import type { StageImplementation } from '../core/flow/stage';
 import { describeProxy, proxySettingProblem, type ProxySettings } from '../core/azure/proxy';
 import { AmqpSession } from '../core/azure/amqpSession';
 import { SecretCache } from '../core/flow/secretCache';
-import { STAGE_TIMEOUT_SECONDS } from '../core/model/limits';
 import { TokenCache } from '../core/flow/tokenCache';
 import type { RoundTripResult } from '../core/flow/roundTrip';
 import type { AccessToken, EndpointInfo, FlowEvent, FlowResult, FlowServices, SecretValue, StageId, StageOutcome } from '../core/flow/types';
@@ -17,14 +21,12 @@ import type { ConnectionProfile, SecretReference } from '../core/model/profile';
 import { SETTINGS } from './constants';
 import { setContext } from './contextKeys';
 import { affectsProxy, readProxySettings } from './proxySettings';
-import { changedPartitions, isFailureSuperseded, resultsFingerprint } from './resultFreshness';
-import type { FlowRunner, FlowRunOptions, ProfileStore, SignedInAccount, StageResults } from './services';
+import { changedPartitions, resultsFingerprint } from './resultFreshness';
+import { keepConnectionsMs, readRunnerSettings, type RunnerSettings } from './runnerSettings';
+import type { FlowRunner, FlowRunOptions, ProfileStore, SignedInAccount } from './services';
+import { StageResultsStore, type StageResultsView } from './stageResultsStore';
 
-/** What the tree needs beyond `StageResults`: which stages run right now, and the last probe. */
-export interface StageResultsView extends StageResults {
-  isRunning(profileId: string, stage: StageId): boolean;
-  lastEndpoint(profileId: string): EndpointInfo | undefined;
-}
+export type { StageResultsView } from './stageResultsStore';
 
 /** A run that is not a user-visible flow: the tree's Key Vault listing needs the stage-1 token. */
 interface ExecuteExtras {
@@ -43,51 +45,24 @@ export class ProfileNotFoundError extends Error {
   }
 }
 
-/** How long a send's AMQP connection stays open for the next one (`eventstreamFlow.keepConnectionsMinutes`; 0: close after each send). */
-function keepConnectionsMs(): number {
-  const minutes = vscode.workspace.getConfiguration().get<number>(SETTINGS.keepConnectionsMinutes, 2);
-  return Math.min(60, Math.max(0, Number.isFinite(minutes) ? minutes : 2)) * 60_000;
-}
-
-/** Preferences only (never an identifier or a secret): see `contributes.configuration`. */
-function readSettings(): { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets'; keyVaultApiVersion?: string } {
-  const config = vscode.workspace.getConfiguration();
-  const seconds = config.get<number>(SETTINGS.stageTimeoutSeconds, 30);
-  const transport = config.get<string>(SETTINGS.amqpTransport, 'tcp');
-  // "sdk" reads through @azure/keyvault-secrets; an api-version sends the pipeline's own GET.
-  const apiVersion = config.get<string>(SETTINGS.keyVaultApiVersion, '7.0');
-  return {
-    stageTimeoutMs: Math.min(STAGE_TIMEOUT_SECONDS.max, Math.max(STAGE_TIMEOUT_SECONDS.min, Number.isFinite(seconds) ? seconds : STAGE_TIMEOUT_SECONDS.default)) * 1000,
-    amqpTransport: transport === 'websockets' ? 'websockets' : 'tcp',
-    ...(apiVersion && apiVersion !== 'sdk' ? { keyVaultApiVersion: apiVersion } : {}),
-  };
-}
-
 /**
  * Runs the core flow with the editor's services: timeouts from settings, one session TokenCache,
  * the signed-in account for `signedInUser` profiles, a cancellable progress notification whose
  * Cancel button aborts the run. Results are kept in memory only, per profile and stage.
  */
 export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<{ profileId: string; stage?: StageId }>();
-  readonly onDidChange = this.changed.event;
+  private readonly results = new StageResultsStore();
+  readonly onDidChange = this.results.onDidChange;
   private readonly finished = new vscode.EventEmitter<{ profileId: string; profileName: string; target: StageId; result: FlowResult }>();
   readonly onDidFinish = this.finished.event;
   /** A profile's results were dropped (it was edited, removed, or its sandbox stopped): issue #11. */
-  private readonly resetting = new vscode.EventEmitter<{ profileId: string }>();
-  readonly onDidReset = this.resetting.event;
+  readonly onDidReset = this.results.onDidReset;
 
   private readonly tokenCache = new TokenCache();
   /** Producers kept open between sends (issue #8); closed on Refresh, sign-in changes and deactivation. */
   private readonly amqpSession = new AmqpSession(() => keepConnectionsMs());
   /** The two pipeline secrets, reused by warm sends for a few minutes (issue #8). */
   private readonly secretCache = new SecretCache();
-  private readonly outcomes = new Map<string, Map<StageId, StageOutcome>>();
-  private readonly running = new Map<string, Map<StageId, number>>();
-  private readonly flows = new Map<string, FlowResult>();
-  private readonly endpoints = new Map<string, EndpointInfo>();
-  /** What each profile's results were obtained with (`resultsFingerprint`); memory only. */
-  private readonly fingerprints = new Map<string, string>();
   private readonly profileWatch: vscode.Disposable;
   private activeRuns = 0;
   private readonly log: Logger;
@@ -99,7 +74,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       readonly logger: Logger;
       readonly redactor: Redactor;
       readonly account: SignedInAccount;
-      readonly settings?: () => { stageTimeoutMs: number; amqpTransport: 'tcp' | 'websockets'; keyVaultApiVersion?: string };
+      readonly settings?: () => RunnerSettings;
     },
   ) {
     this.log = deps.logger.child('runner');
@@ -115,66 +90,46 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   }
 
   dispose(): void {
-    this.changed.dispose();
     this.finished.dispose();
     this.configWatch.dispose();
     this.profileWatch.dispose();
-    this.resetting.dispose();
+    this.results.dispose();
     this.tokenCache.clear();
     this.secretCache.clear();
     void this.amqpSession.close();
   }
 
-  // --- StageResults --------------------------------------------------------------------------
+  // --- StageResults: kept by StageResultsStore --------------------------------------------------
 
   get(profileId: string, stage: StageId): StageOutcome | undefined {
-    return this.outcomes.get(profileId)?.get(stage);
+    return this.results.get(profileId, stage);
   }
 
   lastFlow(profileId: string): FlowResult | undefined {
-    return this.flows.get(profileId);
+    return this.results.lastFlow(profileId);
   }
 
   isRunning(profileId: string, stage: StageId): boolean {
-    return (this.running.get(profileId)?.get(stage) ?? 0) > 0;
+    return this.results.isRunning(profileId, stage);
   }
 
   lastEndpoint(profileId: string): EndpointInfo | undefined {
-    return this.endpoints.get(profileId);
+    return this.results.lastEndpoint(profileId);
   }
 
   /** Forgets partition listings (Refresh re-probes). Stage results stay until the window closes. */
   forgetEndpoints(profileId?: string): void {
-    if (profileId === undefined) {
-      this.endpoints.clear();
-    } else {
-      this.endpoints.delete(profileId);
-    }
+    this.results.forgetEndpoints(profileId);
   }
 
-  /**
-   * Drops every result of a profile (stages, last flow, partitions): after an edit they describe a
-   * profile that no longer exists, and after the sandbox stopped, peers that are gone.
-   */
+  /** Drops every result of a profile (after an edit, or after the sandbox stopped). */
   forgetResults(profileId: string): void {
-    const had = this.outcomes.has(profileId) || this.flows.has(profileId) || this.endpoints.has(profileId);
-    this.outcomes.delete(profileId);
-    this.flows.delete(profileId);
-    this.endpoints.delete(profileId);
-    this.fingerprints.delete(profileId);
-    if (!had) {
-      return;
-    }
-    for (const stage of Object.keys(STAGE_TITLES) as StageId[]) {
-      this.changed.fire({ profileId, stage });
-    }
-    this.changed.fire({ profileId });
-    this.resetting.fire({ profileId });
+    this.results.forgetResults(profileId);
   }
 
   /** Results of profiles that were removed or changed since they ran are dropped. */
   private async dropStaleResults(): Promise<void> {
-    for (const [profileId, print] of [...this.fingerprints]) {
+    for (const [profileId, print] of this.results.fingerprinted()) {
       let stored: ConnectionProfile | undefined;
       try {
         stored = await this.deps.profiles.get(profileId);
@@ -183,7 +138,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       }
       if (!stored || resultsFingerprint(this.withTransportSetting(stored)) !== print) {
         this.log.debug(`Profile ${profileId} ${stored ? 'changed' : 'was removed'}: its results are cleared.`);
-        this.forgetResults(profileId);
+        this.results.forgetResults(profileId);
       }
     }
   }
@@ -291,14 +246,14 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
   }
 
   private withTransportSetting(stored: ConnectionProfile): ConnectionProfile {
-    const settings = (this.deps.settings ?? readSettings)();
+    const settings = (this.deps.settings ?? readRunnerSettings)();
     // The profile's own transport wins. For profiles without one the setting decides: `websockets` pins
     // WebSockets; `tcp` (the default) leaves it open, so a blocked 5671 falls back to WebSockets on 443.
     return stored.endpoint.amqpTransport || settings.amqpTransport !== 'websockets' ? stored : { ...stored, endpoint: { ...stored.endpoint, amqpTransport: 'websockets' } };
   }
 
   private async execute(profile: ConnectionProfile, options: FlowRunOptions, extras: ExecuteExtras): Promise<RoundTripResult> {
-    const settings = (this.deps.settings ?? readSettings)();
+    const settings = (this.deps.settings ?? readRunnerSettings)();
     const controller = new AbortController();
     const abort = (): void => controller.abort(new CancelledError());
     const cleanups: (() => void)[] = [];
@@ -330,9 +285,9 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
     };
     const started = new Set<StageId>();
     const print = resultsFingerprint(profile);
-    this.fingerprints.set(profile.id, print);
+    this.results.setFingerprint(profile.id, print);
     const onEvent = (event: FlowEvent): void => {
-      this.record(profile.id, event, started);
+      this.results.record(profile.id, event, started);
       if (event.type === 'stageStarted') {
         extras.progress?.report({ message: `${STAGE_TITLES[event.stage]}…` });
       }
@@ -355,94 +310,34 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       // Stages that never started (a dependency failed, or the run was cancelled first) report here.
       for (const outcome of result.outcomes) {
         if (!started.has(outcome.stage) && (outcome.status === 'notRun' || outcome.status === 'cancelled')) {
-          this.store(profile.id, outcome);
+          this.results.store(profile.id, outcome);
         }
       }
-      if (this.fingerprints.get(profile.id) !== print) {
+      if (this.results.fingerprintOf(profile.id) !== print) {
         // The profile was edited while this ran: what it found belongs to the old one.
-        this.forgetResults(profile.id);
+        this.results.forgetResults(profile.id);
       } else {
         if (result.endpoint) {
-          this.endpoints.set(profile.id, result.endpoint);
+          this.results.keepEndpoint(profile.id, result.endpoint);
         } else if (changedPartitions(options.target, result)) {
           // The partition listing no longer holds: the tree reads it again (issue #11).
-          this.endpoints.delete(profile.id);
+          this.results.forgetEndpoints(profile.id);
         }
         if (options.target === 'send') {
-          this.flows.set(profile.id, result);
+          this.results.keepFlow(profile.id, result);
         }
       }
-      this.changed.fire({ profileId: profile.id });
+      this.results.fireChanged(profile.id);
       if (!extras.background) {
         this.finished.fire({ profileId: profile.id, profileName: profile.name, target: options.target, result });
       }
       return result;
     } finally {
       for (const stage of started) {
-        this.unmarkRunning(profile.id, stage);
+        this.results.unmarkRunning(profile.id, stage);
       }
       cleanups.forEach((c) => c());
       this.setActive(-1);
-    }
-  }
-
-  private record(profileId: string, event: FlowEvent, started: Set<StageId>): void {
-    switch (event.type) {
-      case 'stageStarted': {
-        started.add(event.stage);
-        const perProfile = this.running.get(profileId) ?? new Map<StageId, number>();
-        perProfile.set(event.stage, (perProfile.get(event.stage) ?? 0) + 1);
-        this.running.set(profileId, perProfile);
-        this.changed.fire({ profileId, stage: event.stage });
-        return;
-      }
-      case 'stageSucceeded':
-        this.finishStage(profileId, event.stage, started, {
-          stage: event.stage,
-          status: 'succeeded',
-          durationMs: event.durationMs,
-          summary: event.summary,
-          ...(event.inspection ? { inspection: event.inspection } : {}),
-        });
-        return;
-      case 'stageFailed':
-        this.finishStage(profileId, event.stage, started, { stage: event.stage, status: 'failed', durationMs: event.durationMs, error: event.error });
-        return;
-      case 'stageCancelled':
-        this.finishStage(profileId, event.stage, started, { stage: event.stage, status: 'cancelled', durationMs: event.durationMs });
-        return;
-      case 'stageSkipped':
-        this.store(profileId, { stage: event.stage, status: 'skipped', summary: event.reason });
-        return;
-    }
-  }
-
-  private finishStage(profileId: string, stage: StageId, started: Set<StageId>, outcome: StageOutcome): void {
-    started.delete(stage);
-    this.unmarkRunning(profileId, stage, false);
-    this.store(profileId, outcome);
-  }
-
-  private unmarkRunning(profileId: string, stage: StageId, fire = true): void {
-    const perProfile = this.running.get(profileId);
-    const count = perProfile?.get(stage) ?? 0;
-    if (perProfile && count > 0) {
-      perProfile.set(stage, count - 1);
-      if (fire) {
-        this.changed.fire({ profileId, stage });
-      }
-    }
-  }
-
-  private store(profileId: string, outcome: StageOutcome): void {
-    const perProfile = this.outcomes.get(profileId) ?? new Map<StageId, StageOutcome>();
-    perProfile.set(outcome.stage, outcome);
-    this.outcomes.set(profileId, perProfile);
-    this.changed.fire({ profileId, stage: outcome.stage });
-    // A failed flow whose failing stage has passed since is no longer the profile's verdict.
-    if (isFailureSuperseded(this.flows.get(profileId), (stage) => perProfile.get(stage))) {
-      this.flows.delete(profileId);
-      this.changed.fire({ profileId });
     }
   }
 
