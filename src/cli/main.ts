@@ -10,6 +10,8 @@ import { EXIT } from './exitCodes';
 import { commandHelp, helpTopic } from './help';
 import { HELP, parseCliArgs, type CliOptions } from './options';
 import { SECRET_ENV } from './profileSource';
+import { LEAN_HEAP_FLAGS, wantsLeanHeap } from './leanHeap';
+import { FORCE_SIGNAL, reRunSelf } from './reRun';
 import { runWithSandboxTrust } from './sandboxTrust';
 import { removeAllTempDirs, STOP_SIGNALS } from './tempDirs';
 
@@ -43,27 +45,32 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (options.command === 'export') {
       return await runExportCommand(options, io);
     }
+    const leanHeap = wantsLeanHeap(options) ? LEAN_HEAP_FLAGS : [];
     if (options.sandbox && options.profilePath === undefined) {
-      const code = await runWithSandboxTrust(argv);
+      const code = await runWithSandboxTrust(argv, leanHeap);
       if (code !== undefined) {
         return code;
       }
     }
+    if (leanHeap.length > 0) {
+      return await reRunSelf(argv, { execArgv: leanHeap });
+    }
     // A signal cancels the run, which then cleans up (the sandbox's folder with its secrets, its
     // ports) and reports what was sent. The listeners stay until that is done. A second Ctrl-C
     // (SIGINT) ends the process at once, its temporary folders removed first; SIGTERM and SIGHUP,
-    // and the SIGTERM runWithSandboxTrust passes on for a terminal's Ctrl-C, only cancel.
+    // and the SIGTERM a re-run's parent passes on for a terminal's Ctrl-C, only cancel. The parent
+    // passes a second Ctrl-C on as FORCE_SIGNAL (see reRun.ts).
     const controller = new AbortController();
     let presses = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
-      presses += signal === 'SIGINT' ? 1 : 0;
+      presses += signal === 'SIGINT' ? 1 : signal === FORCE_SIGNAL ? FORCE_AFTER_PRESSES : 0;
       controller.abort();
       if (presses >= FORCE_AFTER_PRESSES) {
         removeAllTempDirs();
         process.exit(EXIT.cancelled);
       }
     };
-    for (const signal of STOP_SIGNALS) {
+    for (const signal of [...STOP_SIGNALS, FORCE_SIGNAL]) {
       process.on(signal, onSignal);
     }
     try {
@@ -71,7 +78,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         ? await runSandboxCommand(options, io, controller.signal)
         : await runFlowCommand(options, io, controller.signal);
     } finally {
-      for (const signal of STOP_SIGNALS) {
+      for (const signal of [...STOP_SIGNALS, FORCE_SIGNAL]) {
         process.off(signal, onSignal);
       }
     }

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT } from './exitCodes';
+import { reRunSelf } from './reRun';
 import { makeTempDir, removeTempDir, STOP_SIGNALS } from './tempDirs';
 
 /**
@@ -10,21 +9,16 @@ import { makeTempDir, removeTempDir, STOP_SIGNALS } from './tempDirs';
  * re-runs itself once with the CA trusted; the sandbox then reuses that CA (ESF_SANDBOX_CA_DIR).
  * Returns the child's exit code, or undefined when this process already trusts a sandbox CA.
  */
-export async function runWithSandboxTrust(argv: readonly string[]): Promise<number | undefined> {
+export async function runWithSandboxTrust(argv: readonly string[], execArgv: readonly string[] = []): Promise<number | undefined> {
   if (process.env.ESF_SANDBOX_CA_DIR) {
     return undefined;
   }
   const { createCertificateAuthority } = await import('../sandbox/ca');
-  // Listening before the folder exists: a signal from here on reaches the finally below
-  // (forwarded to the child once there is one), never the default action that skips it.
-  let child: ChildProcess | undefined;
-  // A terminal's Ctrl-C reaches the child too (same process group): what this process passes on is
-  // SIGTERM, which stops the child without counting as a second Ctrl-C (see main.ts).
-  const forward = (signal: NodeJS.Signals): void => {
-    child?.kill(signal === 'SIGINT' ? 'SIGTERM' : signal);
-  };
+  // Listening before the folder exists: a signal from here on reaches the finally below, never the
+  // default action that skips it (once the child runs, reRunSelf passes signals on to it).
+  const wait = (): void => undefined;
   for (const signal of STOP_SIGNALS) {
-    process.on(signal, forward);
+    process.on(signal, wait);
   }
   // The CA's key is in here: it goes on every way out of this function (and at exit, see tempDirs).
   let dir: string | undefined;
@@ -38,19 +32,10 @@ export async function runWithSandboxTrust(argv: readonly string[]): Promise<numb
     const bundle = join(dir, 'trusted.pem');
     writeFileSync(bundle, `${existing}\n${ca.certPem}`);
 
-    const script = process.argv[1] ?? '';
-    const started = spawn(process.execPath, [...process.execArgv, script, ...argv], {
-      stdio: 'inherit',
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle, ESF_SANDBOX_CA_DIR: dir },
-    });
-    child = started;
-    return await new Promise<number>((resolve, reject) => {
-      started.once('error', reject);
-      started.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP' ? EXIT.cancelled : EXIT.internal)));
-    });
+    return await reRunSelf(argv, { execArgv, env: { NODE_EXTRA_CA_CERTS: bundle, ESF_SANDBOX_CA_DIR: dir } });
   } finally {
     for (const signal of STOP_SIGNALS) {
-      process.off(signal, forward);
+      process.off(signal, wait);
     }
     if (dir !== undefined) {
       removeTempDir(dir);
