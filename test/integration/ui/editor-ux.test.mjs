@@ -1,7 +1,9 @@
 // Issue #11, "The extension", as a person uses it in the workbench: the context menu of a stage and of
 // the Key Vault node (every node type has one), Enter on a focused stage row runs it, Stop Local
-// Sandbox from the profile's menu keeps the profile (marked stopped), and Inspect Token shows a
-// rendered report. Screenshots: test-results/ui/ui-editor-ux/.
+// Sandbox from the profile's menu keeps the profile (marked stopped), Inspect Token shows a rendered
+// report, a success raises no toast and a failure one naming the stage with Show Details (item 6),
+// and a failure stops showing once its stage passes or the profile is edited (item 1).
+// Screenshots: test-results/ui/ui-editor-ux/.
 //   node test/integration/harness/runUi.mjs test/integration/ui/editor-ux.test.mjs
 // Packages the extension folder ESF_UI_EXTENSION_DIR (default: this repository); `node esbuild.mjs` first.
 import assert from 'node:assert/strict';
@@ -9,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { openView, packageVsix, screenshot, startWorkbench, webviewFrame } from '../harness/ui.mjs';
+import { notification, openView, packageVsix, runCommand, screenshot, startWorkbench, webviewFrame } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
@@ -107,6 +109,103 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
     // Rendered, not raw Markdown: the preview's tables are HTML tables.
     await webviewFrame(page).locator('table td code', { hasText: 'aud' }).first().waitFor({ timeout: LONG });
     await screenshot(page, 'inspect-token-rendered');
+  });
+
+  /** The status bar's last-run item ("Eventstream Flow, Local sandbox: …"), if shown. */
+  function lastRunItem() {
+    return page.locator('.part.statusbar .statusbar-item', { has: page.locator('[aria-label^="Eventstream Flow, "]') }).or(page.locator('.part.statusbar .statusbar-item[aria-label^="Eventstream Flow, "]')).first();
+  }
+
+  /** Toasts other than code-server's own "Your application running on port … is available". */
+  async function toastCount() {
+    const texts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    return texts.filter((t) => !/Your application running on port/.test(t)).length;
+  }
+
+  /** The description (the grey text) of a Profiles row. */
+  async function rowDescription(label) {
+    return ((await profilesRow(page, label).locator('.label-description').first().innerText().catch(() => '')) ?? '').trim();
+  }
+
+  test('a passing flow raises no toast; the tree and the status bar show it with one duration (item 6)', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await contextMenu(page, profilesRow(page, 'Local sandbox'));
+    await chooseFromMenu(page, 'Run Full Flow');
+    await profilesRow(page, 'Local sandbox').filter({ hasText: /flow passed/ }).waitFor({ timeout: LONG });
+    await page.waitForTimeout(1500); // a toast would be up by now
+    await screenshot(page, 'flow-passed-no-toast');
+    assert.equal(await toastCount(), 0, 'no toast for a success');
+    // One duration everywhere: the profile row's "flow passed · N ms" is the status bar's "Flow: N ms".
+    const row = await rowDescription('Local sandbox');
+    const bar = (await lastRunItem().innerText()).trim();
+    const figure = /flow passed · (.+)$/.exec(row)?.[1];
+    assert.ok(figure, row);
+    assert.ok(bar.endsWith(`Flow: ${figure}`), `status bar "${bar}" vs profile row "${row}"`);
+  });
+
+  test('a failure raises one toast naming the stage, with Show Details opening the log (item 6)', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await contextMenu(page, profilesRow(page, '3. Read client secret'));
+    await chooseFromMenu(page, 'Make This Stage Fail…');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: LONG });
+    await input.fill('secretDisabled');
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'secretDisabled' }).first().click();
+    const toast = notification(page, 'Read client secret failed:');
+    await toast.waitFor({ timeout: LONG });
+    await page.waitForTimeout(1000); // a second toast would be up by now
+    await screenshot(page, 'failure-one-toast');
+    assert.equal(await toastCount(), 1, 'one toast for the failure');
+    assert.match(await rowDescription('3. Read client secret'), /^failed · /);
+    assert.match((await lastRunItem().innerText()).trim(), /Read client secret failed at Read client secret/);
+    const details = toast.locator('.monaco-button', { hasText: /^Show Details$/ });
+    assert.equal(await details.count(), 1, 'the toast offers Show Details');
+    await details.click();
+    // The log (Output: Eventstream Flow) shows the failure with its cause and fix.
+    await page.locator('.part.panel .view-lines', { hasText: /SecretDisabled|Read client secret/ }).first().waitFor({ timeout: LONG });
+    await screenshot(page, 'show-details-log');
+  });
+
+  test('the failure stops showing once its stage passes: row and status bar (item 1)', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await contextMenu(page, profilesRow(page, '3. Read client secret'));
+    await chooseFromMenu(page, 'Read Client Secret from Key Vault');
+    await profilesRow(page, '3. Read client secret').locator('.codicon-pass').waitFor({ timeout: LONG });
+    await page.waitForTimeout(500);
+    await screenshot(page, 'failure-superseded');
+    const row = await rowDescription('3. Read client secret');
+    assert.doesNotMatch(row, /failed/);
+    const bar = (await lastRunItem().innerText()).trim();
+    assert.doesNotMatch(bar, /failed/, bar);
+    // One duration: the status bar gives the stage's own figure, the one its row shows.
+    assert.ok(bar.endsWith(`Read client secret: ${row}`), `status bar "${bar}" vs row "${row}"`);
+    assert.equal(await toastCount(), 0, 'no toast for the success');
+  });
+
+  test('Edit Profile resets the results: stages "not run", no status bar item (item 1)', async () => {
+    await contextMenu(page, profilesRow(page, 'Local sandbox'));
+    await chooseFromMenu(page, 'Edit Profile…');
+    const widget = page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible', timeout: LONG });
+    // Every step opens with its answer: Enter keeps each one, except the protocol, switched to AMQP
+    // (an edit that changes nothing keeps the results, which still describe the profile).
+    const amqp = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'AMQP over TLS' });
+    let switched = false;
+    for (let i = 0; i < 40 && (await widget.isVisible()); i++) {
+      if (!switched && (await amqp.isVisible().catch(() => false))) {
+        await amqp.click();
+        switched = true;
+      } else {
+        await page.keyboard.press('Enter');
+      }
+      await page.waitForTimeout(400);
+    }
+    assert.ok(switched, 'the wizard offered the protocol');
+    assert.equal(await widget.isVisible(), false, 'the wizard finished');
+    await profilesRow(page, '3. Read client secret').filter({ hasText: 'not run' }).waitFor({ timeout: LONG });
+    await screenshot(page, 'edit-profile-reset');
+    assert.doesNotMatch(await rowDescription('Local sandbox'), /flow (passed|failed)/);
+    assert.equal(await lastRunItem().isVisible().catch(() => false), false, 'the status bar no longer shows the old run');
   });
 
   test('Stop Local Sandbox from the profile menu keeps the profile, marked stopped', async () => {
