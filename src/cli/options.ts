@@ -1,93 +1,20 @@
+/**
+ * The CLI's command line read into CliOptions: the command, its stage, and every option checked
+ * against its command and range (bad input is a ValidationError, exit 2). The usage text is in
+ * usage.ts, stage names in stageNames.ts, single option values in optionValues.ts.
+ */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StageId } from '../core/flow/types';
 import { ValidationError } from '../core/errors/errors';
 import { parseExportFormat, type ExportFormat } from '../core/export/index';
-import { EVENT_COUNT, EXPIRY_WARNING_DAYS, parseWholeNumber, READ_BACK_TIMEOUT_SECONDS, SEND_DURATION_SECONDS, SEND_RATE, STAGE_TIMEOUT_SECONDS, type WholeNumberRange } from '../core/model/limits';
+import { EVENT_COUNT, EXPIRY_WARNING_DAYS, parseWholeNumber, READ_BACK_TIMEOUT_SECONDS, SEND_DURATION_SECONDS, SEND_RATE, STAGE_TIMEOUT_SECONDS } from '../core/model/limits';
 import { validateConsumerGroup, valueOrThrow } from '../core/model/validate';
-import { SANDBOX_FLAGS_HELP, sandboxNetworkOptions, type SandboxNetworkOptions } from './sandboxFlags';
+import { apiVersion, pairs, parseFault, wholeNumber } from './optionValues';
+import { sandboxNetworkOptions, type SandboxNetworkOptions } from './sandboxFlags';
+import { checkTokenStage, parseStage } from './stageNames';
 
-export const HELP = `eventstream-flow — run and troubleshoot the secure Key Vault → Entra ID → Eventstream flow
-
-Usage:
-  eventstream-flow run   [options]            run all five stages and send one sample event
-  eventstream-flow test <stage> [options]     run one stage (and the stages it needs)
-  eventstream-flow send  [options]            send events through the whole flow
-  eventstream-flow sandbox [options]          start the local sandbox and print a ready profile
-  eventstream-flow inspect-token kv-token|eh-token [options]
-                                              obtain a token (running the stages it needs) and check
-                                              its claims against the next stage; never prints it
-  eventstream-flow export --format pipeline|http|curl --profile FILE [--out FILE [--force]]
-                                              write the profile's flow as a Data Factory / Fabric
-                                              pipeline, a REST Client .http file or a curl script
-
-Stages: kv-token, client-id, client-secret, eh-token, send, probe
-
-Options:
-  --profile FILE         profile JSON (see README); without it, a fresh local sandbox is used
-  --sandbox              use a fresh local sandbox even if a profile is given elsewhere
-  --json                 print one JSON object per stage, then a result object (stdout)
-  --timeout SECONDS      per-stage timeout, 1 to 600 (default 30)
-  --kv-api-version V     read the secrets with the pipeline's own request and this api-version
-                         (e.g. 7.0, as Data Factory documents); default: @azure/keyvault-secrets
-  --protocol rest|amqp   how to send (default: the profile's)
-  --expiry-warning-days N
-                         warn when a secret read expires within N days, 0 to 3650 (default
-                         30; 0: only once expired)
-  -h, --help             show this help
-
-Send options (run, send):
-  --body JSON            event body; Data Factory expressions like @{guid()}, @{utcNow()},
-                         @{rand(1,100)}, @{pipeline().parameters.NAME} are substituted
-  --file PATH            read the body from a file instead
-  --param NAME=VALUE     a pipeline parameter for @{pipeline().parameters.NAME} (repeatable)
-  --count N              send N events, 1 to 1,000,000, streamed in batches of up to 1 MiB
-                         (default 1); progress on stderr, Ctrl-C prints what was acknowledged
-  --rate N               load mode: send N events per second, 1 to 100,000, for --duration;
-                         prints throughput and send latency p50/p95/p99; throttling slows it
-  --duration SECONDS     load mode: how long to keep --rate, 1 to 3600 (default 10)
-  --partition-key KEY    route by partition key
-  --partition-id ID      send to one partition
-  --property NAME=VALUE  custom event property (repeatable)
-  --content-type TYPE    the events' content type (default application/json)
-  --read-back            read the sent event back from a consumer group (matched by a
-                         correlation-id property) and show the end-to-end latency; the consumer
-                         endpoint is the profile's readBack, else the send endpoint
-  --consumer-group CG    consumer group to read back from (default: the profile's, else $Default)
-  --read-back-timeout S  seconds to wait for the event, 1 to 600 (default: the profile's, else 30)
-
-Export options:
-  --format F             pipeline (JSON of Web activities), http (REST Client) or curl (bash)
-  --out FILE             write to FILE instead of stdout; an existing FILE is refused, and a
-                         symbolic link at FILE is never followed
-  --force                with --out: replace an existing regular file
-  --kv-auth msi|service-principal
-                         pipeline only: how its Key Vault activities sign in (default msi: the
-                         factory's managed identity; service-principal: a SecureString parameter)
-  --body, --file, --param as for send: the event body and its parameters' default values
-  Exports hold references and placeholders, never a secret value.
-
-Sandbox only:
-  --fault STAGE:KIND     make a stage fail the way Azure does, e.g. eh-token:invalidClientSecret
-                         (kinds: invalidClientSecret, expiredClientSecret, unknownClient,
-                         unknownTenant, defaultScopeAsResource, wrongAudience, missingRole,
-                         secretNotFound, secretDisabled, tokenFromOtherTenant, blockedByFirewall,
-                         secretIdStored, untrustedCertificate, throttled, serviceUnavailable,
-                         oversizedEvent, connectionRefused, connectionReset, timeout; and mistakes in
-                         the profile: clientIdIsTenantId, sasWithoutSend, unresolvableHost)
-${SANDBOX_FLAGS_HELP}
-Secrets never go on the command line. They come from environment variables, or a hidden prompt:
-  EVENTSTREAM_FLOW_CLIENT_SECRET      the Key Vault reader's client secret (service principal)
-  EVENTSTREAM_FLOW_SAS_KEY            the endpoint's SAS key (SAS auth)
-  EVENTSTREAM_FLOW_CONNECTION_STRING  the endpoint's connection string (connection-string auth)
-  EVENTSTREAM_FLOW_READ_BACK_SAS_KEY / EVENTSTREAM_FLOW_READ_BACK_CONNECTION_STRING
-                                      the read-back endpoint's own key (profile readBack.auth)
-
-Logging: EVENTSTREAM_FLOW_LOG=debug (or info, warn, error) writes the engine's redacted log to stderr.
-
-Exit codes: 0 ok, 2 bad input, 11 Key Vault token, 12 read client id, 13 read client secret,
-            14 Event Hubs token, 15 send, 16 probe, 17 read back, 130 cancelled, 1 internal error;
-            inspect-token: 3 when a claim does not fit the next stage.
-`;
+export { HELP } from './usage';
+export { parseStage } from './stageNames';
 
 export type CliCommand = 'run' | 'test' | 'send' | 'sandbox' | 'inspect-token' | 'export' | 'help';
 
@@ -125,31 +52,6 @@ export interface CliOptions {
     readonly force?: boolean;
     readonly keyVaultAuth?: 'msi' | 'servicePrincipal';
   };
-}
-
-const STAGE_ALIASES: Readonly<Record<string, StageId>> = {
-  'kv-token': 'keyVaultToken',
-  'key-vault-token': 'keyVaultToken',
-  keyvaulttoken: 'keyVaultToken',
-  'client-id': 'readClientId',
-  'read-client-id': 'readClientId',
-  readclientid: 'readClientId',
-  'client-secret': 'readClientSecret',
-  'read-client-secret': 'readClientSecret',
-  readclientsecret: 'readClientSecret',
-  'eh-token': 'eventHubsToken',
-  'event-hubs-token': 'eventHubsToken',
-  eventhubstoken: 'eventHubsToken',
-  send: 'send',
-  probe: 'probe',
-};
-
-export function parseStage(text: string): StageId {
-  const stage = STAGE_ALIASES[text.toLowerCase()];
-  if (!stage) {
-    throw new ValidationError('stage', `'${text}' is not a stage.`, 'Use one of: kv-token, client-id, client-secret, eh-token, send, probe.');
-  }
-  return stage;
 }
 
 /** Arguments that look like secrets are refused: a shell history is not a vault. */
@@ -357,15 +259,6 @@ function readBackOptions(command: CliCommand, readBack: boolean, consumerGroup: 
   return { readBack: { ...(group !== undefined ? { consumerGroup: group } : {}), ...(seconds !== undefined ? { timeoutSeconds: seconds } : {}) } };
 }
 
-/** inspect-token takes only the two stages that obtain a token. */
-function checkTokenStage(text: string | undefined): void {
-  const stage = text === undefined ? undefined : STAGE_ALIASES[text.toLowerCase()];
-  if (stage !== 'keyVaultToken' && stage !== 'eventHubsToken') {
-    const what = text === undefined ? 'inspect-token needs a token stage.' : `'${text}' is not a stage that obtains a token.`;
-    throw new ValidationError('stage', what, 'Write `eventstream-flow inspect-token kv-token` (stage 1) or `inspect-token eh-token` (stage 4).');
-  }
-}
-
 function defaults(): CliOptions {
   return {
     command: 'help',
@@ -380,34 +273,3 @@ function defaults(): CliOptions {
   };
 }
 
-/** A numeric option: a whole number in decimal digits within its range (see core/model/limits), or its default. */
-function wholeNumber(flag: string, text: string | undefined, range: WholeNumberRange & { readonly default: number }): number {
-  return text === undefined ? range.default : parseWholeNumber(text, flag, range);
-}
-
-function apiVersion(text: string): string {
-  if (!/^(\d+\.\d+|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(text)) {
-    throw new ValidationError('--kv-api-version', `'${text}' is not a Key Vault api-version.`, 'Write e.g. --kv-api-version 7.0 (what Data Factory documents) or 7.6.');
-  }
-  return text;
-}
-
-function pairs(flag: string, items: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of items ?? []) {
-    const at = item.indexOf('=');
-    if (at <= 0) {
-      throw new ValidationError(flag, `'${item}' is not NAME=VALUE.`, `Write e.g. ${flag} site=Oslo.`);
-    }
-    out[item.slice(0, at)] = item.slice(at + 1);
-  }
-  return out;
-}
-
-function parseFault(text: string): { stage: StageId; kind: string } {
-  const [stage, kind] = text.split(':');
-  if (!stage || !kind) {
-    throw new ValidationError('--fault', `'${text}' is not STAGE:KIND.`, 'Write e.g. --fault eh-token:invalidClientSecret.');
-  }
-  return { stage: parseStage(stage), kind };
-}
