@@ -10,6 +10,7 @@ import type { Sandbox } from '../../sandbox/types';
 import { buildSendRequest } from '../events';
 import { SendTally } from '../../core/events/sendTally';
 import { sendSummary, startSendProgress } from '../sendProgress';
+import { inCliWords } from '../cliWording';
 import { EXIT, STAGE_EXIT_CODES } from '../exitCodes';
 import type { CliOptions } from '../options';
 import { loadProfileFile } from '../profileSource';
@@ -89,7 +90,7 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
     // A long send shows a live line on stderr (not with --json: stdout is the machine's, stderr stays quiet).
     const progress = tally && !options.json && (options.count > 1 || options.load) ? startSendProgress(tally, (line) => io.stderr(`${line}\n`), options.load ? { load: options.load } : {}) : undefined;
     const measured = send && progress ? { ...send, onLatency: (ms: number) => progress.latency(ms), onRateChange: (rate: number) => progress.rate(rate) } : send;
-    const result = await runFlowWithReadBack(profile, services, { target, signal, onEvent: (e) => reporter.event(e), ...(measured ? { send: measured } : {}), ...(readBack ? { readBack } : {}) });
+    const result = await runFlowWithReadBack(profile, services, { target, signal, onEvent: (e) => reporter.event(inCliWords(e)), ...(measured ? { send: measured } : {}), ...(readBack ? { readBack } : {}) });
     const latency = progress?.stop();
     if (result.ok && result.sendCounts && progress) {
       reporter.note(sendSummary(result.sendCounts, latency, options.load));
