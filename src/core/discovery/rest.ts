@@ -1,12 +1,13 @@
 /**
- * One authenticated GET for discovery, and the two paging schemes: Fabric's `continuationUri`
+ * One authenticated call to Fabric or Resource Manager (discovery's GETs, the pipeline clients'
+ * calls), and the two paging schemes: Fabric's `continuationUri`
  * (learn.microsoft.com/rest/api/fabric/articles/pagination) and ARM's `nextLink`. Plain HTTPS via
  * the core client; the bearer token only goes to the service's own host, checked before every
  * request, pages included (a continuation pointing elsewhere is refused, nothing is sent).
  * A 429 whose Retry-After is short is waited out once; longer ones fail with the wait named.
  */
 import { assertCredentialDestination } from '../azure/credentialGuard';
-import { httpsRequest, throwIfAborted } from '../azure/http';
+import { httpsRequest, throwIfAborted, type HttpResponse } from '../azure/http';
 import type { ProxySettings } from '../azure/proxy';
 import { HttpResponseError } from '../errors/errors';
 import type { TokenProvider } from '../flow/credentials';
@@ -28,18 +29,37 @@ export const MAX_RETRY_WAIT_SECONDS = 5;
 /** A listing longer than this many pages is cut (a continuation loop, or a tenant far larger than a picker can show). */
 export const MAX_PAGES = 100;
 
+export interface CallResult {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: unknown;
+}
 
-export async function getJson(service: DiscoveryService, url: string, context: DiscoveryContext): Promise<Record<string, unknown>> {
+/**
+ * Sends one authenticated request (any method, a JSON body) to the service; answers with a status in
+ * `expect` are returned with their JSON body (undefined when empty), anything else throws
+ * HttpResponseError (read by the one explanation table). Discovery's GETs and the pipeline clients'
+ * calls all go through here.
+ */
+export async function call(
+  service: DiscoveryService,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  context: DiscoveryContext,
+  body?: unknown,
+  expect: readonly number[] = [200, 201, 202, 204],
+): Promise<CallResult> {
   for (let attempt = 0; ; attempt++) {
     throwIfAborted(context.signal);
     assertCredentialDestination(url, service.destination);
     const token = await context.tokens.getToken([service.scope], { signal: context.signal, ...(context.tenantId ? { tenantId: context.tenantId } : {}) });
     // Checked again: the token is on this request only if the host is still the service's.
     assertCredentialDestination(url, service.destination);
-    const response = await httpsRequest({
-      method: 'GET',
+    const response: HttpResponse = await httpsRequest({
+      method,
       url,
-      headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' },
+      headers: { authorization: `Bearer ${token.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: context.signal,
       ...(context.trustedCaPem ? { trustedCaPem: context.trustedCaPem } : {}),
       ...(context.proxy ? { proxy: context.proxy } : {}),
@@ -52,20 +72,31 @@ export async function getJson(service: DiscoveryService, url: string, context: D
         continue;
       }
     }
-    if (response.status !== 200) {
+    if (!expect.includes(response.status)) {
       throw new HttpResponseError(service.service, response.status, response.headers, response.bodyText);
     }
     let parsed: unknown;
-    try {
-      parsed = JSON.parse(response.bodyText);
-    } catch {
-      throw new HttpResponseError(service.service, 502, response.headers, 'The answer was not JSON.');
+    if (response.bodyText.trim()) {
+      try {
+        parsed = JSON.parse(response.bodyText);
+      } catch {
+        throw new HttpResponseError(service.service, 502, response.headers, 'The answer was not JSON.');
+      }
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new HttpResponseError(service.service, 502, response.headers, 'The answer was not a JSON object.');
-    }
-    return parsed as Record<string, unknown>;
+    return { status: response.status, headers: response.headers, body: parsed };
   }
+}
+
+/** A GET whose answer must be 200 with a JSON object (a discovery read, or one page of a listing). */
+export async function getJson(service: DiscoveryService, url: string, context: DiscoveryContext): Promise<Record<string, unknown>> {
+  const answer = await call(service, 'GET', url, context, undefined, [200]);
+  if (answer.body === undefined) {
+    throw new HttpResponseError(service.service, 502, answer.headers, 'The answer was not JSON.');
+  }
+  if (typeof answer.body !== 'object' || answer.body === null || Array.isArray(answer.body)) {
+    throw new HttpResponseError(service.service, 502, answer.headers, 'The answer was not a JSON object.');
+  }
+  return answer.body as Record<string, unknown>;
 }
 
 /** Every item of a paged listing: `value` of each page, following `continuationUri` (Fabric) or `nextLink` (ARM). */

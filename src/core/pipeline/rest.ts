@@ -1,20 +1,15 @@
 /**
- * One authenticated Fabric or Resource Manager call for pipelines (any method, a JSON body), with the
- * bearer token only to the service's own host (checked before the token is fetched and again before
- * the request; a Location or continuation elsewhere is refused), a short 429 waited out once, and
- * Fabric's long-running operations followed to their result (202 + Location / x-ms-operation-id /
- * Retry-After, `GET /v1/operations/{id}` until Succeeded or Failed, then `/result`:
- * learn.microsoft.com/rest/api/fabric/articles/long-running-operation).
+ * Fabric's long-running operations followed to their result for the pipeline clients: 202 + Location /
+ * x-ms-operation-id / Retry-After, `GET /v1/operations/{id}` until Succeeded or Failed, then `/result`
+ * (learn.microsoft.com/rest/api/fabric/articles/long-running-operation). Every request goes through
+ * the one authenticated call in discovery/rest.ts (the token only to the service's own host, checked
+ * before it is fetched and again before the request, so a Location elsewhere is refused).
  */
-import { assertCredentialDestination } from '../azure/credentialGuard';
-import { httpsRequest, throwIfAborted, type HttpResponse } from '../azure/http';
-import type { DiscoveryContext } from '../discovery/rest';
+import { call, type CallResult, type DiscoveryContext } from '../discovery/rest';
 import type { DiscoveryService } from '../discovery/endpoints';
 import { HttpResponseError } from '../errors/errors';
 import { sleep } from '../util/abort';
 
-/** The longest Retry-After waited out on a 429 (longer: the error, with the wait named by the service). */
-const MAX_THROTTLE_WAIT_S = 5;
 /** Poll interval bounds for operations: the service's Retry-After, within these. */
 const MIN_POLL_MS = 200;
 const MAX_POLL_MS = 10_000;
@@ -23,67 +18,14 @@ const OPERATION_DEADLINE_MS = 5 * 60_000;
 
 export type PipelineContext = DiscoveryContext;
 
-export interface CallResult {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: unknown;
-}
-
+// The authenticated call itself is discovery's (one for both): re-exported for the pipeline clients.
+export { call, type CallResult } from '../discovery/rest';
 
 /** Retry-After in milliseconds, clamped; `fallback` when absent or not a number of seconds. */
 export function retryAfterMs(headers: Readonly<Record<string, string | undefined>>, fallback: number): number {
   const seconds = Number(headers['retry-after']);
   const ms = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : fallback;
   return Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, ms));
-}
-
-/**
- * Sends one request; answers 2xx are returned, anything else throws HttpResponseError (read by the
- * one explanation table). `expect` lists the statuses that count as success.
- */
-export async function call(
-  service: DiscoveryService,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-  url: string,
-  context: PipelineContext,
-  body?: unknown,
-  expect: readonly number[] = [200, 201, 202, 204],
-): Promise<CallResult> {
-  for (let attempt = 0; ; attempt++) {
-    throwIfAborted(context.signal);
-    assertCredentialDestination(url, service.destination);
-    const token = await context.tokens.getToken([service.scope], { signal: context.signal, ...(context.tenantId ? { tenantId: context.tenantId } : {}) });
-    assertCredentialDestination(url, service.destination);
-    const response: HttpResponse = await httpsRequest({
-      method,
-      url,
-      headers: { authorization: `Bearer ${token.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: context.signal,
-      ...(context.trustedCaPem ? { trustedCaPem: context.trustedCaPem } : {}),
-      ...(context.proxy ? { proxy: context.proxy } : {}),
-      ...(context.timeoutMs !== undefined ? { timeoutMs: context.timeoutMs } : {}),
-    });
-    if (response.status === 429 && attempt === 0) {
-      const wait = Number(response.headers['retry-after']);
-      if (Number.isFinite(wait) && wait >= 0 && wait <= MAX_THROTTLE_WAIT_S) {
-        await sleep(wait * 1000, context.signal);
-        continue;
-      }
-    }
-    if (!expect.includes(response.status)) {
-      throw new HttpResponseError(service.service, response.status, response.headers, response.bodyText);
-    }
-    let parsed: unknown;
-    if (response.bodyText.trim()) {
-      try {
-        parsed = JSON.parse(response.bodyText);
-      } catch {
-        throw new HttpResponseError(service.service, 502, response.headers, 'The answer was not JSON.');
-      }
-    }
-    return { status: response.status, headers: response.headers, body: parsed };
-  }
 }
 
 /** A 202 followed to its end: the operation's result (or undefined when it has none). */
