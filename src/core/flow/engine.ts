@@ -68,6 +68,9 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
   if (caProblem) {
     throw caProblem;
   }
+  for (const stage of plan) {
+    implementations[stage].prepare?.(profile, request);
+  }
   const emit = (event: FlowEvent): void => {
     try {
       options.onEvent?.(event);

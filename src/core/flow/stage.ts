@@ -1,3 +1,4 @@
+import type { ConnectionProfile } from '../model/profile';
 import type { SendRequest, StageContext, StageId, StageOutputs } from './types';
 
 /** What the caller asks of a run beyond the profile. */
@@ -17,6 +18,11 @@ export interface StageRun<T> {
 export interface StageImplementation<S extends StageId = StageId> {
   readonly id: S;
   run(ctx: StageContext, inputs: Partial<StageOutputs>, request: FlowRequest): Promise<StageRun<StageOutputs[S]>>;
+  /**
+   * Called when a run that includes this stage starts: begin what the stage will need while the
+   * stages before it wait on the network (load its SDK). Never throws; never sends anything.
+   */
+  prepare?(profile: ConnectionProfile, request: FlowRequest): void;
 }
 
 /** A dependency's output; its absence is a bug in the plan, not a user error. */

@@ -1,4 +1,4 @@
-import { probeEndpoint, type AmqpAttempt } from '../../azure/amqpClient';
+import { preloadEventHubsSdk, probeEndpoint, type AmqpAttempt } from '../../azure/amqpClient';
 import type { StageImplementation } from '../stage';
 import { endpointTargetOf } from './endpointAuth';
 import { amqpTransportOptions, describeAttempts } from './network';
@@ -9,6 +9,7 @@ import { amqpTransportOptions, describeAttempts } from './network';
  */
 export const probeStage: StageImplementation<'probe'> = {
   id: 'probe',
+  prepare: preloadEventHubsSdk,
   async run(ctx, inputs) {
     const target = endpointTargetOf(ctx, inputs);
     const attempts: AmqpAttempt[] = [];

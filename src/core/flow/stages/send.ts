@@ -1,4 +1,4 @@
-import { sendAmqp, type AmqpAttempt } from '../../azure/amqpClient';
+import { preloadEventHubsSdk, sendAmqp, type AmqpAttempt } from '../../azure/amqpClient';
 import { sendRest } from '../../azure/restSender';
 import { ValidationError } from '../../errors/errors';
 import { eventCount } from '../../events/eventSource';
@@ -12,6 +12,11 @@ import { amqpTransportOptions, describeAttempts, endpointFor, tryingEndpoint } f
  */
 export const sendStage: StageImplementation<'send'> = {
   id: 'send',
+  prepare(profile, request) {
+    if ((request.send?.protocol ?? profile.endpoint.protocol) === 'amqp') {
+      preloadEventHubsSdk();
+    }
+  },
   async run(ctx, inputs, request) {
     const send = request.send;
     if (!send || eventCount(send.events) === 0) {
