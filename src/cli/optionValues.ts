@@ -9,9 +9,10 @@ export function wholeNumber(flag: string, text: string | undefined, range: Whole
   return text === undefined ? range.default : parseWholeNumber(text, flag, range);
 }
 
+/** A Key Vault api-version for the pipeline's own GET, or `sdk` for @azure/keyvault-secrets. */
 export function apiVersion(text: string): string {
-  if (!/^(\d+\.\d+|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(text)) {
-    throw new ValidationError('--kv-api-version', `'${text}' is not a Key Vault api-version.`, 'Write e.g. --kv-api-version 7.0 (what Data Factory documents) or 7.6.');
+  if (text !== 'sdk' && !/^(\d+\.\d+|\d{4}-\d{2}-\d{2}(-preview)?)$/.test(text)) {
+    throw new ValidationError('--kv-api-version', `'${text}' is not a Key Vault api-version.`, 'Write e.g. --kv-api-version 7.0 (what Data Factory documents, the default), 7.6, or sdk for @azure/keyvault-secrets.');
   }
   return text;
 }

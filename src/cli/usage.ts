@@ -25,8 +25,8 @@ Options:
   --sandbox              use a fresh local sandbox even if a profile is given elsewhere
   --json                 print one JSON object per stage, then a result object (stdout)
   --timeout SECONDS      per-stage timeout, 1 to 600 (default 30)
-  --kv-api-version V     read the secrets with the pipeline's own request and this api-version
-                         (e.g. 7.0, as Data Factory documents); default: @azure/keyvault-secrets
+  --kv-api-version V     the api-version of the pipeline's own secret request (default 7.0, as
+                         Data Factory documents), or sdk to read through @azure/keyvault-secrets
   --protocol rest|amqp   how to send (default: the profile's)
   --expiry-warning-days N
                          warn when a secret read expires within N days, 0 to 3650 (default

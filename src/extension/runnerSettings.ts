@@ -29,6 +29,6 @@ export function readRunnerSettings(): RunnerSettings {
   return {
     stageTimeoutMs: Math.min(STAGE_TIMEOUT_SECONDS.max, Math.max(STAGE_TIMEOUT_SECONDS.min, Number.isFinite(seconds) ? seconds : STAGE_TIMEOUT_SECONDS.default)) * 1000,
     amqpTransport: transport === 'websockets' ? 'websockets' : 'tcp',
-    ...(apiVersion && apiVersion !== 'sdk' ? { keyVaultApiVersion: apiVersion } : {}),
+    ...(apiVersion ? { keyVaultApiVersion: apiVersion } : {}),
   };
 }
