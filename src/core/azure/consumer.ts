@@ -2,7 +2,7 @@ import type { EventHubConsumerClient, ReceivedEventData, Subscription, Subscript
 import type { Logger } from '../logging/logger';
 import type { SecretSink } from '../logging/redact';
 import type { CredentialDestination } from './credentialGuard';
-import { clientOptions, isTransportUnreachable, sasCredential, sdkEndpoint, transportPlan, unwrapRetryError, type AmqpAuth, type AmqpOptions, type AmqpTransport } from './amqpClient';
+import { clientOptions, isTransportUnreachable, sasCredential, sdkEndpoint, transportPlan, unwrapRetryError, type AmqpAuth, type AmqpOptions, type AmqpTransport } from './amqpConnection';
 import { parseConnectionString } from './connectionString';
 import type { ProxySettings } from './proxy';
 

@@ -1,6 +1,6 @@
 import { mapEventSource } from '../events/eventSource';
 import { randomUUID } from 'node:crypto';
-import type { AmqpAuth } from '../azure/amqpClient';
+import type { AmqpAuth } from '../azure/amqpConnection';
 import { parseConnectionString } from '../azure/connectionString';
 import { toTokenCredential } from '../azure/credentials';
 import { watchEvents, type ConsumedEvent, type EventWatch } from '../azure/consumer';

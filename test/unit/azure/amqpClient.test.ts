@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { probeEndpoint, sendAmqp, type AmqpOptions } from '../../../src/core/azure/amqpClient';
+import { probeEndpoint, sendAmqp } from '../../../src/core/azure/amqpClient';
+import type { AmqpOptions } from '../../../src/core/azure/amqpConnection';
 import { toTokenCredential } from '../../../src/core/azure/credentials';
 import { MAX_EVENT_BYTES } from '../../../src/core/azure/eventEncoding';
 import { isCancelledError, isValidationError } from '../../../src/core/errors/errors';

@@ -3,7 +3,8 @@
 // client uses WebSockets, which take it, and says so in the attempt it reports.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { probeEndpoint, sendAmqp, transportPlan, type AmqpAttempt } from '../../../src/core/azure/amqpClient';
+import { probeEndpoint, sendAmqp } from '../../../src/core/azure/amqpClient';
+import { transportPlan, type AmqpAttempt } from '../../../src/core/azure/amqpConnection';
 import { toTokenCredential } from '../../../src/core/azure/credentials';
 import { processTrustsCa } from '../../../src/core/azure/trust';
 import { loadCaFromEnv } from '../../../src/sandbox/ca';

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import tls, { type TLSSocket } from 'node:tls';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { sendAmqp, type AmqpAttempt, type AmqpOptions } from '../../../src/core/azure/amqpClient';
+import { sendAmqp } from '../../../src/core/azure/amqpClient';
+import type { AmqpAttempt, AmqpOptions } from '../../../src/core/azure/amqpConnection';
 import { AmqpSession } from '../../../src/core/azure/amqpSession';
 import { toTokenCredential } from '../../../src/core/azure/credentials';
 import type { Sandbox } from '../../../src/sandbox/types';

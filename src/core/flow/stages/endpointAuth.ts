@@ -1,7 +1,7 @@
 import { toTokenCredential } from '../../azure/credentials';
 import { parseConnectionString } from '../../azure/connectionString';
 import { destinationsOf, type CredentialDestination } from '../../azure/credentialGuard';
-import type { AmqpAuth } from '../../azure/amqpClient';
+import type { AmqpAuth } from '../../azure/amqpConnection';
 import type { RestAuth } from '../../azure/restSender';
 import { need } from '../stage';
 import type { StageContext, StageOutputs } from '../types';

@@ -1,4 +1,4 @@
-import type { AmqpAttempt } from '../../azure/amqpClient';
+import type { AmqpAttempt } from '../../azure/amqpConnection';
 import { describeEndpoint } from '../../azure/proxy';
 import type { StageContext } from '../types';
 

@@ -1,4 +1,5 @@
-import { preloadEventHubsSdk, probeEndpoint, type AmqpAttempt } from '../../azure/amqpClient';
+import { preloadEventHubsSdk, probeEndpoint } from '../../azure/amqpClient';
+import type { AmqpAttempt } from '../../azure/amqpConnection';
 import type { StageImplementation } from '../stage';
 import { endpointTargetOf } from './endpointAuth';
 import { amqpTransportOptions, describeAttempts } from './network';

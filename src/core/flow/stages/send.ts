@@ -1,4 +1,5 @@
-import { preloadEventHubsSdk, sendAmqp, type AmqpAttempt } from '../../azure/amqpClient';
+import { preloadEventHubsSdk, sendAmqp } from '../../azure/amqpClient';
+import type { AmqpAttempt } from '../../azure/amqpConnection';
 import { sendRest } from '../../azure/restSender';
 import { ValidationError } from '../../errors/errors';
 import { eventCount } from '../../events/eventSource';
