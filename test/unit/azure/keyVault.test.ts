@@ -8,10 +8,9 @@ import {
   listSecrets,
   listSecretVersions,
   readSecret,
-  readSecretRaw,
-  secretUrl,
   type KeyVaultRequestEvent,
 } from '../../../src/core/azure/keyVault';
+import { readSecretRaw, secretUrl } from '../../../src/core/azure/keyVaultRaw';
 import { isCancelledError, isHttpResponseError } from '../../../src/core/errors/errors';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { abortSoon, keyVaultToken, neverAborted, startTestSandbox } from './sandboxFixture';

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { parseEventHubConnectionString } from '@azure/event-hubs';
 import { canonicalConnectionString, parseConnectionString } from '../../../src/core/azure/connectionString';
 import { restSendUrl } from '../../../src/core/azure/restSender';
-import { secretUrl } from '../../../src/core/azure/keyVault';
+import { secretUrl } from '../../../src/core/azure/keyVaultRaw';
 import { tokenEndpoint } from '../../../src/core/azure/entraToken';
 import { parseHostAuthority } from '../../../src/core/model/host';
 import { validateAuthorityHost, validateNamespace, validateVaultUrl } from '../../../src/core/model/validate';

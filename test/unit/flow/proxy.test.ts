@@ -11,7 +11,7 @@ import type { ConnectionProfile } from '../../../src/core/model/profile';
 import type { Sandbox } from '../../../src/sandbox/types';
 import { realHostProfile as realHostProfileOf } from '../../shared/realHostProfile';
 import { testServices, useSandbox } from './flowFixture';
-import { readSecretRaw } from '../../../src/core/azure/keyVault';
+import { readSecretRaw } from '../../../src/core/azure/keyVaultRaw';
 import { explainError } from '../../../src/core/errors/explain';
 import { destinationOf } from '../../shared/destination';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requestClientCredentialsToken } from '../../../src/core/azure/entraToken';
-import { readSecretRaw } from '../../../src/core/azure/keyVault';
+import { readSecretRaw } from '../../../src/core/azure/keyVaultRaw';
 import { explainError } from '../../../src/core/errors/explain';
 import { runFlow } from '../../../src/core/flow/engine';
 import type { FlowEvent, FlowServices, SendRequest } from '../../../src/core/flow/types';

@@ -1,5 +1,6 @@
 import { destinationsOf } from '../../azure/credentialGuard';
-import { PIPELINE_KEY_VAULT_API_VERSION, readSecret } from '../../azure/keyVault';
+import { readSecret } from '../../azure/keyVault';
+import { PIPELINE_KEY_VAULT_API_VERSION } from '../../azure/keyVaultRaw';
 import { APP_SECRET_EXPIRY_NOTE, assessSecret, DEFAULT_EXPIRY_WARNING_DAYS } from '../../diagnostics/secretHygiene';
 import { edgeWhitespace } from '../../model/identity';
 import type { SecretReference } from '../../model/profile';
