@@ -1,5 +1,7 @@
 import { main } from './main';
+import { STOP_SIGNALS } from './tempDirs';
 
+// The `eventstream-flow` executable: runs main() with the process's streams and exits with its code.
 main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -20,5 +22,10 @@ main(process.argv.slice(2), {
  */
 function exitWhenWritten(code: number): void {
   process.exitCode = code;
+  // The run is over and its handlers are gone: a late Ctrl-C (or SIGTERM, SIGHUP) while the output
+  // is written must not kill the process by the signal; it ends now, with the run's own code (#11).
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => process.exit(code));
+  }
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }

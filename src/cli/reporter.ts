@@ -6,6 +6,7 @@ import { STAGE_TITLES } from '../core/flow/types';
 import { EXIT, STAGE_EXIT_CODES } from './exitCodes';
 import { describeCounts } from '../core/events/sendTally';
 
+// How a run is printed: one line a stage as it finishes (text, colour when a terminal), or one JSON object a stage (--json).
 export interface Reporter {
   event(event: FlowEvent): void;
   result(result: FlowResult, exitCode: number): void;

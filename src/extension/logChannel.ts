@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createLogger, type Logger, type LogLevel, type LogSink } from '../core/logging/logger';
 import type { Redactor } from '../core/logging/redact';
 
+// The extension's one output channel, as the core's log sink.
 export const LOG_CHANNEL_NAME = 'Eventstream Flow';
 
 /**

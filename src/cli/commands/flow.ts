@@ -18,6 +18,7 @@ import { createHumanReporter, createJsonReporter, type Reporter } from '../repor
 import { reportInspection } from './inspectToken';
 import { sandboxProfileFor, startCliSandbox } from './sandboxSession';
 
+// The flow commands (run, send, test, probe): options to a profile and services, the run, its report and exit code.
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;

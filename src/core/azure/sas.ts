@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { ValidationError } from '../errors/errors';
 import type { SecretSink } from '../logging/redact';
 
+// Shared access signatures for Event Hubs: signing one, and reading a given one's parts (never its signature) for diagnosis.
 export interface SharedAccessSignatureOptions {
   /** The `sr` scope, e.g. `sb://ns.servicebus.windows.net/es_x`. Tokens are valid for every URI it prefixes. */
   readonly resourceUri: string;

@@ -15,6 +15,7 @@ import type { FlowEvent, FlowResult, FlowServices, StageContext, StageId, StageO
 import { STAGE_TITLES } from './types';
 import { TokenCache } from './tokenCache';
 
+// The engine: runs the stages a target needs in dependency order, with timeouts, cancel, redaction, token inspection and explained failures.
 export interface RunFlowOptions extends FlowRequest {
   /** The last stage to run; its dependencies run first. Default `send` (the whole pipeline). */
   readonly target?: StageId;

@@ -1,5 +1,6 @@
 import type { Redactor } from './redact';
 
+// The logger: levels, children with a scope, and a redactor in front of every sink.
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 /** The sink the CLI (stderr) and the extension (LogOutputChannel) implement. */

@@ -9,6 +9,7 @@ import { nodeIds } from './nodeIds';
 import { ProfileNode } from './profileNode';
 import type { TreeContext, TreeNode } from './treeNode';
 
+// The Profiles tree: profiles, their stages, vault and secrets, and refreshing what a run or send changed.
 type ProviderDeps = Omit<TreeContext, 'register' | 'withViewProgress' | 'changed'>;
 
 /** Sends in quick succession (the panel's repeats) read the partitions again once, after the last. */

@@ -11,6 +11,7 @@ import { SecretVersionNode } from './secretVersionNode';
 import { dateLines, escape } from './secretText';
 import type { ProfileScoped, TreeContext, TreeNode } from './treeNode';
 
+// A secret in the tree: its versions and metadata (never its value), and the role it plays in the flow.
 type Role = SecretRole;
 
 /** What a secret node needs of its vault (the vault node; an interface, so the two files do not import each other). */

@@ -13,6 +13,7 @@ import { SecretNode } from './secretNode';
 import { escape } from './secretText';
 import type { ProfileScoped, TreeContext, TreeNode } from './treeNode';
 
+// The profile's Key Vault in the tree and the secrets listed from it.
 type Role = SecretRole;
 
 /**

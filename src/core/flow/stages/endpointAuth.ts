@@ -6,6 +6,7 @@ import type { RestAuth } from '../../azure/restSender';
 import { need } from '../stage';
 import type { StageContext, StageOutputs } from '../types';
 
+// How stage 5 authenticates to the endpoint: stage 4's token, a SAS key or a connection string, and the host the credential may go to.
 export interface EndpointTarget {
   /** host[:port] */
   readonly namespace: string;

@@ -7,6 +7,7 @@ import { readClientIdStage } from './readClientId';
 import { readClientSecretStage } from './readClientSecret';
 import { sendStage } from './send';
 
+// The registry of stage implementations, one a stage id.
 export const STAGES: { readonly [S in StageId]: StageImplementation<S> } = {
   keyVaultToken: keyVaultTokenStage,
   readClientId: readClientIdStage,

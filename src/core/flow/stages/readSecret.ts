@@ -10,6 +10,7 @@ import type { SecretValue, StageContext, StageOutputs } from '../types';
 import { keyVaultResourceOf } from './authority';
 import { endpointFor, tryingEndpoint } from './network';
 
+// Stages 2 and 3: reading the pipeline's client id and secret from Key Vault, with warnings about the value's shape and expiry.
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
