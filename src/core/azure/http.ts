@@ -3,7 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequestRaw } from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createHash } from 'node:crypto';
 import { ProxyTunnelAgent, shouldProxy, portOf, type ProxySettings } from './proxy';
-import { assertSecureUrl, caListFor } from './trust';
+import { assertSecureUrl, caListFor, isLoopbackUrl } from './trust';
 
 /**
  * The one hand-written HTTP client of the core (raw Entra token POST, raw Key Vault GET, Event Hubs
@@ -112,8 +112,8 @@ function locationOrigin(location: string | undefined, base: URL): string | undef
 const agentsByCa = new Map<string, HttpsAgent>();
 const MAX_CA_AGENTS = 8;
 
-function agentTrusting(trustedCaPem: string): HttpsAgent {
-  const key = createHash('sha256').update(trustedCaPem).digest('hex');
+function agentTrusting(trustedCaPem: string, loopback: boolean): HttpsAgent {
+  const key = `${loopback ? 'loopback' : 'any'}:${createHash('sha256').update(trustedCaPem).digest('hex')}`;
   let agent = agentsByCa.get(key);
   if (!agent) {
     if (agentsByCa.size >= MAX_CA_AGENTS) {
@@ -121,7 +121,10 @@ function agentTrusting(trustedCaPem: string): HttpsAgent {
       oldest?.[1].destroy();
       agentsByCa.delete(oldest?.[0] ?? '');
     }
-    const secureContext: SecureContext = createSecureContext({ ca: caListFor(trustedCaPem) });
+    // A loopback peer is verified against the extra CA alone: a profile may carry one only when every
+    // host it reaches is loopback (validateTrustedCa), and a context holding Node's ~140 roots too
+    // takes ~35 ms to build, in the first request of every new process (measured, issue #8).
+    const secureContext: SecureContext = createSecureContext({ ca: loopback ? [trustedCaPem] : caListFor(trustedCaPem) });
     agent = new HttpsAgent({ keepAlive: true, secureContext });
     agentsByCa.set(key, agent);
   }
@@ -154,7 +157,7 @@ export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
     headers['Content-Length'] = String(body.length);
   }
   const ca = url.protocol === 'https:' ? caListFor(req.trustedCaPem) : undefined;
-  const trusting = url.protocol === 'https:' && req.trustedCaPem?.trim() ? agentTrusting(req.trustedCaPem) : undefined;
+  const trusting = url.protocol === 'https:' && req.trustedCaPem?.trim() ? agentTrusting(req.trustedCaPem, isLoopbackUrl(url)) : undefined;
   const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // The caller's cancel and the deadline both end the exchange through this one signal, which

@@ -7,7 +7,8 @@ import { isLoopbackHostname as isLoopbackHost } from '../model/host';
  *
  * Node reads NODE_EXTRA_CA_CERTS only at process start; the VS Code extension host cannot set it,
  * so a profile carries the sandbox CA (`trustedCaPem`) and every client passes it explicitly.
- * An explicit `ca` *replaces* Node's defaults, so it is always Node's roots plus the extra CA.
+ * An explicit `ca` *replaces* Node's defaults, so it is Node's roots plus the extra CA (for a loopback
+ * peer, the HTTPS client uses the extra CA alone: see http.ts).
  */
 
 /** True for localhost, 127.0.0.1 and [::1]: the only hosts that may be called over plain http (the one rule, in host.ts). */
