@@ -8,6 +8,7 @@ import { canonicalProfile, edgeWhitespace, validateProfile } from '../core/model
 import { jsonSyntaxProblem } from '../core/util/json';
 import { promptHidden } from './prompt';
 
+// A profile file for --profile: read, decoded, and given the secrets its plan needs from the environment (never the command line).
 export const SECRET_ENV = {
   clientSecret: 'EVENTSTREAM_FLOW_CLIENT_SECRET',
   sasKey: 'EVENTSTREAM_FLOW_SAS_KEY',
