@@ -132,7 +132,8 @@ export interface MissingSecret {
 export function missingSecrets(profile: ConnectionProfile): MissingSecret[] {
   const missing: MissingSecret[] = [];
   const kv = profile.keyVault.auth;
-  if (kv.kind === 'servicePrincipal' && !kv.clientSecret) {
+  // A profile that sends with a key and has no Key Vault set never reads one: nothing to ask (#11).
+  if (kv.kind === 'servicePrincipal' && !kv.clientSecret && !isKeyVaultUnset(profile)) {
     missing.push({ field: 'keyVault.auth.clientSecret', label: 'Key Vault client secret' });
   }
   const ep = profile.endpoint.auth;

@@ -83,6 +83,16 @@ describe('profile store', () => {
     assert.equal(storageProblems({ ...imported, name: ' ' })[0]?.field, 'name');
   });
 
+  it('does not ask for a Key Vault client secret when a profile sends with a key and has no Key Vault (#11)', () => {
+    const p = sampleProfile();
+    const keyOnly = {
+      ...p,
+      keyVault: { ...p.keyVault, vaultUrl: '', clientIdSecret: { name: '' }, clientSecretSecret: { name: '' }, auth: { kind: 'servicePrincipal' as const, tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-4333-8444-555555555555', clientSecret: '' } },
+      endpoint: { ...p.endpoint, auth: { kind: 'sas' as const, keyName: 'key_1', key: '' } },
+    };
+    assert.deepEqual(missingSecrets(keyOnly).map((m) => m.label), ['SAS key']);
+  });
+
   it('loses no index entry when many saves run at once', async () => {
     const { repo } = repository(new MemorySecrets(5));
     await Promise.all(Array.from({ length: 25 }, (_, i) => repo.save(sampleProfile({ id: `id-${i}`, name: `Profile ${String(i).padStart(2, '0')}` }))));
