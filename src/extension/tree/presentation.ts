@@ -225,7 +225,9 @@ export function runSummary(target: StageId, result: Pick<FlowResult, 'ok' | 'can
     return { icon: 'circle-slash', text: `${what} cancelled` };
   }
   if (!result.ok) {
-    return { icon: 'error', text: `${what} failed at ${result.failedStage ? STAGE_TITLES[result.failedStage] : 'a stage'}` };
+    // "Read client secret failed", not "… failed at Read client secret": the stage run alone failed itself.
+    const at = result.failedStage === undefined ? ' at a stage' : result.failedStage === target ? '' : ` at ${STAGE_TITLES[result.failedStage]}`;
+    return { icon: 'error', text: `${what} failed${at}` };
   }
   const own = target === 'send' ? undefined : result.outcomes.find((o) => o.stage === target)?.durationMs;
   return { icon: 'pass', text: `${what}: ${formatDuration(own ?? result.totalMs)}` };

@@ -145,6 +145,9 @@ void describe('one duration and one wording everywhere (issue #11: notifications
   void it('a full flow shows its total; failures name the stage; cancels say so', () => {
     assert.equal(runSummary('send', { ok: true, cancelled: false, totalMs: 1234, outcomes: [] }).text, 'Flow: 1.2 s');
     assert.deepEqual(runSummary('send', { ok: false, cancelled: false, failedStage: 'readClientId', totalMs: 9, outcomes: [] }), { icon: 'error', text: 'Flow failed at Read client id' });
+    // A stage run alone that fails says so once, not "Read client secret failed at Read client secret".
+    assert.deepEqual(runSummary('readClientSecret', { ok: false, cancelled: false, failedStage: 'readClientSecret', totalMs: 9, outcomes: [] }), { icon: 'error', text: 'Read client secret failed' });
+    assert.deepEqual(runSummary('readClientSecret', { ok: false, cancelled: false, failedStage: 'keyVaultToken', totalMs: 9, outcomes: [] }), { icon: 'error', text: 'Read client secret failed at Key Vault token' });
     assert.equal(runSummary('probe', { ok: false, cancelled: true, totalMs: 9, outcomes: [] }).icon, 'circle-slash');
   });
 
