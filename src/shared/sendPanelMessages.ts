@@ -6,6 +6,7 @@
 import { PIPELINE_STAGES } from '../core/flow/plan';
 import type { StageId } from '../core/flow/types';
 import type { PersistedForm, Protocol, SendForm } from './sendPanelForm';
+import type { PipelineRunView } from './sendPanelPipeline';
 
 /** The five stages the panel shows, in pipeline order (a send never runs the probe). */
 export type PanelStageId = Exclude<StageId, 'probe'>;
@@ -189,7 +190,9 @@ export type HostMessage =
       readonly preview?: string;
       readonly problem?: BodyProblem;
     }
-  | { readonly type: 'history'; readonly entries: readonly HistoryEntry[] };
+  | { readonly type: 'history'; readonly entries: readonly HistoryEntry[] }
+  /** The latest pipeline run of the selected profile (Run Pipeline, Compare); without `run`: none. */
+  | { readonly type: 'pipelineRun'; readonly run?: PipelineRunView };
 
 export type HostMessageType = HostMessage['type'];
 

@@ -1,6 +1,6 @@
 /**
  * The send-event panel's message protocol, shared by the host (src/extension/sendPanel) and the
- * webview (src/webview/sendPanel): one import for both, gathered from its four parts. No DOM, Node
+ * webview (src/webview/sendPanel): one import for both, gathered from its five parts. No DOM, Node
  * or vscode imports: both bundles and plain-Node tests load it.
  *
  * Rules of the channel:
@@ -12,5 +12,6 @@
  */
 export * from './sendPanelForm';
 export * from './sendPanelMessages';
+export * from './sendPanelPipeline';
 export * from './sendPanelInbound';
 export * from './sendPanelWebviewChecks';

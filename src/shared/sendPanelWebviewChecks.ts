@@ -12,7 +12,7 @@ const L = SEND_PANEL_LIMITS;
 // Host → webview: the webview trusts its host, but a cheap check keeps a stray message (another
 // extension's, a stale version's) from breaking the UI.
 
-const HOST_MESSAGE_TYPES: readonly HostMessageType[] = ['init', 'profiles', 'runStarted', 'flowEvent', 'sendProgress', 'sendResult', 'readBack', 'bodyValidation', 'history'];
+const HOST_MESSAGE_TYPES: readonly HostMessageType[] = ['init', 'profiles', 'runStarted', 'flowEvent', 'sendProgress', 'sendResult', 'readBack', 'bodyValidation', 'history', 'pipelineRun'];
 
 export function isHostMessage(data: unknown): data is HostMessage {
   return isRecord(data) && typeof data.type === 'string' && (HOST_MESSAGE_TYPES as readonly string[]).includes(data.type);

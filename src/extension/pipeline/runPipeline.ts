@@ -26,7 +26,7 @@ export async function runDeployedPipeline(services: ExtensionServices, profile: 
     const destination = await destinationFor(services, profile, kind, lifetime.signal);
     const { deployed } = await deploy(services, profile, destination, { keepIfDeclined: true });
     const view = pipelineRuns(services);
-    const record = view?.add(deployed.name, destination.label);
+    const record = view?.add(deployed.name, destination.label, profile.id);
     void vscode.commands.executeCommand(`${PIPELINE_RUNS_VIEW}.focus`);
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Running pipeline "${deployed.name}" (${destination.label})`, cancellable: true },

@@ -14,6 +14,8 @@ export interface PipelineRunRecord {
   readonly key: number;
   readonly pipelineName: string;
   readonly target: string;
+  /** The profile whose flow the pipeline runs (the send panel shows its runs beside its timeline). */
+  readonly profileId?: string;
   state: PipelineRunState;
   timeline: readonly TimelineEntry[];
   result?: PipelineRunResult;
@@ -45,14 +47,18 @@ export class PipelineRunsProvider implements vscode.TreeDataProvider<Node>, vsco
   private readonly runs: PipelineRunRecord[] = [];
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly runChanged = new vscode.EventEmitter<PipelineRunRecord>();
+  /** A run was added or updated (read-only: for the send panel's pipeline timeline). */
+  readonly onDidChangeRun = this.runChanged.event;
   private next = 1;
 
   /** A new run at the top; returns its record, which `update` changes. */
-  add(pipelineName: string, target: string): PipelineRunRecord {
-    const record: PipelineRunRecord = { key: this.next++, pipelineName, target, state: { status: 'Queued' }, timeline: [] };
+  add(pipelineName: string, target: string, profileId?: string): PipelineRunRecord {
+    const record: PipelineRunRecord = { key: this.next++, pipelineName, target, ...(profileId ? { profileId } : {}), state: { status: 'Queued' }, timeline: [] };
     this.runs.unshift(record);
     this.runs.splice(MAX_RUNS);
     this.changed.fire(undefined);
+    this.runChanged.fire(record);
     return record;
   }
 
@@ -63,6 +69,7 @@ export class PipelineRunsProvider implements vscode.TreeDataProvider<Node>, vsco
       record.result = result;
     }
     this.changed.fire(undefined);
+    this.runChanged.fire(record);
   }
 
   list(): readonly PipelineRunRecord[] {
@@ -111,6 +118,7 @@ export class PipelineRunsProvider implements vscode.TreeDataProvider<Node>, vsco
 
   dispose(): void {
     this.changed.dispose();
+    this.runChanged.dispose();
   }
 }
 

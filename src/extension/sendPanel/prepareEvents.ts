@@ -270,7 +270,7 @@ export function projectFlowEvent(event: FlowEvent, redact: (text: string) => str
 }
 
 /** An explanation as the webview shows it: code, summary, cause, fix and an https docs link only. */
-function safeError(error: ExplainedError, safe: (text: string) => string): SafeError {
+export function safeError(error: ExplainedError, safe: (text: string) => string): SafeError {
   const { explanation } = error;
   // A token refusal's most specific cause is what the token inspector found in that token.
   const likely = (error.likelyCauses ?? []).map((c) => ` Likely cause (${c.claim} in the ${c.tokenStage === 'keyVaultToken' ? 'Key Vault' : 'Event Hubs'} token): ${c.reason} ${c.fix}`);

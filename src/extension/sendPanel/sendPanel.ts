@@ -1,7 +1,8 @@
 /**
  * The send-event panel's host side: one panel per window, its webview (HTML under a strict CSP),
  * the messages it receives (each validated) and what it posts back (profiles, settings, history,
- * the current run). A Send itself is done by PanelSends (sendRun.ts).
+ * the current run, the profile's latest pipeline run). A Send itself is done by PanelSends
+ * (sendRun.ts); the pipeline timeline follows Run Pipeline and Compare (pipelineTimeline.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -12,6 +13,7 @@ import { SETTINGS } from '../constants';
 import type { ExtensionServices } from '../services';
 import { clampSize, SendPanelStore } from './history';
 import { renderPanelHtml } from './html';
+import { PanelPipelineRuns } from './pipelineTimeline';
 import { checkBody } from './prepareEvents';
 import { PanelSends } from './sendRun';
 
@@ -46,6 +48,7 @@ export class SendPanel implements vscode.Disposable {
   private readonly store: SendPanelStore;
   private readonly log: Logger;
   private readonly sends: PanelSends;
+  private readonly pipelineRuns: PanelPipelineRuns;
   private ready = false;
   private selectedProfileId: string | undefined;
 
@@ -57,6 +60,7 @@ export class SendPanel implements vscode.Disposable {
     this.store = new SendPanelStore(services.context.workspaceState);
     this.log = services.logger.child('sendPanel');
     this.sends = new PanelSends(services, this.store, this.log, (message) => this.post(message), () => this.settings().historySize);
+    this.pipelineRuns = new PanelPipelineRuns(services, (message) => this.post(message), () => this.selectedProfileId);
     this.selectedProfileId = profileId;
     this.panel = vscode.window.createWebviewPanel(
       SEND_PANEL_VIEW_TYPE,
@@ -95,6 +99,7 @@ export class SendPanel implements vscode.Disposable {
       SendPanel.current = undefined;
     }
     this.sends.cancel();
+    this.pipelineRuns.dispose();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) {
       d.dispose();
@@ -159,7 +164,7 @@ export class SendPanel implements vscode.Disposable {
         this.services.log.show(true);
         return;
       case 'openDocs':
-        if (this.sends.sentDocs(message.url)) {
+        if (this.sends.sentDocs(message.url) || this.pipelineRuns.sentDocs(message.url)) {
           await vscode.env.openExternal(vscode.Uri.parse(message.url, true));
         } else {
           this.log.warn('Refused to open a link the panel was not given.');
@@ -214,18 +219,22 @@ export class SendPanel implements vscode.Disposable {
       history: this.store.history(settings.historySize),
       ...(run ? { run } : {}),
     });
+    this.pipelineRuns.postLatest();
   }
 
   private async postProfiles(): Promise<void> {
     const profiles = await this.profileOptions();
     const selected = this.pickSelected(profiles);
     this.post({ type: 'profiles', profiles, ...(selected ? { selectedProfileId: selected } : {}) });
+    this.pipelineRuns.postLatest();
   }
 
   private async selectProfile(profileId: string, announce = true): Promise<void> {
     this.selectedProfileId = profileId;
     if (announce) {
       await this.postProfiles();
+    } else {
+      this.pipelineRuns.postLatest();
     }
   }
 }

@@ -15,6 +15,7 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import {
   isHostMessage,
+  pipelineRunOf,
   parsePanelState,
   type DraftForm,
   type HistoryEntry,
@@ -26,6 +27,7 @@ import { debounce, h } from './dom';
 import { defaultDraft, draftFromPersisted, toPersisted, toSendForm } from './draft';
 import { type ChangeKind, SendFormView } from './form';
 import { renderHistory } from './history';
+import { PipelineTimeline } from './pipelineTimeline';
 import { renderProgress, renderResult, Timeline } from './timeline';
 import { vscode } from './vscodeApi';
 
@@ -37,6 +39,7 @@ class App {
   private readonly historyEmpty = h('p', { id: 'history-empty', className: 'muted' }, 'No sends yet.');
   private readonly sendButton = h('vscode-button', { id: 'send', attrs: { icon: 'send', 'data-testid': 'send' } }, 'Send');
   private readonly cancelButton = h('vscode-button', { id: 'cancel', attrs: { secondary: true, icon: 'stop-circle', disabled: true, 'data-testid': 'cancel' } }, 'Cancel');
+  private readonly pipeline = new PipelineTimeline((url) => vscode.postMessage({ type: 'openDocs', url }));
   private readonly timelineSection = h(
     'section',
     { id: 'flow', className: 'flow', attrs: { 'aria-labelledby': 'h-timeline', 'data-testid': 'flow' } },
@@ -80,6 +83,7 @@ class App {
           'div',
           { id: 'response', className: 'column response', attrs: { 'data-testid': 'response', role: 'region', 'aria-label': 'Response' } },
           this.timelineSection,
+          this.pipeline.element,
           h('section', { attrs: { 'aria-labelledby': 'h-history' } }, h('div', { className: 'section-head' }, h('h2', { id: 'h-history' }, 'Recent sends'), clearHistory), this.history, this.historyEmpty),
         ),
       ),
@@ -144,6 +148,14 @@ class App {
       case 'history':
         this.showHistory(message.entries);
         return;
+      case 'pipelineRun': {
+        // Checked field by field: a malformed run is dropped, the panel keeps what it shows.
+        const checked = pipelineRunOf(message);
+        if (checked) {
+          this.pipeline.show(checked.run);
+        }
+        return;
+      }
     }
   }
 

@@ -111,28 +111,30 @@ export class Timeline {
   }
 
   private appendError(row: HTMLLIElement, title: string, error: NonNullable<StageView['error']>): void {
-    const docs = error.docsUrl ? this.docsLink(error.docsUrl) : null;
-    row.appendChild(
-      h(
-        'div',
-        { className: 'stage-error', attrs: { role: 'group', 'aria-label': `${title} error` } },
-        h('div', { className: 'error-summary' }, h('code', { className: 'error-code' }, error.code), ' ', error.summary),
-        h('div', {}, h('strong', {}, 'Why: '), error.cause),
-        h('div', {}, h('strong', {}, 'Fix: '), error.fix),
-        docs,
-      ),
-    );
+    row.appendChild(errorBlock(title, error, this.openDocs));
   }
+}
 
-  /** Links open through the host (`openDocs`), which opens only URLs it sent. */
-  private docsLink(url: string): HTMLAnchorElement {
-    const link = h('a', { className: 'docs-link', attrs: { href: url, 'data-testid': 'docs-link' } }, icon('link-external'), ' Documentation');
-    link.addEventListener('click', (event) => {
-      event.preventDefault();
-      this.openDocs(url);
-    });
-    return link;
-  }
+/** An explained error: code and summary, why, the fix, and a docs link (an empty why or fix is left out). */
+export function errorBlock(title: string, error: NonNullable<StageView['error']>, openDocs: (url: string) => void): HTMLElement {
+  return h(
+    'div',
+    { className: 'stage-error', attrs: { role: 'group', 'aria-label': `${title} error` } },
+    h('div', { className: 'error-summary' }, h('code', { className: 'error-code' }, error.code), ' ', error.summary),
+    error.cause ? h('div', {}, h('strong', {}, 'Why: '), error.cause) : null,
+    error.fix ? h('div', {}, h('strong', {}, 'Fix: '), error.fix) : null,
+    error.docsUrl ? docsLink(error.docsUrl, openDocs) : null,
+  );
+}
+
+/** Links open through the host (`openDocs`), which opens only URLs it sent. */
+function docsLink(url: string, openDocs: (url: string) => void): HTMLAnchorElement {
+  const link = h('a', { className: 'docs-link', attrs: { href: url, 'data-testid': 'docs-link' } }, icon('link-external'), ' Documentation');
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    openDocs(url);
+  });
+  return link;
 }
 
 /** `#result[data-status]`: events accepted, bytes and time, or what went wrong. */

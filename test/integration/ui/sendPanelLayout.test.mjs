@@ -2,7 +2,8 @@
 // 1600 px of panel the request and the response sit side by side when wide (≥ 1000 px) and one
 // below the other when narrow (told by their bounding boxes); there is never a horizontal
 // scrollbar; the partition box is hidden while "Any partition" is chosen; and after Send (clicked
-// with the page at its top) the timeline is in view. Screenshots: test-results/ui/ui-sendPanelLayout/.
+// with the page at its top) the timeline is in view. Then Run Pipeline with the panel open: its
+// activities show under the local timeline (#10.2). Screenshots: test-results/ui/ui-sendPanelLayout/.
 //   node test/integration/harness/runUi.mjs test/integration/ui/sendPanelLayout.test.mjs
 // Needs `node esbuild.mjs` first: the VSIX ships the bundles.
 import assert from 'node:assert/strict';
@@ -49,11 +50,22 @@ describe('send panel layout at 360, 800 and 1600 px, dark and light (#11.5)', { 
     assert.fail(`the panel did not reach ${width} px (it is ${await panelWidth()} px)`);
   }
 
+  /** Focus out of the webview first: F1 pressed inside it reaches the palette only after a long wait. */
+  const focusWorkbench = async () => {
+    await page.locator('.tabs-container .tab.active').first().click();
+    await page.evaluate(() => {
+      if (document.activeElement instanceof HTMLElement) {
+        document.activeElement.blur();
+      }
+    });
+  };
+
   /** Picks the theme as a person does (Preferences: Color Theme); the webview follows it. */
   async function setTheme(theme) {
     if (await frame.locator(`body.${theme.bodyClass}`).count()) {
       return;
     }
+    await focusWorkbench();
     await runCommand(page, 'Preferences: Color Theme');
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await page.locator('.quick-input-widget .quick-input-box input').fill(theme.setting.replace(/^Default /, ''));
@@ -170,4 +182,33 @@ describe('send panel layout at 360, 800 and 1600 px, dark and light (#11.5)', { 
       });
     }
   }
+
+  // #10.2: a pipeline run of the panel's profile shows in the panel too, each activity beside its local stage.
+  test('Run Pipeline with the panel open: the activities appear under the local timeline, each with its local stage', async () => {
+    await setPanelWidth(1600);
+    assert.equal(await frame.locator('#pipeline-run').isVisible(), false, 'no pipeline section before a run');
+    await focusWorkbench();
+    await runCommand(page, 'Eventstream Flow: Run Pipeline');
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const adf = rows.filter({ hasText: 'Azure Data Factory pipeline' });
+    const profile = rows.filter({ hasText: 'Local sandbox' });
+    // The profile is asked for first when the command is run from the palette.
+    const first = await Promise.race([adf.first().waitFor({ timeout: LONG }).then(() => 'target'), profile.first().waitFor({ timeout: LONG }).then(() => 'profile')]);
+    if (first === 'profile') {
+      await profile.first().click();
+      await adf.first().waitFor({ timeout: LONG });
+    }
+    await adf.first().click();
+    for (const [activity, stage] of [['Get client id', 'readClientId'], ['Get client secret', 'readClientSecret'], ['Get Event Hubs token', 'eventHubsToken'], ['Send event', 'send']]) {
+      const row = frame.locator(`#pipeline-timeline li[data-activity="${activity}"]`);
+      await frame.locator(`#pipeline-timeline li[data-activity="${activity}"][data-status="ok"]`).waitFor({ timeout: LONG });
+      assert.equal(await row.getAttribute('data-stage'), stage);
+      assert.match(await row.innerText(), /Succeeded/);
+    }
+    assert.match(await frame.locator('[data-testid="pipeline-run-line"]').innerText(), /^Succeeded .*4 of 4 activities succeeded/);
+    await frame.locator('#pipeline-run').scrollIntoViewIfNeeded();
+    const m = await measure();
+    assert.ok(m.scrollWidth <= m.clientWidth, 'no horizontal scroll with the pipeline run');
+    await screenshot(page, 'pipeline-run-in-panel');
+  });
 });
