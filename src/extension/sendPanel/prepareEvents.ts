@@ -5,7 +5,8 @@
  */
 import { isValidationError, ValidationError } from '../../core/errors/errors';
 import type { EventSource } from '../../core/events/eventSource';
-import { compileTemplate, parametersUsedBy, renderTemplate } from '../../core/events/template';
+import { everyEventValidIfFirstIs } from '../../core/events/jsonStability';
+import { compileTemplate, parametersUsedBy, renderTemplate, type CompiledTemplate } from '../../core/events/template';
 import type { ExplainedError } from '../../core/errors/errors';
 import type { ReadBackOutcome } from '../../core/flow/roundTrip';
 import type { EventToSend, FlowEvent, SendRequest } from '../../core/flow/types';
@@ -167,17 +168,22 @@ export function planSend(form: SendForm, runId: string): { ok: true; plan: SendP
 
   const json = isJsonContentType(form.contentType);
   // Parsed once for the whole send; a template error surfaces on the first event.
-  let compiled: ((index: number) => string) | undefined;
+  let compiled: CompiledTemplate | undefined;
+  // Whether each event must be parsed, or the first speaks for all (see everyEventValidIfFirstIs).
+  let checkEach = true;
   const render = (index: number): EventToSend => {
     let body: string;
     try {
-      compiled ??= compileTemplate(form.body, { parameters: form.parameters, runId });
+      if (!compiled) {
+        compiled = compileTemplate(form.body, { parameters: form.parameters, runId });
+        checkEach = json && !everyEventValidIfFirstIs(compiled.pieces(0));
+      }
       body = compiled(index);
     } catch (error) {
       const p = renderProblem(form.body, error);
       throw new RefusalError({ message: p.message, fix: p.fix });
     }
-    if (json && !parseEventBody(body).ok) {
+    if (json && (index === 0 || checkEach) && !parseEventBody(body).ok) {
       throw new RefusalError({ message: `Event ${index + 1} is not valid JSON after substitution.`, fix: 'Quote expressions whose values are not JSON values.' });
     }
     const bytes = Buffer.byteLength(body, 'utf8');
