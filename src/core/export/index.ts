@@ -10,6 +10,7 @@ import { flowTargets, type ExportOptions } from './targets';
 export type { ExportOptions } from './targets';
 export { EXPORT_ENV } from './restClient';
 
+// The exports' one entry: the tested flow written out as a pipeline definition, a REST Client .http file or a curl script.
 export type ExportFormat = 'pipeline' | 'http' | 'curl';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['pipeline', 'http', 'curl'];
 

@@ -4,6 +4,7 @@ import { ResumableAnswers } from '../profiles/resumableAnswers';
 import { promptForProfile } from '../profiles/wizardHost';
 import type { ExtensionServices } from '../services';
 
+// Add Profile: the wizard, with a draft kept when it is dismissed and offered again.
 export const RESUME = 'Resume';
 export const START_OVER = 'Start Over';
 

@@ -3,6 +3,7 @@ import { CancelledError } from '../../core/errors/errors';
 import type { ExtensionServices } from '../services';
 import { forgetCachedTokens } from '../profiles/wizardHost';
 
+// Clear All Stored Profiles and Secrets….
 const DELETE_ALL = 'Delete All';
 
 /**

@@ -2,6 +2,7 @@ import { CancelledError } from '../../core/errors/errors';
 import type { ExtensionServices } from '../services';
 import { resolveProfileId } from './commandContext';
 
+// Delete Profile.
 const DELETE = 'Delete';
 
 /** Delete Profile: after a modal confirmation, the profile and every secret in it leave SecretStorage. */

@@ -6,6 +6,7 @@ import { exportFlow, type ExportFormat, type FlowExport } from '../../core/expor
 import type { ExtensionServices } from '../services';
 import { resolveProfile } from '../profiles/commandSupport';
 
+// Export for Pipeline…: the format and Key Vault auth picked, the export opened or saved.
 interface FormatItem extends vscode.QuickPickItem {
   readonly format: ExportFormat;
   readonly keyVaultAuth?: 'msi' | 'servicePrincipal';

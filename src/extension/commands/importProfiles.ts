@@ -5,6 +5,7 @@ import { COMMANDS } from '../constants';
 import type { ExtensionServices } from '../services';
 import { describeBroadKeys, describeMissing, describeReservedIds, MAX_IMPORT_BYTES, parseProfilesFile, planImport, splitMissing } from '../profiles/profileImport';
 
+// Import Profiles….
 const EDIT = 'Edit Profile';
 
 /**

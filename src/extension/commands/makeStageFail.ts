@@ -7,6 +7,7 @@ import type { ExtensionServices } from '../services';
 import { profileIdOf } from './commandContext';
 import { runStageCommand, sandboxReadyFor, testEventRequest } from './stageCommand';
 
+// Make This Stage Fail…: a documented fault injected at one stage of a running sandbox.
 export const MAKE_STAGE_FAIL_TITLE = 'Make This Stage Fail';
 
 const STAGES: readonly StageId[] = ['keyVaultToken', 'readClientId', 'readClientSecret', 'eventHubsToken', 'send', 'probe'];

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { SANDBOX_PROFILE_NAME } from '../profiles/sandboxProfileId';
 import type { ExtensionServices } from '../services';
 
+// Start Local Sandbox: the peers started and the sandbox profile added (or refreshed, asking before it replaces edits).
 export const KEEP_EDITED_COPY = 'Keep My Edits as a Copy';
 export const REPLACE_EDITS = 'Replace Them';
 

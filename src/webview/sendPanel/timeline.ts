@@ -3,6 +3,7 @@ import type { PanelStageId, ReadBackView, SendOutcome, SendProgressView, StageVi
 import { PANEL_STAGES } from '../../shared/sendPanelProtocol';
 import { clear, formatBytes, formatDuration, h, icon } from './dom';
 
+// The Flow timeline of the send panel: one row a stage, its status, duration and summary, and a failure's cause and fix.
 const STATUS_ICON: Readonly<Record<StageViewStatus, string>> = {
   pending: 'circle-large-outline',
   running: 'loading',
