@@ -4,7 +4,7 @@
 // The sandbox adds a simulated round trip to Entra ID and Key Vault (ESF_BENCH_RTT_MS, default 40)
 // so that parallelism and caching show as they would against Azure.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFlow } from '../src/core/flow/engine';
@@ -46,7 +46,11 @@ function services(cache = new TokenCache()): FlowServices {
 function measureExtensionLoad(): void {
   const dir = mkdtempSync(join(tmpdir(), 'esf-bench-'));
   const stub = join(dir, 'vscode.js');
-  writeFileSync(stub, 'module.exports = new Proxy({}, { get: () => new Proxy(function () {}, { get: () => () => ({}) }) });');
+  // Every name the bundle reads off any object becomes an own property of the stub: esbuild's
+  // interop copies a CommonJS module's own properties, so a bare Proxy would leave vscode.TreeItem
+  // undefined and `class … extends vscode.TreeItem` would throw at load.
+  const names = [...new Set([...readFileSync(join(root, 'dist/extension.js'), 'utf8').matchAll(/\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]))];
+  writeFileSync(stub, `const any = () => new Proxy(function () {}, { get: () => () => ({}) }); module.exports = Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, any()]));`);
   const probe = `
     const Module = require('module');
     const resolve = Module._resolveFilename;
