@@ -10,8 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOUDS, type Cloud } from '../../core/model/cloud';
-import { holdForever, LoopbackHttpsServer, resetConnection } from '../http';
-import type { FaultRegistry, TlsMaterial, TokenVerifier } from '../internal';
+import { dropped, peerControls, startPeerServer, type PeerDeps } from '../peer';
+import type { TokenVerifier } from '../internal';
 import { decodeCursor, encodeCursor, readBearer, requestBasics, RouteTable, type RestRequest, type RestRoute } from '../restPeer';
 import { cloudOfRequest } from '../routes';
 import type { FaultKind } from '../types';
@@ -60,17 +60,13 @@ export type ArmRoute = RestRoute<ArmRequest> & {
 };
 export type ArmRouteModule = (arm: ArmWorld) => readonly ArmRoute[];
 
-export interface ArmPeerDeps {
-  readonly tls: TlsMaterial;
-  readonly world: World;
+/** What every HTTPS peer is given (PeerDeps), and what this one needs beside it. */
+export interface ArmPeerDeps extends PeerDeps {
   readonly arm: ArmWorld;
-  readonly faults: FaultRegistry;
   readonly tokens: TokenVerifier;
   readonly eventHubsPort: () => number;
   readonly keyVaultUrl: () => string;
   readonly modules: readonly ArmRouteModule[];
-  readonly port?: number;
-  readonly latencyMs?: number;
 }
 
 export interface ArmPeer {
@@ -109,13 +105,10 @@ export async function startArmPeer(deps: ArmPeerDeps): Promise<ArmPeer> {
       basics.reply(status, { error: { code, message } }, { 'x-ms-failure-cause': status === 403 ? 'gateway' : 'service', ...extra });
 
     const transport = faults.take('arm', {}, TRANSPORT_FAULTS);
+    if (dropped(req, transport?.kind)) {
+      return;
+    }
     switch (transport?.kind) {
-      case 'connectionReset':
-        resetConnection(req);
-        return;
-      case 'timeout':
-        holdForever(req);
-        return;
       case 'throttled':
         // ARM's throttling answer: 429 with Retry-After (learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling).
         error(429, 'TooManyRequests', 'The request is being throttled as the limit has been reached for operation type - Read. For more information, see - https://aka.ms/armthrottling', {
@@ -225,16 +218,11 @@ export async function startArmPeer(deps: ArmPeerDeps): Promise<ArmPeer> {
     await matched.route.handle(request);
   }
 
-  const server = new LoopbackHttpsServer(deps.tls, handle, 'Resource Manager', deps.latencyMs);
-  await server.start(deps.port ?? 0);
+  const server = await startPeerServer(deps, 'Resource Manager', handle);
   return {
-    get port() {
-      return server.port;
-    },
+    ...peerControls(server),
     get baseUrl() {
       return loopbackBase();
     },
-    stop: () => server.stop(),
-    setRefusing: (refuse) => server.setRefusing(refuse),
   };
 }

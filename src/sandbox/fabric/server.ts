@@ -10,8 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOUDS } from '../../core/model/cloud';
-import { holdForever, LoopbackHttpsServer, resetConnection } from '../http';
-import type { FaultRegistry, TlsMaterial, TokenVerifier } from '../internal';
+import { dropped, peerControls, startPeerServer, type PeerDeps } from '../peer';
+import type { TokenVerifier } from '../internal';
 import { decodeCursor, encodeCursor, readBearer, requestBasics, RouteTable, type RestRequest, type RestRoute } from '../restPeer';
 import type { FaultKind } from '../types';
 import type { World } from '../world';
@@ -52,17 +52,13 @@ export type FabricRoute = RestRoute<FabricRequest>;
 /** A route file's contribution: given the peer's state, the routes it serves. */
 export type FabricRouteModule = (fabric: FabricWorld) => readonly FabricRoute[];
 
-export interface FabricPeerDeps {
-  readonly tls: TlsMaterial;
-  readonly world: World;
+/** What every HTTPS peer is given (PeerDeps), and what this one needs beside it. */
+export interface FabricPeerDeps extends PeerDeps {
   readonly fabric: FabricWorld;
-  readonly faults: FaultRegistry;
   readonly tokens: TokenVerifier;
   /** The Event Hubs peer's TLS port: custom endpoints point at it. */
   readonly eventHubsPort: () => number;
   readonly modules: readonly FabricRouteModule[];
-  readonly port?: number;
-  readonly latencyMs?: number;
 }
 
 export interface FabricPeer {
@@ -97,13 +93,10 @@ export async function startFabricPeer(deps: FabricPeerDeps): Promise<FabricPeer>
       basics.reply(status, { requestId, errorCode, message, ...extra }, { 'x-ms-public-api-error-code': errorCode, ...moreHeaders });
 
     const transport = faults.take('fabric', {}, TRANSPORT_FAULTS);
+    if (dropped(req, transport?.kind)) {
+      return;
+    }
     switch (transport?.kind) {
-      case 'connectionReset':
-        resetConnection(req);
-        return;
-      case 'timeout':
-        holdForever(req);
-        return;
       case 'throttled': {
         const seconds = transport.spec.retryAfterSeconds ?? 2;
         // Fabric's throttling text ("Request is blocked by the upstream service until: …") is not in the spec; the code and header are.
@@ -209,16 +202,11 @@ export async function startFabricPeer(deps: FabricPeerDeps): Promise<FabricPeer>
     await matched.route.handle(request);
   }
 
-  const server = new LoopbackHttpsServer(deps.tls, handle, 'Fabric', deps.latencyMs);
-  await server.start(deps.port ?? 0);
+  const server = await startPeerServer(deps, 'Fabric', handle);
   return {
-    get port() {
-      return server.port;
-    },
+    ...peerControls(server),
     get baseUrl() {
       return loopbackBase();
     },
-    stop: () => server.stop(),
-    setRefusing: (refuse) => server.setRefusing(refuse),
   };
 }
