@@ -147,7 +147,8 @@ export const DIAGNOSIS_CASES: readonly DiagnosisCase[] = [
     stageTimeoutSeconds: 2,
     entries: ['StageTimeout'],
     cause: /No answer arrived within the stage timeout/,
-    fix: /raise the stage timeout/,
+    // The editor says "raise the stage timeout in settings"; the CLI "raise the per-stage timeout with --timeout".
+    fix: /raise the (stage timeout|per-stage timeout with --timeout)/,
   },
   {
     name: 'a reset connection',
