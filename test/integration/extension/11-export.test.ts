@@ -77,7 +77,9 @@ describe('Export for Pipeline', () => {
       notifications.restore();
     }
     const text = readFileSync(target.fsPath, 'utf8');
-    assert.match(text, /client_secret=\{\{\$processEnv EVENTSTREAM_FLOW_CLIENT_SECRET\}\}/);
+    // The secret comes from the environment and goes into the form body percent-encoded ({{%name}}).
+    assert.match(text, /^@readerClientSecret = \{\{\$processEnv EVENTSTREAM_FLOW_CLIENT_SECRET\}\}$/m);
+    assert.match(text, /client_secret=\{\{%readerClientSecret\}\}/);
     assert.match(text, /^# @name kvToken$/m);
     assertNoSecrets(api, text);
     assert.ok(notifications.shown.some((n) => n.kind === 'information' && /Exported "Local sandbox" as REST Client requests \(\.http\) to sandbox\.http\. It holds no secret/.test(n.message)), JSON.stringify(notifications.shown));

@@ -203,6 +203,22 @@ export function viewRow(page, viewName, label) {
 /** A row of the Profiles view. */
 export const profilesRow = (page, label) => viewRow(page, 'Profiles', label);
 
+/**
+ * Runs an entry of the open context menu, by its exact label. A click on a menu entry sometimes
+ * leaves the menu open without running it (seen in CI): then Enter on the hovered entry runs it.
+ * @param {import('playwright-core').Page} page
+ * @param {string} label
+ */
+export async function chooseFromMenu(page, label) {
+  const item = page.locator('.monaco-menu .action-label', { hasText: new RegExp(`^${esc(label)}$`) }).first();
+  await item.hover();
+  await item.click();
+  const menu = page.locator('.monaco-menu .actions-container');
+  if (await menu.first().isVisible().catch(() => false)) {
+    await page.keyboard.press('Enter');
+  }
+}
+
 /** A notification toast whose message contains `text`. */
 export function notification(page, text) {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { openView, packageVsix, screenshot, startWorkbench, treeItem } from '../harness/ui.mjs';
+import { chooseFromMenu, openView, packageVsix, screenshot, startWorkbench, treeItem } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
@@ -85,7 +85,7 @@ describe('Eventstream Flow: discover a Fabric custom endpoint and make it a prof
     const profile = treeItem(page, 'es-orders / orders-in');
     await profile.waitFor({ timeout: LONG });
     await profile.click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: /^Run Full Flow$/ }).click();
+    await chooseFromMenu(page, 'Run Full Flow');
     // The row's description says how the last flow went ("flow passed · 600 ms", "flow failed at …").
     let text = '';
     for (const deadline = Date.now() + LONG; Date.now() < deadline; await page.waitForTimeout(500)) {

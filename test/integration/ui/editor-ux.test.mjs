@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { notification, openView, packageVsix, runCommand, screenshot, startWorkbench, webviewFrame } from '../harness/ui.mjs';
+import { chooseFromMenu, notification, openView, packageVsix, runCommand, screenshot, startWorkbench, webviewFrame } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
@@ -21,17 +21,6 @@ const LONG = 60_000;
 function profilesRow(page, label) {
   const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /^\s*Profiles/i }) });
   return pane.locator('.monaco-list-row[role="treeitem"]').filter({ has: page.locator('.label-name, .monaco-highlighted-label', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
-}
-
-/** Runs an entry of the open context menu (Enter on it if the click did not close the menu). */
-async function chooseFromMenu(page, label) {
-  const item = page.locator('.monaco-menu .action-label', { hasText: new RegExp(`^${label}$`) }).first();
-  await item.hover();
-  await item.click();
-  const menu = page.locator('.monaco-menu .actions-container');
-  if (await menu.first().isVisible().catch(() => false)) {
-    await page.keyboard.press('Enter');
-  }
 }
 
 /** Opens a tree row's context menu and returns the labels of its entries. */
