@@ -2,7 +2,7 @@
 # The extension's tests inside a real VS Code host (code-server, mocha in the extension host) and
 # the browser-driven UI tests of the workbench (playwright-core + Debian's Chromium).
 # Called by scripts/test-all.sh after the unit tests; runs on its own too. Exits non-zero if any
-# suite fails. Artifacts: test-results/host/extension/ and test-results/ui/ui-workbench/.
+# suite fails. Artifacts: test-results/host/extension/, test-results/host/satellite/ and test-results/ui/ui-workbench/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -50,6 +50,28 @@ node test/integration/harness/runInHost.mjs \
   --results test-results/host/extension
 rc=$?
 record "in-host tests: $(tail -n 1 test-results/host/extension/report.txt 2>/dev/null || echo 'no report') → test-results/host/extension/" "$rc" "$t"
+
+# The Fabric extension satellite path (#9) needs a second host with the stand-in core extension
+# installed; only that suite runs there (the default run above checks the core's absence).
+step "in-host tests with the stand-in Fabric core extension"
+t=$SECONDS
+STANDIN_VSIX="$CA_DIR/fabric-standin.vsix"
+if node test/integration/fixtures/fabric-core-standin/pack.mjs "$STANDIN_VSIX" >/dev/null; then
+  node test/integration/harness/runInHost.mjs \
+    --extension "$ROOT" \
+    --tests "$ROOT/out/integration/index.js" \
+    --install-vsix "$STANDIN_VSIX" \
+    --env "NODE_EXTRA_CA_CERTS=$CA_DIR/ca.pem" \
+    --env "ESF_SANDBOX_CA_DIR=$CA_DIR" \
+    --env "ESF_TEST_GREP=Fabric extension satellite" \
+    --env "ESF_EXPECT_FABRIC_STANDIN=1" \
+    --timeout "${ESF_HOST_TIMEOUT:-300}" \
+    --results test-results/host/satellite
+  rc=$?
+else
+  echo "could not package the stand-in Fabric core extension"; rc=1
+fi
+record "in-host satellite tests: $(tail -n 1 test-results/host/satellite/report.txt 2>/dev/null || echo 'no report') → test-results/host/satellite/" "$rc" "$t"
 
 step "UI tests (workbench in Chromium)"
 t=$SECONDS

@@ -74,6 +74,8 @@ describe('Fabric extension satellite', () => {
     before(async function () {
       const ext = vscode.extensions.getExtension<StandIn>(CORE_ID);
       if (!ext) {
+        // scripts/test-host.sh installs the stand-in and says so: then its absence is a failure, not a skip.
+        assert.ok(process.env.ESF_EXPECT_FABRIC_STANDIN !== '1', 'the stand-in Fabric core extension was to be installed but is not loaded');
         this.skip(); // Run with --install-vsix <the stand-in packaged by test/integration/fixtures/fabric-core-standin/pack.mjs>.
         return;
       }
