@@ -76,9 +76,9 @@ export async function runDiscoverCommand(argv: readonly string[], io: CliIo, dep
                 `Wrote profile "${made.profile.name}" to ${args.out} (no key in it).`,
                 `  Endpoint   ${made.connection.namespace} / ${made.connection.eventHubName}   ${made.profile.endpoint.auth.kind === 'sas' ? `SAS rule ${made.connection.keyName ?? '?'}` : 'Entra ID'}`,
                 ...(made.readBack ? [`  Read back  ${made.readBack.namespace} / ${made.readBack.eventHubName}   consumer group ${made.readBack.consumerGroupName ?? '$Default'}`] : []),
-                ...(envLines.length > 0 ? ['Before running it, set:', ...envLines.map((l) => `  ${l}`)] : []),
+                ...envNotice(envLines, io.env),
                 `Then: eventstream-flow run --profile ${args.out}${made.readBack ? ' --read-back' : ''}`,
-                ...(session.sandbox && !deps.sandbox ? ['(This profile points at a sandbox started for this command; it stopped when the command ended.)'] : []),
+                ...(session.ownsSandbox && !deps.sandbox ? ['(This profile points at a sandbox started for this command; it stopped when the command ended. Run `eventstream-flow sandbox` in another terminal and source its secrets.env to discover a sandbox that stays up.)'] : []),
                 '',
               ].join('\n'),
             ),
@@ -116,4 +116,15 @@ function report(error: unknown, io: CliIo, redactor: Redactor): number {
   const explained = explainError(error, { secrets: [] });
   io.stderr(redactor.redact(`error: ${formatExplainedError(explained)}\n`));
   return EXIT.internal;
+}
+
+/** The variables the profile reads its keys from: those still to set, and those this shell already has. */
+function envNotice(envLines: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const isSet = (line: string): boolean => Boolean(env[line.split(':')[0] ?? '']);
+  const missing = envLines.filter((l) => !isSet(l));
+  const present = envLines.filter(isSet).map((l) => l.split(':')[0] ?? '');
+  return [
+    ...(missing.length > 0 ? ['Before running it, set:', ...missing.map((l) => `  ${l}`)] : []),
+    ...(present.length > 0 ? [`Already set in this shell: ${present.join(', ')}.`] : []),
+  ];
 }

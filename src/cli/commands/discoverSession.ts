@@ -11,15 +11,15 @@ import { ValidationError } from '../../core/errors/errors';
 import type { TokenProvider } from '../../core/flow/credentials';
 import type { Redactor } from '../../core/logging/redact';
 import { CLOUDS } from '../../core/model/cloud';
-import type { Sandbox } from '../../sandbox/types';
 import { SECRET_ENV } from '../profileSource';
 import { promptHidden } from '../prompt';
+import { attachedSandbox, type SandboxPeers } from '../sandboxHandle';
 import type { DiscoverArgs } from './discoverArgs';
 import type { CliIo } from './flow';
 
 /** What a test (or an embedding) may hand in: a running sandbox to discover instead of starting one. */
 export interface DiscoverDeps {
-  readonly sandbox?: Sandbox;
+  readonly sandbox?: SandboxPeers;
   readonly signal?: AbortSignal;
 }
 
@@ -27,19 +27,24 @@ export interface DiscoverSession {
   readonly context: DiscoveryContext;
   readonly fabricBase?: string;
   readonly armBase?: string;
-  readonly sandbox?: Sandbox;
+  readonly sandbox?: SandboxPeers;
+  /** True when the sandbox was started for this command (and stops with it). */
+  readonly ownsSandbox?: boolean;
   stop(): Promise<void>;
 }
 
 export async function openSession(args: DiscoverArgs, io: CliIo, redactor: Redactor, deps: DiscoverDeps, signal: AbortSignal): Promise<DiscoverSession> {
   const proxy = proxyFromEnvironment(io.env);
   if (args.who.kind === 'sandbox') {
-    let sandbox = deps.sandbox;
-    let owned = false;
+    // A sandbox handed in, the one `eventstream-flow sandbox` keeps running (EVENTSTREAM_FLOW_SANDBOX),
+    // or one started for this command.
+    let sandbox = deps.sandbox ?? (await attachedSandbox(io.env));
+    let stopOwned: (() => Promise<void>) | undefined;
     if (!sandbox) {
       const { startSandbox } = await import('../../sandbox/index');
-      sandbox = await startSandbox();
-      owned = true;
+      const started = await startSandbox();
+      stopOwned = () => started.stop();
+      sandbox = started;
     }
     const { world, urls } = sandbox;
     for (const secret of [world.reader.clientSecret, world.pipeline.clientSecret, world.pipeline.clientId, world.sas.key, world.listenOnlySas.key]) {
@@ -53,13 +58,13 @@ export async function openSession(args: DiscoverArgs, io: CliIo, redactor: Redac
       trustedCaPem: sandbox.caPem,
       destination: { credential: 'the sandbox client secret', field: 'sandbox', hosts: [new URL(urls.authorityHost).host] },
     });
-    const running = sandbox;
     return {
       context: { tokens, tenantId: world.tenantId, signal, trustedCaPem: sandbox.caPem },
       fabricBase: urls.fabricApi,
       armBase: urls.resourceManager,
       sandbox,
-      stop: () => (owned ? running.stop() : Promise.resolve()),
+      ownsSandbox: stopOwned !== undefined,
+      stop: stopOwned ?? (() => Promise.resolve()),
     };
   }
   let tokens: TokenProvider;

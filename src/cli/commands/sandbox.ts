@@ -7,6 +7,7 @@ import type { CliIo } from './flow';
 import type { CliOptions } from '../options';
 import { SECRET_ENV } from '../profileSource';
 import { makeTempDir, removeTempDir } from '../tempDirs';
+import { SANDBOX_ENV, sandboxHandleJson } from '../sandboxHandle';
 import { startCliSandbox } from './sandboxSession';
 
 /**
@@ -24,6 +25,7 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
     const profilePath = join(dir, 'profile.json');
     const envPath = join(dir, 'secrets.env');
     const caPath = join(dir, 'ca.pem');
+    const handlePath = join(dir, 'sandbox.json');
     await writeFile(profilePath, JSON.stringify(toShareableProfile(profile), null, 2) + '\n', { mode: 0o600 });
     const { auth } = profile.keyVault;
     const lines = [
@@ -31,9 +33,15 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
       ...(auth.kind === 'servicePrincipal' ? [`export ${SECRET_ENV.clientSecret}='${auth.clientSecret}'`] : []),
       `export NODE_EXTRA_CA_CERTS='${caPath}'`,
       `export ESF_SANDBOX_CA_DIR='${process.env.ESF_SANDBOX_CA_DIR ?? ''}'`,
+      // `discover` asks this sandbox (not one of its own), and profiles it makes from the sandbox's
+      // Fabric endpoints find their keys here.
+      `export ${SANDBOX_ENV}='${handlePath}'`,
+      `export ${SECRET_ENV.sasKey}='${sandbox.world.sas.key}'`,
+      `export ${SECRET_ENV.readBackSasKey}='${sandbox.world.sas.key}'`,
     ];
     await writeFile(envPath, lines.join('\n') + '\n', { mode: 0o600 });
     await writeFile(caPath, sandbox.caPem);
+    await writeFile(handlePath, sandboxHandleJson(sandbox, profile), { mode: 0o600 });
 
     const summary = {
       type: 'sandbox',
@@ -42,10 +50,13 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
       namespace: sandbox.urls.namespace,
       emulatorNamespace: sandbox.urls.emulatorNamespace,
       proxy: sandbox.urls.proxy,
+      fabricApi: sandbox.urls.fabricApi,
+      resourceManager: sandbox.urls.resourceManager,
       eventHubName: sandbox.world.eventHubName,
       tenantId: sandbox.world.tenantId,
       profile: profilePath,
       secretsEnv: envPath,
+      handle: handlePath,
       ca: caPath,
       ...(options.sandboxNetwork?.latencyMs !== undefined ? { latencyMs: options.sandboxNetwork.latencyMs } : {}),
       ...(options.sandboxNetwork?.partitionLimit ? { partitionLimit: options.sandboxNetwork.partitionLimit } : {}),
@@ -56,17 +67,20 @@ export async function runSandboxCommand(options: CliOptions, io: CliIo, signal: 
       io.stdout(
         redactor.redact(
           [
-            'Local sandbox is running (Entra ID, Key Vault, Event Hubs REST + AMQP). Ctrl+C stops it.',
+            'Local sandbox is running (Entra ID, Key Vault, Event Hubs REST + AMQP, Fabric, Resource Manager). Ctrl+C stops it.',
             `  Entra ID authority  ${summary.authorityHost}   tenant ${summary.tenantId}`,
             `  Key Vault           ${summary.vaultUrl}`,
             `  Event Hubs          ${summary.namespace}/${summary.eventHubName}   (emulator TCP: ${summary.emulatorNamespace})`,
-            `  HTTP proxy          ${summary.proxy}   (as HTTPS_PROXY: routes login.microsoftonline.com, *.vault.azure.net, *.servicebus.windows.net and the other clouds' hosts here)`,
+            `  Fabric REST API     ${summary.fabricApi}/v1`,
+            `  Resource Manager    ${summary.resourceManager}`,
+            `  HTTP proxy          ${summary.proxy}   (as HTTPS_PROXY: routes login.microsoftonline.com, *.vault.azure.net, *.servicebus.windows.net, api.fabric.microsoft.com, management.azure.com and the other clouds' hosts here)`,
             ...networkLines(options),
             `  Profile (no secrets) ${profilePath}`,
             '',
             'In another terminal:',
             `  source ${envPath}`,
             `  eventstream-flow run --profile ${profilePath}`,
+            `  eventstream-flow discover fabric        (this sandbox's workspaces, eventstreams and custom endpoints)`,
             '',
           ].join('\n'),
         ),
