@@ -36,7 +36,7 @@ export function checkSuffix(host: string, cloud: Cloud, key: 'keyVaultSuffix' | 
   const other = Object.values(CLOUDS).find((o) => o.name !== cloud.name && host.endsWith(o[key]));
   if (other) {
     return {
-      problem: `is a ${other.displayName} ${what} (${other[key]}) but the profile targets ${cloud.displayName}.`,
+      problem: `is ${withArticle(other.displayName)} ${what} (${other[key]}) but the profile targets ${cloud.displayName}.`,
       fix: `Set the profile's cloud to ${other.displayName}, or use a ${what} in ${cloud.displayName}.`,
     };
   }
@@ -74,4 +74,9 @@ export function validateAuthorityHost(input: string, cloud: CloudName = 'public'
     return fail(field, `is the ${other.displayName} authority but the profile targets ${c.displayName}.`, `Change the profile's cloud to ${other.displayName} instead of overriding the host.`);
   }
   return fail(field, 'overrides the Entra host with a non-loopback address.', `Only localhost overrides are allowed (the local sandbox); real clouds always use ${c.authorityHost}.`);
+}
+
+/** "an Azure China (21Vianet)", "a Fabric…": the article English wants before a name (issue #11). */
+function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }

@@ -180,14 +180,22 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
     // (an edit that changes nothing keeps the results, which still describe the profile).
     const amqp = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'AMQP over TLS' });
     let switched = false;
+    // One answer per step, and the next only once the step has moved on: a blind Enter every few
+    // hundred ms is lost on a busy machine while a step is still loading (CI-like load made it flaky).
+    const stepText = () => widget.innerText().catch(() => '');
     for (let i = 0; i < 40 && (await widget.isVisible()); i++) {
+      const before = await stepText();
       if (!switched && (await amqp.isVisible().catch(() => false))) {
         await amqp.click();
         switched = true;
       } else {
         await page.keyboard.press('Enter');
       }
-      await page.waitForTimeout(400);
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await page.waitForTimeout(100)) {
+        if (!(await widget.isVisible()) || (await stepText()) !== before) {
+          break;
+        }
+      }
     }
     assert.ok(switched, 'the wizard offered the protocol');
     assert.equal(await widget.isVisible(), false, 'the wizard finished');
