@@ -6,7 +6,7 @@
 import { createAzureCliTokenProvider } from '../../core/azure/credentials';
 import { proxyFromEnvironment } from '../../core/azure/proxy';
 import type { DiscoveryContext } from '../../core/discovery/rest';
-import { servicePrincipalTokens } from '../../core/discovery/tokens';
+import { sandboxReaderContext, servicePrincipalTokens } from '../../core/discovery/tokens';
 import { ValidationError } from '../../core/errors/errors';
 import type { TokenProvider } from '../../core/flow/credentials';
 import type { Redactor } from '../../core/logging/redact';
@@ -47,19 +47,12 @@ export async function openSession(args: DiscoverArgs, io: CliIo, redactor: Redac
       sandbox = started;
     }
     const { world, urls } = sandbox;
-    for (const secret of [world.reader.clientSecret, world.pipeline.clientSecret, world.pipeline.clientId, world.sas.key, world.listenOnlySas.key]) {
+    // The reader's secret is added by sandboxReaderContext; these are the world's other secrets.
+    for (const secret of [world.pipeline.clientSecret, world.pipeline.clientId, world.sas.key, world.listenOnlySas.key]) {
       redactor.add(secret);
     }
-    const tokens = servicePrincipalTokens({
-      authorityHost: urls.authorityHost,
-      tenantId: world.tenantId,
-      clientId: world.reader.clientId,
-      clientSecret: world.reader.clientSecret,
-      trustedCaPem: sandbox.caPem,
-      destination: { credential: 'the sandbox client secret', field: 'sandbox', hosts: [new URL(urls.authorityHost).host] },
-    });
     return {
-      context: { tokens, tenantId: world.tenantId, signal, trustedCaPem: sandbox.caPem },
+      context: { ...sandboxReaderContext(sandbox, redactor), signal },
       fabricBase: urls.fabricApi,
       armBase: urls.resourceManager,
       sandbox,

@@ -9,7 +9,7 @@ import { AzureDiscovery } from '../../core/discovery/arm';
 import { armService, fabricService } from '../../core/discovery/endpoints';
 import { FabricDiscovery } from '../../core/discovery/fabric';
 import type { DiscoveryContext } from '../../core/discovery/rest';
-import { servicePrincipalTokens } from '../../core/discovery/tokens';
+import { sandboxReaderContext } from '../../core/discovery/tokens';
 import type { TokenProvider } from '../../core/flow/credentials';
 import { CLOUDS, type CloudName } from '../../core/model/cloud';
 import { SETTINGS } from '../constants';
@@ -39,24 +39,15 @@ export function sandboxAccount(services: ExtensionServices): DiscoveryAccount | 
     return undefined;
   }
   const { world, urls } = sandbox;
-  const tokens = servicePrincipalTokens({
-    authorityHost: urls.authorityHost,
-    tenantId: world.tenantId,
-    clientId: world.reader.clientId,
-    clientSecret: world.reader.clientSecret,
-    trustedCaPem: sandbox.caPem,
-    destination: { credential: 'the sandbox client secret', field: 'sandbox', hosts: [new URL(urls.authorityHost).host] },
-  });
-  services.redactor.add(world.reader.clientSecret);
-  const extra = { tenantId: world.tenantId, trustedCaPem: sandbox.caPem };
+  const reader = sandboxReaderContext(sandbox, services.redactor);
   return {
     id: 'sandbox',
     kind: 'sandbox',
     label: 'Local sandbox',
     cloud: 'public',
     tenantId: world.tenantId,
-    fabric: (signal) => new FabricDiscovery(fabricService('public', urls.fabricApi), contextOf(tokens, signal, extra), (secret) => services.redactor.add(secret)),
-    azure: (signal) => new AzureDiscovery(armService('public', urls.resourceManager), contextOf(tokens, signal, extra)),
+    fabric: (signal) => new FabricDiscovery(fabricService('public', urls.fabricApi), { ...reader, signal }, (secret) => services.redactor.add(secret)),
+    azure: (signal) => new AzureDiscovery(armService('public', urls.resourceManager), { ...reader, signal }),
   };
 }
 

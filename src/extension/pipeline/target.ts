@@ -5,7 +5,7 @@
  * reached with the signed-in Microsoft account.
  */
 import { armService, fabricService } from '../../core/discovery/endpoints';
-import { servicePrincipalTokens } from '../../core/discovery/tokens';
+import { sandboxReaderContext } from '../../core/discovery/tokens';
 import { CancelledError, ValidationError } from '../../core/errors/errors';
 import type { ConnectionProfile } from '../../core/model/profile';
 import { adfPipelineClient, fabricPipelineClient, type PipelineClient, type PipelineTargetKind } from '../../core/pipeline/index';
@@ -79,17 +79,8 @@ async function sandboxDestination(services: ExtensionServices, sandbox: Sandbox,
   // As the CLI: retry waits 100x faster, no wait between polls of a local peer.
   host.timeScale = 0.01;
   host.retryAfterSeconds = 0;
-  const { world, urls } = sandbox;
-  services.redactor.add(world.reader.clientSecret);
-  const tokens = servicePrincipalTokens({
-    authorityHost: urls.authorityHost,
-    tenantId: world.tenantId,
-    clientId: world.reader.clientId,
-    clientSecret: world.reader.clientSecret,
-    trustedCaPem: sandbox.caPem,
-    destination: { credential: 'the sandbox client secret', field: 'sandbox', hosts: [new URL(urls.authorityHost).host] },
-  });
-  const context = { tokens, signal, tenantId: world.tenantId, trustedCaPem: sandbox.caPem };
+  const { urls } = sandbox;
+  const context = { ...sandboxReaderContext(sandbox, services.redactor), signal };
   return kind === 'fabric'
     ? { kind, sandbox, client: fabricPipelineClient(fabricService('public', urls.fabricApi), internals.fabric.demoWorkspaceId, context), label: 'Fabric (local sandbox)' }
     : {
