@@ -10,7 +10,7 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { createAmqpPeer } from './eventHubsAmqp';
 import { PartitionChooser, createNamespace } from './eventHubsCommon';
-import { NetworkDelay, checkLatency } from './eventHubsLatency';
+import { NetworkDelay, checkLatency, handshakeDelayOptions } from './eventHubsLatency';
 import { createRestHandler } from './eventHubsRest';
 import { PartitionThrottle } from './eventHubsThrottle';
 import type { EventRecorder, FaultRegistry, TlsMaterial, TokenVerifier, WorldState } from './internal';
@@ -103,7 +103,7 @@ export async function startEventHubsPeer(deps: EventHubsPeerDeps): Promise<Event
 
   const listenAll = async (): Promise<void> => {
     const tlsServer = (): Server => {
-      const server = createTlsServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, onSecureConnection);
+      const server = createTlsServer({ cert: deps.tls.certPem, key: deps.tls.keyPem, ...handshakeDelayOptions(delay.latencyMs, (step) => delay.after(step)) }, onSecureConnection);
       server.on('connection', track);
       server.on('tlsClientError', () => undefined);
       return server;

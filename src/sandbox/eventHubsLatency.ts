@@ -16,6 +16,23 @@ export function checkLatency(latencyMs: number | undefined): number {
   return value;
 }
 
+/**
+ * A new connection's set-up on a real network: the TCP handshake and the TLS 1.3 handshake, one
+ * round trip each, before the client can send its first request. Applied by holding the server's
+ * answer to the ClientHello (SNICallback runs asynchronously inside the handshake; no context means
+ * the server's own). Clients that send no server name (an IP address as host) are not delayed.
+ */
+export function handshakeDelayOptions(
+  latencyMs: number,
+  /** Runs a step after one round trip: the peer's own timer (so its stop() drops what waits). */
+  afterRoundTrip: (step: () => void) => void = (step) => setTimeout(step, latencyMs),
+): { SNICallback?: (servername: string, callback: (error: Error | null) => void) => void } {
+  if (latencyMs <= 0) {
+    return {};
+  }
+  return { SNICallback: (_servername, callback) => afterRoundTrip(() => afterRoundTrip(() => callback(null))) };
+}
+
 export class NetworkDelay {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, request as httpsRequestRaw, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import { handshakeDelayOptions } from './eventHubsLatency';
 import type { TlsMaterial } from './internal';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -124,7 +125,7 @@ export class LoopbackHttpsServer {
 
   private createOne(): Server {
     const material = this.presented ?? this.tls;
-    const server = createServer({ cert: material.certPem, key: material.keyPem }, (req, res) => {
+    const server = createServer({ cert: material.certPem, key: material.keyPem, ...handshakeDelayOptions(this.latencyMs) }, (req, res) => {
       const delay = this.latencyMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, this.latencyMs)) : Promise.resolve();
       delay.then(() => this.handler(req, res)).catch((error: unknown) => {
         if (!res.headersSent) {

@@ -1,7 +1,9 @@
-// The sandbox's simulated latency on the Event Hubs peer: one round trip per operation, on timers
+// The sandbox's simulated latency on the Event Hubs peer: one round trip per operation (two for a
+// new connection's TCP and TLS handshakes), on timers
 // that stop() clears. Durations are asserted from below only (never an upper bound).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { EventHubProducerClient } from '@azure/event-hubs';
@@ -30,6 +32,22 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 describe('Event Hubs peer: simulated latency', () => {
+  it('a new connection costs two round trips (TCP, then TLS 1.3) before its first request, on every HTTPS peer', async () => {
+    for (const [host, port] of [fx.namespace.split(':'), new URL(fx.sandbox.urls.vaultUrl).host.split(':'), new URL(fx.sandbox.urls.authorityHost).host.split(':')]) {
+      const { ms } = await timed(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const socket = tlsConnect({ host, port: Number(port), servername: host, ca: fx.sandbox.caPem }, () => {
+              socket.destroy();
+              resolve();
+            });
+            socket.on('error', reject);
+          }),
+      );
+      assert.ok(ms >= AT_LEAST(2), `${host}:${port} was secure after ${ms.toFixed(1)} ms`);
+    }
+  });
+
   it('a REST send is answered 201 after the latency', async () => {
     const { ms, value: status } = await timed(async () => {
       const res = await fetch(`https://${fx.namespace}/${fx.hub}/messages`, { method: 'POST', headers: { Authorization: `Bearer ${jwt(fx)}` }, body: 'hello' });
@@ -54,7 +72,8 @@ describe('Event Hubs peer: simulated latency', () => {
           await client.sendBatch(batch);
         };
         const cold = await timed(send);
-        assert.ok(cold.ms >= AT_LEAST(3), `cold send took ${cold.ms.toFixed(1)} ms`);
+        // TCP + TLS (2), then open, put-token and transfer (3).
+        assert.ok(cold.ms >= AT_LEAST(5), `cold send took ${cold.ms.toFixed(1)} ms`);
         const warm = await timed(send);
         assert.ok(warm.ms >= AT_LEAST(1), `warm send took ${warm.ms.toFixed(1)} ms`);
         assert.equal(fx.sandbox.received.all().filter((e) => e.body.toString('utf8') === JSON.stringify(transport)).length, 2);

@@ -1,5 +1,5 @@
 // Run by eventHubsLatency.test.ts in a child process: a sandbox with a long latency, a REST request
-// and an AMQP connection waiting on it, then stop(). Prints what was still keeping the process
+// (held in its TLS handshake) and an AMQP connection waiting on it, then stop(). Prints what was still keeping the process
 // alive; the parent also checks that the process exits by itself.
 import { connect } from 'node:net';
 import { startSandbox } from '../../../src/sandbox/index';
