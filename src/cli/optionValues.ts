@@ -1,4 +1,8 @@
-/** Readers of one option's value: whole numbers in their range, api-versions, NAME=VALUE pairs, faults. */
+/**
+ * Readers of one option's value: whole numbers in their range, api-versions, NAME=VALUE pairs, faults;
+ * and a sub-command's whole command line (discover, pipeline) read with parseArgs.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StageId } from '../core/flow/types';
 import { ValidationError } from '../core/errors/errors';
 import { parseWholeNumber, type WholeNumberRange } from '../core/model/limits';
@@ -35,4 +39,22 @@ export function parseFault(text: string): { stage: StageId; kind: string } {
     throw new ValidationError('--fault', `'${text}' is not STAGE:KIND.`, 'Write e.g. --fault eh-token:invalidClientSecret.');
   }
   return { stage: parseStage(stage), kind };
+}
+
+/**
+ * node:util parseArgs for a sub-command (strict, positionals allowed): its errors (unknown option,
+ * missing value) are bad input (exit 2) under the command's name, with the first line of parseArgs'
+ * message, which names the option, never a value that could be a secret, and `help` as the fix.
+ */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  help: string,
+  argv: readonly string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new ValidationError(command, (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'bad arguments', help);
+  }
 }

@@ -1,7 +1,7 @@
 /** `discover`'s command line: its help text, and the options read and checked into DiscoverArgs. */
-import { parseArgs } from 'node:util';
 import { ValidationError } from '../../core/errors/errors';
 import { CLOUDS, type CloudName } from '../../core/model/cloud';
+import { parseCommandArgs } from '../optionValues';
 import { SECRET_ENV } from '../profileSource';
 
 export const DISCOVER_HELP = `eventstream-flow discover — find Fabric custom endpoints and Azure vaults / namespaces
@@ -56,37 +56,26 @@ export interface DiscoverArgs {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseDiscoverArgs(argv: readonly string[]): DiscoverArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        cloud: { type: 'string' },
-        'azure-cli': { type: 'boolean', default: false },
-        sandbox: { type: 'boolean', default: false },
-        tenant: { type: 'string' },
-        'client-id': { type: 'string' },
-        subscription: { type: 'string', multiple: true },
-        'create-profile': { type: 'string' },
-        out: { type: 'string' },
-        'read-back': { type: 'string' },
-        'endpoint-auth': { type: 'string' },
-        'vault-url': { type: 'string' },
-        'client-id-secret': { type: 'string' },
-        'client-secret-secret': { type: 'string' },
-        'kv-tenant': { type: 'string' },
-        'kv-client-id': { type: 'string' },
-        force: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    // parseArgs' message names the option, never a value that could be a secret.
-    throw new ValidationError('discover', (error as Error).message.split('\n')[0] ?? 'bad arguments', 'See `eventstream-flow discover --help`.');
-  }
+  const parsed = parseCommandArgs('discover', 'See `eventstream-flow discover --help`.', argv, {
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+    cloud: { type: 'string' },
+    'azure-cli': { type: 'boolean', default: false },
+    sandbox: { type: 'boolean', default: false },
+    tenant: { type: 'string' },
+    'client-id': { type: 'string' },
+    subscription: { type: 'string', multiple: true },
+    'create-profile': { type: 'string' },
+    out: { type: 'string' },
+    'read-back': { type: 'string' },
+    'endpoint-auth': { type: 'string' },
+    'vault-url': { type: 'string' },
+    'client-id-secret': { type: 'string' },
+    'client-secret-secret': { type: 'string' },
+    'kv-tenant': { type: 'string' },
+    'kv-client-id': { type: 'string' },
+    force: { type: 'boolean', default: false },
+  });
   const v = parsed.values;
   if (v.help) {
     return 'help';

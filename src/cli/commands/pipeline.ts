@@ -10,7 +10,6 @@
  * --profile it talks to Azure with the Azure CLI's sign-in (`az login`).
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { createAzureCliTokenProvider } from '../../core/azure/credentials';
 import { requestClientCredentialsToken } from '../../core/azure/entraToken';
 import type { TokenProvider } from '../../core/flow/credentials';
@@ -26,6 +25,7 @@ import type { ConnectionProfile } from '../../core/model/profile';
 import { adfPipelineClient, applyDeploy, fabricPipelineClient, planDeploy, startAndWatch, type DeployedPipeline, type PipelineClient, type PipelineRunResult, type TimelineEntry } from '../../core/pipeline/index';
 import type { Sandbox } from '../../sandbox/types';
 import { EXIT, STAGE_EXIT_CODES } from '../exitCodes';
+import { parseCommandArgs } from '../optionValues';
 import { parseStage } from '../options';
 import { loadProfileFile, SECRET_ENV } from '../profileSource';
 import type { CliIo } from './flow';
@@ -74,32 +74,22 @@ interface PipelineArgs {
 }
 
 export function parsePipelineArgs(argv: readonly string[]): PipelineArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        target: { type: 'string' },
-        profile: { type: 'string' },
-        name: { type: 'string' },
-        'kv-auth': { type: 'string' },
-        body: { type: 'string' },
-        file: { type: 'string' },
-        param: { type: 'string', multiple: true },
-        workspace: { type: 'string' },
-        subscription: { type: 'string' },
-        'resource-group': { type: 'string' },
-        factory: { type: 'string' },
-        yes: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        fault: { type: 'string', multiple: true },
-      },
-    });
-  } catch (error) {
-    throw new ValidationError('pipeline', error instanceof Error ? error.message : String(error), 'See eventstream-flow pipeline --help.');
-  }
+  const parsed = parseCommandArgs('pipeline', 'See eventstream-flow pipeline --help.', argv, {
+    target: { type: 'string' },
+    profile: { type: 'string' },
+    name: { type: 'string' },
+    'kv-auth': { type: 'string' },
+    body: { type: 'string' },
+    file: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    workspace: { type: 'string' },
+    subscription: { type: 'string' },
+    'resource-group': { type: 'string' },
+    factory: { type: 'string' },
+    yes: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    fault: { type: 'string', multiple: true },
+  });
   const { values, positionals } = parsed;
   const action = positionals[0];
   if (action !== 'deploy' && action !== 'run') {
