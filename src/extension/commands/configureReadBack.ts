@@ -8,8 +8,8 @@ import type { ValidationError } from '../../core/errors/errors';
 import type { ConnectionProfile, EndpointAuth, ReadBackSettings } from '../../core/model/profile';
 import { validateConsumerGroup, validateProfile, validateReadBackTimeout } from '../../core/model/validate';
 import { resolveProfile } from '../profiles/commandSupport';
-import { addressOf, askConnectionString, endpointAuthOf, keptEndpointSecrets, askEventHubName, askNamespace, askSasKey, askSasKeyName } from '../profiles/steps/endpointFields';
-import { check, describeProblem, input, pick } from '../profiles/steps/prompts';
+import { askConnectionString, endpointAuthOf, fillAddress, keptEndpointSecrets, askEventHubName, askNamespace, askSasKey, askSasKeyName } from '../profiles/steps/endpointFields';
+import { check, describeProblem, input, pick, validatedInput } from '../profiles/steps/prompts';
 import { runWizard, type StepAnswer, type StepFrame, type WizardPrompter } from '../profiles/wizardPrompter';
 import type { ExtensionServices } from '../services';
 
@@ -121,14 +121,8 @@ const STEPS: readonly Step[] = [
         placeholder: 'Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…;EntityPath=es_…',
         cloud: ctx.profile.cloud,
         set: (v, usedFallback) => {
-          const { d } = ctx;
-          const { parsed, namespace } = addressOf(v, ctx.profile.cloud);
-          d.connectionString = usedFallback ? '' : v;
-          d.parsed = parsed;
-          d.namespace = namespace;
-          if (parsed.eventHubName) {
-            d.eventHubName = parsed.eventHubName;
-          }
+          ctx.d.connectionString = usedFallback ? '' : v;
+          ctx.d.parsed = fillAddress(v, ctx.profile.cloud, ctx.d);
         },
       }),
   },
@@ -170,12 +164,13 @@ const STEPS: readonly Step[] = [
     id: 'consumerGroup',
     when: (d) => d.mode !== 'remove',
     run: ({ d, frame, prompter, initialError }) =>
-      input(prompter, frame, initialError, {
+      validatedInput(prompter, frame, initialError, {
         prompt: 'Consumer group to read with (Fabric destinations: the GUID on the Event hub tab). Read back opens its own reader on it.',
         value: d.consumerGroup,
         placeholder: '$Default',
-        validate: (v) => check('The consumer group', validateConsumerGroup(v)),
-        set: (v) => (d.consumerGroup = v.trim()),
+        label: 'The consumer group',
+        validator: (v) => validateConsumerGroup(v),
+        set: (v) => (d.consumerGroup = v),
       }),
   },
   {

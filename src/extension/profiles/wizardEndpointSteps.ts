@@ -5,8 +5,8 @@ import { parseConnectionString } from '../../core/azure/connectionString';
 import { connectionStringAdvisory, keyNameAdvisory } from '../../core/diagnostics/leastPrivilege';
 import { CLOUDS } from '../../core/model/cloud';
 import { validateTenantId } from '../../core/model/validate';
-import { addressOf, askConnectionString, askEventHubName, askNamespace, askSasKey, askSasKeyName } from './steps/endpointFields';
-import { check, input, leastPrivilege, PASTED_SECRET_PLACEHOLDER, pick, valueOf } from './steps/prompts';
+import { askConnectionString, fillAddress, askEventHubName, askNamespace, askSasKey, askSasKeyName } from './steps/endpointFields';
+import { leastPrivilege, PASTED_SECRET_PLACEHOLDER, pick, validatedInput } from './steps/prompts';
 import { offerPicks } from '../discovery/wizardChoices';
 import type { StepCheck } from './wizardPrompter';
 import type { Draft, Step } from './wizardDraft';
@@ -38,15 +38,10 @@ export const ENDPOINT_STEPS: readonly Step[] = [
         advise: (v) => leastPrivilege(connectionStringAdvisory(v), 'If the endpoint authenticates with this key: '),
         set: (v, usedFallback) => {
           const { d } = ctx;
-          const { parsed, namespace } = addressOf(v, d.cloud);
           d.pastedText = usedFallback ? '' : v;
-          d.pasted = parsed;
-          d.namespace = namespace;
-          if (parsed.eventHubName) {
-            d.eventHubName = parsed.eventHubName;
-          }
-          if (parsed.keyName) {
-            d.sasKeyName = parsed.keyName;
+          d.pasted = fillAddress(v, d.cloud, d);
+          if (d.pasted.keyName) {
+            d.sasKeyName = d.pasted.keyName;
           }
         },
       }),
@@ -145,12 +140,13 @@ export const ENDPOINT_STEPS: readonly Step[] = [
     id: 'ehTenantId',
     when: (d) => d.endpointAuth === 'entra',
     run: ({ d, frame, prompter, initialError }) =>
-      input(prompter, frame, initialError, {
+      validatedInput(prompter, frame, initialError, {
         prompt: 'Tenant of the pipeline’s service principal, for the Event Hubs token (usually the Key Vault tenant).',
         value: d.ehTenantId || d.kvTenantId,
         placeholder: '00000000-0000-0000-0000-000000000000',
-        validate: (v) => check('The tenant', validateTenantId(v)),
-        set: (v) => (d.ehTenantId = valueOf(validateTenantId(v), v)),
+        label: 'The tenant',
+        validator: (v) => validateTenantId(v),
+        set: (v) => (d.ehTenantId = v),
       }),
   },
   {

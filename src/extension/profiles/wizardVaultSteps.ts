@@ -4,7 +4,7 @@
 import { CLOUDS } from '../../core/model/cloud';
 import { validateClientId, validateClientSecret, validateTenantId, validateVaultUrl } from '../../core/model/validate';
 import { checkProfileName } from './profileCodec';
-import { check, error, input, KEEP_SECRET_PLACEHOLDER, pick, secretInput, valueOf } from './steps/prompts';
+import { check, error, input, KEEP_SECRET_PLACEHOLDER, pick, secretInput, validatedInput, valueOf } from './steps/prompts';
 import { checkSecretRef, formatSecretRef, parseSecretRef } from './steps/secretRefs';
 import { offerPicks } from '../discovery/wizardChoices';
 import type { Step } from './wizardDraft';
@@ -45,12 +45,13 @@ export const VAULT_STEPS: readonly Step[] = [
         }
         return offered;
       }
-      return input(prompter, frame, initialError, {
+      return validatedInput(prompter, frame, initialError, {
         prompt: 'Key Vault URL (vault → Overview → Vault URI): the vault holding the pipeline’s client id and secret.',
         value: d.vaultUrl,
         placeholder: `https://<vault name>${CLOUDS[d.cloud].keyVaultSuffix}`,
-        validate: (v) => check('The vault URL', validateVaultUrl(v, d.cloud)),
-        set: (v) => (d.vaultUrl = valueOf(validateVaultUrl(v, d.cloud), v)),
+        label: 'The vault URL',
+        validator: (v) => validateVaultUrl(v, d.cloud),
+        set: (v) => (d.vaultUrl = v),
       });
     },
   },
@@ -72,14 +73,15 @@ export const VAULT_STEPS: readonly Step[] = [
     id: 'kvTenantId',
     run: ({ d, frame, prompter, initialError }) => {
       const optional = d.kvAuth !== 'servicePrincipal';
-      return input(prompter, frame, initialError, {
+      return validatedInput(prompter, frame, initialError, {
         prompt: optional
           ? 'Tenant to sign in to (optional: leave empty for the account’s default tenant).'
           : 'Directory (tenant) ID of the service principal that reads the vault (app registration → Overview).',
         value: d.kvTenantId,
         placeholder: '00000000-0000-0000-0000-000000000000 or contoso.onmicrosoft.com',
-        validate: (v) => (optional && !v.trim() ? undefined : check('The tenant', validateTenantId(v))),
-        set: (v) => (d.kvTenantId = optional && !v.trim() ? '' : valueOf(validateTenantId(v), v)),
+        label: 'The tenant',
+        validator: (v) => (optional && !v.trim() ? { ok: true, value: '' } : validateTenantId(v)),
+        set: (v) => (d.kvTenantId = v),
       });
     },
   },
@@ -87,12 +89,13 @@ export const VAULT_STEPS: readonly Step[] = [
     id: 'kvClientId',
     when: (d) => d.kvAuth === 'servicePrincipal',
     run: ({ d, frame, prompter, initialError }) =>
-      input(prompter, frame, initialError, {
+      validatedInput(prompter, frame, initialError, {
         prompt: 'Application (client) ID of the service principal that reads the vault.',
         value: d.kvClientId,
         placeholder: '00000000-0000-0000-0000-000000000000',
-        validate: (v) => check('The client id', validateClientId(v)),
-        set: (v) => (d.kvClientId = valueOf(validateClientId(v), v)),
+        label: 'The client id',
+        validator: (v) => validateClientId(v),
+        set: (v) => (d.kvClientId = v),
       }),
   },
   {

@@ -7,7 +7,7 @@ import type { CloudName } from '../../../core/model/cloud';
 import type { EndpointAuth } from '../../../core/model/profile';
 import { validateEventHubName, validateNamespace, validateSasKey, validateSasKeyName } from '../../../core/model/validate';
 import type { StepAnswer, StepCheck, StepFrame, WizardPrompter } from '../wizardPrompter';
-import { check, checkConnectionString, input, KEEP_SECRET_PLACEHOLDER, secretInput, valueOf } from './prompts';
+import { check, checkConnectionString, input, KEEP_SECRET_PLACEHOLDER, secretInput, validatedInput, valueOf } from './prompts';
 
 /** What every step runs with (both wizards' step contexts have it). */
 export interface Ask {
@@ -34,12 +34,13 @@ interface SecretField {
 }
 
 export function askNamespace(ask: Ask, field: TextField & { readonly cloud: CloudName; readonly placeholder: string }): Promise<StepAnswer<unknown>> {
-  return input(ask.prompter, ask.frame, ask.initialError, {
+  return validatedInput(ask.prompter, ask.frame, ask.initialError, {
     prompt: field.prompt,
     value: field.value,
     placeholder: field.placeholder,
-    validate: (v) => check('The namespace', validateNamespace(v, field.cloud)),
-    set: (v) => field.set(valueOf(validateNamespace(v, field.cloud), v)),
+    label: 'The namespace',
+    validator: (v) => validateNamespace(v, field.cloud),
+    set: field.set,
   });
 }
 
@@ -91,10 +92,17 @@ export function askConnectionString(
   });
 }
 
-/** The address a connection string names: its namespace (normalised as the namespace step would) and its hub, if any. */
-export function addressOf(connectionString: string, cloud: CloudName): { readonly parsed: ParsedConnectionString; readonly namespace: string } {
+/**
+ * A connection string fills the address it names into the draft: its namespace (normalised as the
+ * namespace step would) and its hub, when it names one. Returns the parsed string.
+ */
+export function fillAddress(connectionString: string, cloud: CloudName, into: { namespace: string; eventHubName: string }): ParsedConnectionString {
   const parsed = parseConnectionString(connectionString);
-  return { parsed, namespace: valueOf(validateNamespace(parsed.namespace, cloud), parsed.namespace) };
+  into.namespace = valueOf(validateNamespace(parsed.namespace, cloud), parsed.namespace);
+  if (parsed.eventHubName) {
+    into.eventHubName = parsed.eventHubName;
+  }
+  return parsed;
 }
 
 /** The endpoint secrets an edit keeps unseen: the stored SAS key or connection string (non-empty only). */

@@ -1,6 +1,7 @@
 // The prompt helpers every wizard step is written with (Add/Edit Profile, Configure Read Back):
-// one input box, one password box that can keep a stored secret unseen, one pick list, and the
-// checks that turn a core validator's answer into the box's message.
+// one input box (and one checked and normalised by a core validator), one password box that can keep
+// a stored secret unseen, one pick list, and the checks that turn a core validator's answer into the
+// box's message.
 import { parseConnectionString, type ParsedConnectionString } from '../../../core/azure/connectionString';
 import { formatAdvisory, type PrivilegeAdvisory } from '../../../core/diagnostics/leastPrivilege';
 import { isValidationError, type ValidationError } from '../../../core/errors/errors';
@@ -70,6 +71,25 @@ export async function input(prompter: WizardPrompter, frame: StepFrame, initialE
     spec.set(answer.value);
   }
   return answer;
+}
+
+/**
+ * An input box checked by one core validator: its problem (or note) is the box's message, and its
+ * normalised value is what `set` gets, so what is shown and what is stored cannot disagree.
+ */
+export function validatedInput(
+  prompter: WizardPrompter,
+  frame: StepFrame,
+  initialError: string | undefined,
+  spec: Omit<InputSpec, 'validate'> & { readonly label: string; readonly validator: (value: string) => Validated<string> },
+): Promise<StepAnswer<unknown>> {
+  return input(prompter, frame, initialError, {
+    prompt: spec.prompt,
+    value: spec.value,
+    placeholder: spec.placeholder,
+    validate: (v) => check(spec.label, spec.validator(v)),
+    set: (v) => spec.set(valueOf(spec.validator(v), v)),
+  });
 }
 
 interface SecretSpec {
