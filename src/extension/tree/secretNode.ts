@@ -5,6 +5,7 @@ import { explainError } from '../../core/errors/explain';
 import { isCancelledError, isStageError } from '../../core/errors/errors';
 import { isNotSignedIn } from '../auth/sessionScopes';
 import { MessageNode } from './messageNode';
+import { attentionIcon, secretTooltip, statusFlags } from './secretItem';
 import { composeContextValue, CONTEXT, nodeIds } from './nodeIds';
 import { hygieneMarkdown, secretDescription, secretReferenceUri } from './presentation';
 import { SecretVersionNode } from './secretVersionNode';
@@ -80,9 +81,7 @@ export class SecretNode implements TreeNode, ProfileScoped {
     item.id = this.id;
     const status = verdict?.status.kind ?? 'ok';
     const warn = this.missing || (verdict !== undefined && verdict.severity !== 'ok');
-    item.iconPath = warn
-      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor(verdict?.severity === 'warning' ? 'problemsWarningIcon.foreground' : 'problemsErrorIcon.foreground'))
-      : new vscode.ThemeIcon(this.role ? 'star-full' : 'lock');
+    item.iconPath = warn ? attentionIcon(verdict?.severity) : new vscode.ThemeIcon(this.role ? 'star-full' : 'lock');
     item.description = info
       ? secretDescription(
           {
@@ -99,9 +98,7 @@ export class SecretNode implements TreeNode, ProfileScoped {
     item.contextValue = composeContextValue(
       CONTEXT.secret,
       info ? (info.enabled ? CONTEXT.enabled : CONTEXT.disabled) : undefined,
-      status === 'expired' && CONTEXT.expired,
-      status === 'expiringSoon' && CONTEXT.expiringSoon,
-      status === 'notYetValid' && CONTEXT.notYetValid,
+      ...statusFlags(status),
       warn && CONTEXT.attention,
       this.role === 'clientId' && CONTEXT.clientIdSecret,
       this.role === 'clientSecret' && CONTEXT.clientSecretSecret,
@@ -130,10 +127,7 @@ export class SecretNode implements TreeNode, ProfileScoped {
     if (this.role === 'clientSecret') {
       lines.push('', `_${escape(APP_SECRET_EXPIRY_NOTE)}_`);
     }
-    lines.push('', `Reference: \`${escape(this.referenceUri)}\``);
-    const tooltip = new vscode.MarkdownString(lines.join('\n'));
-    tooltip.supportThemeIcons = true;
-    item.tooltip = tooltip;
+    item.tooltip = secretTooltip(lines, this.referenceUri);
     return item;
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { SecretInfo } from '../../core/azure/keyVault';
 import { assessSecret, type HygieneVerdict, type SecretRole } from '../../core/diagnostics/secretHygiene';
 import { composeContextValue, CONTEXT, nodeIds } from './nodeIds';
+import { attentionIcon, secretTooltip, statusFlags } from './secretItem';
 import { hygieneMarkdown, secretReferenceUri, secretVersionDescription, shortVersion } from './presentation';
 import { dateLines, escape } from './secretText';
 import type { ProfileScoped, TreeContext, TreeNode } from './treeNode';
@@ -73,7 +74,7 @@ export class SecretVersionNode implements TreeNode, ProfileScoped {
     item.id = this.id;
     const warn = readByPipeline && verdict.severity !== 'ok';
     item.iconPath = warn
-      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor(verdict.severity === 'warning' ? 'problemsWarningIcon.foreground' : 'problemsErrorIcon.foreground'))
+      ? attentionIcon(verdict.severity)
       : new vscode.ThemeIcon(readByPipeline ? 'star-full' : 'git-commit', verdict.severity === 'ok' ? undefined : new vscode.ThemeColor('disabledForeground'));
     item.description = secretVersionDescription(
       {
@@ -90,9 +91,7 @@ export class SecretVersionNode implements TreeNode, ProfileScoped {
     item.contextValue = composeContextValue(
       CONTEXT.secretVersion,
       info.enabled ? CONTEXT.enabled : CONTEXT.disabled,
-      status === 'expired' && CONTEXT.expired,
-      status === 'expiringSoon' && CONTEXT.expiringSoon,
-      status === 'notYetValid' && CONTEXT.notYetValid,
+      ...statusFlags(status),
       warn && CONTEXT.attention,
       latest && CONTEXT.latest,
       pinned && CONTEXT.pinned,
@@ -107,10 +106,7 @@ export class SecretVersionNode implements TreeNode, ProfileScoped {
     }
     lines.push('', `- ${info.enabled ? 'Enabled' : 'Disabled'}`);
     lines.push(...dateLines(info, status === 'expired'));
-    lines.push('', `Reference: \`${escape(this.referenceUri)}\``);
-    const tooltip = new vscode.MarkdownString(lines.join('\n'));
-    tooltip.supportThemeIcons = true;
-    item.tooltip = tooltip;
+    item.tooltip = secretTooltip(lines, this.referenceUri);
     return item;
   }
 

@@ -9,6 +9,7 @@ import type { ConnectionProfile } from '../../core/model/profile';
 import { isNotSignedIn } from '../auth/sessionScopes';
 import { MessageNode } from './messageNode';
 import { composeContextValue, CONTEXT, nodeIds } from './nodeIds';
+import { attentionIcon } from './secretItem';
 import { SecretNode } from './secretNode';
 import { escape } from './secretText';
 import type { ProfileScoped, TreeContext, TreeNode } from './treeNode';
@@ -46,10 +47,7 @@ export class VaultNode implements TreeNode, ProfileScoped {
     // Judged at render time, so a changed warning window shows without listing again.
     const attention = this.secrets.map((s) => ({ node: s, verdict: s.verdict() })).filter((s) => s.node.missing || (s.verdict && s.verdict.severity !== 'ok'));
     const pipelineAffected = attention.some((s) => s.node.role !== undefined);
-    item.iconPath =
-      attention.length > 0
-        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor(pipelineAffected ? 'problemsErrorIcon.foreground' : 'problemsWarningIcon.foreground'))
-        : new vscode.ThemeIcon('key');
+    item.iconPath = attention.length > 0 ? attentionIcon(pipelineAffected ? 'error' : 'warning') : new vscode.ThemeIcon('key');
     const host = this.configured ? hostOf(this.profile.keyVault.vaultUrl) : 'not used';
     item.description = attention.length > 0 ? `${host} · ${attention.length} secret${attention.length === 1 ? ' needs' : 's need'} attention` : host;
     item.contextValue = composeContextValue(CONTEXT.vault, attention.length > 0 && CONTEXT.attention);
