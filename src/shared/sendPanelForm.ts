@@ -88,21 +88,16 @@ export interface SendPanelState {
   readonly draft: DraftForm;
 }
 
-/** The form as typed, possibly unfinished (empty rows, a count being edited); checked only at Send. */
-export interface DraftForm {
-  readonly profileId: string;
-  readonly body: string;
-  readonly parameters: Readonly<Record<string, string>>;
-  readonly contentType: string;
-  readonly properties: readonly CustomProperty[];
+/**
+ * The form as typed, possibly unfinished (empty rows, a count being edited); checked only at Send.
+ * It is the SendForm but for what is still text: the partition, the count and the rate.
+ */
+export interface DraftForm extends Omit<SendForm, 'partition' | 'count' | 'rate'> {
   readonly partitionKind: PartitionKind;
   readonly partitionValue: string;
-  readonly protocol: Protocol;
   readonly count: string;
-  readonly batch: boolean;
   /** Events per second as typed; empty or absent: as fast as the service takes them. */
   readonly rate?: string;
-  readonly readBack?: boolean;
 }
 
 
