@@ -39,15 +39,22 @@ CA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/esf-host-ca-XXXXXX")
 trap 'rm -rf "$CA_DIR"' EXIT
 node --import tsx scripts/make-sandbox-ca.ts "$CA_DIR" || { echo "could not make the sandbox CA"; exit 1; }
 
+# One in-host run: results under $1, any further arguments passed to runInHost (more --env, --install-vsix).
+run_in_host() {
+  local results=$1
+  shift
+  node test/integration/harness/runInHost.mjs \
+    --extension "$ROOT" \
+    --tests "$ROOT/out/integration/index.js" \
+    --env "NODE_EXTRA_CA_CERTS=$CA_DIR/ca.pem" \
+    --env "ESF_SANDBOX_CA_DIR=$CA_DIR" \
+    --timeout "${ESF_HOST_TIMEOUT:-300}" \
+    --results "$results" "$@"
+}
+
 step "in-host integration tests (mocha in the extension host)"
 t=$SECONDS
-node test/integration/harness/runInHost.mjs \
-  --extension "$ROOT" \
-  --tests "$ROOT/out/integration/index.js" \
-  --env "NODE_EXTRA_CA_CERTS=$CA_DIR/ca.pem" \
-  --env "ESF_SANDBOX_CA_DIR=$CA_DIR" \
-  --timeout "${ESF_HOST_TIMEOUT:-300}" \
-  --results test-results/host/extension
+run_in_host test-results/host/extension
 rc=$?
 record "in-host tests: $(tail -n 1 test-results/host/extension/report.txt 2>/dev/null || echo 'no report') → test-results/host/extension/" "$rc" "$t"
 
@@ -57,16 +64,10 @@ step "in-host tests with the stand-in Fabric core extension"
 t=$SECONDS
 STANDIN_VSIX="$CA_DIR/fabric-standin.vsix"
 if node test/integration/fixtures/fabric-core-standin/pack.mjs "$STANDIN_VSIX" >/dev/null; then
-  node test/integration/harness/runInHost.mjs \
-    --extension "$ROOT" \
-    --tests "$ROOT/out/integration/index.js" \
+  run_in_host test-results/host/satellite \
     --install-vsix "$STANDIN_VSIX" \
-    --env "NODE_EXTRA_CA_CERTS=$CA_DIR/ca.pem" \
-    --env "ESF_SANDBOX_CA_DIR=$CA_DIR" \
     --env "ESF_TEST_GREP=Fabric extension satellite" \
-    --env "ESF_EXPECT_FABRIC_STANDIN=1" \
-    --timeout "${ESF_HOST_TIMEOUT:-300}" \
-    --results test-results/host/satellite
+    --env "ESF_EXPECT_FABRIC_STANDIN=1"
   rc=$?
 else
   echo "could not package the stand-in Fabric core extension"; rc=1

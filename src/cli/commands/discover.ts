@@ -66,7 +66,7 @@ export async function runDiscoverCommand(argv: readonly string[], io: CliIo, dep
               namespace: made.connection.namespace,
               eventHubName: made.connection.eventHubName,
               ...(made.readBack ? { readBack: { namespace: made.readBack.namespace, eventHubName: made.readBack.eventHubName, consumerGroup: made.readBack.consumerGroupName } } : {}),
-              secretsFromEnvironment: envLines.map((l) => l.split(':')[0]),
+              secretsFromEnvironment: envLines.map(envNameOf),
             }) + '\n',
           );
         } else {
@@ -120,11 +120,16 @@ function report(error: unknown, io: CliIo, redactor: Redactor): number {
 
 /** The variables the profile reads its keys from: those still to set, and those this shell already has. */
 function envNotice(envLines: readonly string[], env: NodeJS.ProcessEnv): string[] {
-  const isSet = (line: string): boolean => Boolean(env[line.split(':')[0] ?? '']);
+  const isSet = (line: string): boolean => Boolean(env[envNameOf(line)]);
   const missing = envLines.filter((l) => !isSet(l));
-  const present = envLines.filter(isSet).map((l) => l.split(':')[0] ?? '');
+  const present = envLines.filter(isSet).map(envNameOf);
   return [
     ...(missing.length > 0 ? ['Before running it, set:', ...missing.map((l) => `  ${l}`)] : []),
     ...(present.length > 0 ? [`Already set in this shell: ${present.join(', ')}.`] : []),
   ];
+}
+
+/** "EVENTSTREAM_FLOW_SAS_KEY: the source's key …" → its variable's name. */
+function envNameOf(line: string): string {
+  return line.split(':')[0] ?? '';
 }
