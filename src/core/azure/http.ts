@@ -1,8 +1,10 @@
 import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequestRaw } from 'node:https';
+import { request as httpsRequestRaw } from 'node:https';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { createHash } from 'node:crypto';
+import { PreconnectAgent } from './preconnectAgent';
 import { ProxyTunnelAgent, shouldProxy, portOf, type ProxySettings } from './proxy';
+import { bareHost } from './proxyRouting';
 import { assertSecureUrl, caListFor, isLoopbackUrl } from './trust';
 
 /**
@@ -109,10 +111,12 @@ function locationOrigin(location: string | undefined, base: URL): string | undef
  * CA is never reused for a request that trusts another. Idle sockets do not keep a process alive
  * (Node unrefs them).
  */
-const agentsByCa = new Map<string, HttpsAgent>();
+const agentsByCa = new Map<string, PreconnectAgent>();
 const MAX_CA_AGENTS = 8;
+/** Requests that trust Node's roots alone: Node's global agent, but one that can open early. */
+const rootsAgent = new PreconnectAgent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
 
-function agentTrusting(trustedCaPem: string, loopback: boolean): HttpsAgent {
+function agentTrusting(trustedCaPem: string, loopback: boolean): PreconnectAgent {
   const key = `${loopback ? 'loopback' : 'any'}:${createHash('sha256').update(trustedCaPem).digest('hex')}`;
   let agent = agentsByCa.get(key);
   if (!agent) {
@@ -125,10 +129,42 @@ function agentTrusting(trustedCaPem: string, loopback: boolean): HttpsAgent {
     // host it reaches is loopback (validateTrustedCa), and a context holding Node's ~140 roots too
     // takes ~35 ms to build, in the first request of every new process (measured, issue #8).
     const secureContext: SecureContext = createSecureContext({ ca: loopback ? [trustedCaPem] : caListFor(trustedCaPem) });
-    agent = new HttpsAgent({ keepAlive: true, secureContext });
+    agent = new PreconnectAgent({ keepAlive: true, secureContext });
     agentsByCa.set(key, agent);
   }
   return agent;
+}
+
+/** The agent a direct (unproxied) https request to `url` goes through. */
+function agentFor(url: URL, trustedCaPem: string | undefined): PreconnectAgent {
+  return trustedCaPem?.trim() ? agentTrusting(trustedCaPem, isLoopbackUrl(url)) : rootsAgent;
+}
+
+export interface PreconnectOptions {
+  /** How many connections the requests about to come will want at once (two parallel reads: 2). */
+  readonly count?: number;
+  readonly trustedCaPem?: string;
+  readonly proxy?: ProxySettings;
+}
+
+/**
+ * Opens the connections (TCP and TLS, nothing sent) that requests to `origin` will take, while the
+ * flow still waits for something else (issue #8): on a real network each costs two round trips
+ * that would otherwise follow the wait. Only direct https: a proxied request opens its own tunnel.
+ * Never throws; a connection that fails is dropped and the request reports its own error.
+ */
+export function preconnect(origin: string, options: PreconnectOptions = {}): void {
+  let url: URL;
+  try {
+    url = new URL(origin);
+    assertSecureUrl(url);
+  } catch {
+    return;
+  }
+  if (url.protocol !== 'https:' || shouldProxy(options.proxy, url.hostname, portOf(url))) {
+    return;
+  }
+  agentFor(url, options.trustedCaPem).preconnect(bareHost(url.hostname), portOf(url), options.count ?? 1);
 }
 
 /**
@@ -156,22 +192,23 @@ export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
   if (body !== undefined) {
     headers['Content-Length'] = String(body.length);
   }
-  const ca = url.protocol === 'https:' ? caListFor(req.trustedCaPem) : undefined;
-  const trusting = url.protocol === 'https:' && req.trustedCaPem?.trim() ? agentTrusting(req.trustedCaPem, isLoopbackUrl(url)) : undefined;
   const timeoutMs = req.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   const maxBytes = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   // The caller's cancel and the deadline both end the exchange through this one signal, which
   // also closes a proxy tunnel still being opened.
   const exchange = new AbortController();
   // Plain http is loopback-only (assertSecureUrl), so only https goes through a proxy.
-  const proxied = url.protocol === 'https:' && shouldProxy(req.proxy, url.hostname, portOf(url));
+  const secure = url.protocol === 'https:';
+  const proxied = secure && shouldProxy(req.proxy, url.hostname, portOf(url));
+  // The CA list (Node's roots plus the extra CA) is built only for a tunnel; a direct request's agent holds its own.
+  const ca = proxied ? caListFor(req.trustedCaPem) : undefined;
   const options: RequestOptions & { ca?: string[] } = {
     method: req.method,
     headers,
     signal: exchange.signal,
-    ...(proxied && req.proxy ? { ca, agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, exchange.signal) } : trusting ? { agent: trusting } : {}),
+    ...(proxied && req.proxy ? { ca, agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, exchange.signal) } : secure ? { agent: agentFor(url, req.trustedCaPem) } : {}),
   };
-  const send = url.protocol === 'https:' ? httpsRequestRaw : httpRequest;
+  const send = secure ? httpsRequestRaw : httpRequest;
 
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;

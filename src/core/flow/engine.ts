@@ -1,4 +1,5 @@
 import { parseConnectionString } from '../azure/connectionString';
+import { preconnect } from '../azure/http';
 import { proxySecrets } from '../azure/proxy';
 import { inspectToken, likelyCausesOf, summarizeInspection, tokenStageFor, type InspectedStage, type TokenInspection } from '../diagnostics/tokenInspector';
 import { explainError } from '../errors/explain';
@@ -98,6 +99,7 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
   const freshServices: FlowServices = { ...services, tokenCache: new TokenCache(), secretCache: undefined, amqpSession: undefined };
   const servicesFor = (stage: StageId): FlowServices => (stage === target && target !== 'send' && target !== 'probe') || options.fresh ? freshServices : services;
   const ctxFor = (signal: AbortSignal, stage?: StageId): StageContext => ({ profile, services: stage ? servicesFor(stage) : services, redactor: services.redactor, signal });
+  openEarly(plan, (stage) => implementations[stage].connectsTo?.(ctxFor(runSignal, stage), request), profile, services);
   // What each token stage's token says, kept (redacted, without the token) to explain a later refusal.
   const inspections = new Map<InspectedStage, TokenInspection>();
   const inspect = (stage: StageId): TokenInspection | undefined => {
@@ -224,6 +226,26 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
   };
   log.info(`Flow to '${target}' ${result.ok ? 'succeeded' : cancelled ? 'was cancelled' : 'failed'} in ${result.totalMs} ms`);
   return result;
+}
+
+/**
+ * Opens the connections of the stages that must wait for others (the two Key Vault reads, a REST
+ * send) while the first stage waits for its token: on a real network each new connection costs
+ * two round trips (TCP, TLS) that would otherwise add to the flow's time (issue #8, `npm run bench`).
+ * A stage that waits for nothing opens its own connection at once, so gains nothing from this.
+ */
+function openEarly(plan: readonly StageId[], originOf: (stage: StageId) => string | undefined, profile: ConnectionProfile, services: FlowServices): void {
+  const wanted = new Map<string, number>();
+  for (const stage of plan) {
+    const waits = dependenciesOf(stage, profile).some((d) => plan.includes(d));
+    const origin = waits ? originOf(stage) : undefined;
+    if (origin) {
+      wanted.set(origin, (wanted.get(origin) ?? 0) + 1);
+    }
+  }
+  for (const [origin, count] of wanted) {
+    preconnect(origin, { count, trustedCaPem: profile.trustedCaPem, ...(services.proxy ? { proxy: services.proxy } : {}) });
+  }
 }
 
 /** Everything in the profile that must never be printed. */

@@ -23,6 +23,12 @@ export interface StageImplementation<S extends StageId = StageId> {
    * stages before it wait on the network (load its SDK). Never throws; never sends anything.
    */
   prepare?(profile: ConnectionProfile, request: FlowRequest): void;
+  /**
+   * The https origin this stage would open a new connection to if it ran now (undefined when it
+   * would reuse what it has, or does not speak https itself): the engine opens that connection
+   * while the stages before this one wait on the network (issue #8). Pure: sends nothing.
+   */
+  connectsTo?(ctx: StageContext, request: FlowRequest): string | undefined;
 }
 
 /** A dependency's output; its absence is a bug in the plan, not a user error. */

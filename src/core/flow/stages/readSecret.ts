@@ -57,6 +57,16 @@ export async function readPipelineSecret(
 }
 
 /**
+ * The vault a read will call, unless it reuses a secret from the last run or goes through the SDK
+ * (whose own HTTP pipeline cannot take an early connection).
+ */
+export function vaultToConnect(ctx: StageContext, reference: SecretReference): string | undefined {
+  const { vaultUrl } = ctx.profile.keyVault;
+  const reused = ctx.services.secretCache?.get(SecretCache.keyOf(vaultUrl, reference.name, reference.version));
+  return reused || ctx.services.keyVaultApiVersion === 'sdk' ? undefined : vaultUrl;
+}
+
+/**
  * The read succeeded, but the secret is due: expired (the sandbox refuses those; Key Vault may still
  * serve them) or expiring within the warning window. The client secret gets the note that the app
  * registration's own expiry is a separate date.
