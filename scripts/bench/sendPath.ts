@@ -35,7 +35,7 @@ const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
 function services(cache = new TokenCache(), session?: { amqpSession: AmqpSession; secretCache: SecretCache }): FlowServices {
   const redactor = new Redactor();
-  return { redactor, logger: createLogger(silentSink, redactor), tokenCache: cache, stageTimeoutMs: 60_000, now: Date.now, ...session };
+  return { redactor, logger: createLogger(silentSink, redactor), tokenCache: cache, stageTimeoutMs: 60_000, now: Date.now, directConnections: true, ...session };
 }
 
 function mustSucceed(ok: boolean, what: string): void {

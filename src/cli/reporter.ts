@@ -3,10 +3,11 @@ import type { Redactor } from '../core/logging/redact';
 import type { ReadBackOutcome } from '../core/flow/roundTrip';
 import type { FlowEvent, FlowResult, StageId } from '../core/flow/types';
 import { STAGE_TITLES } from '../core/flow/types';
+import { STAGE_ORDER } from '../core/flow/plan';
 import { EXIT, STAGE_EXIT_CODES } from './exitCodes';
 import { describeCounts } from '../core/events/sendTally';
 
-// How a run is printed: one line a stage as it finishes (text, colour when a terminal), or one JSON object a stage (--json).
+// How a run is printed: one line a stage as it finishes, in stage order (text, colour when a terminal), or one JSON object a stage as it finishes (--json).
 export interface Reporter {
   event(event: FlowEvent): void;
   result(result: FlowResult, exitCode: number): void;
@@ -33,23 +34,27 @@ export function createHumanReporter(out: Write, redactor: Redactor, color: boole
   const write = (text: string): void => out(redactor.redact(text) + '\n');
   const line = (mark: string, stage: StageId, duration: string, text: string): void =>
     write(`  ${mark} ${STAGE_TITLES[stage].padEnd(TITLE_WIDTH)} ${duration.padStart(7)}  ${text}`);
+  const inOrder = new StageOrder();
   return {
     event(event) {
       switch (event.type) {
         case 'stageStarted':
-          return;
+          return inOrder.started(event.stage);
         case 'stageSucceeded':
-          return line(paint('32', '✔'), event.stage, `${event.durationMs} ms`, event.summary);
+          return inOrder.finished(event.stage, () => line(paint('32', '✔'), event.stage, `${event.durationMs} ms`, event.summary));
         case 'stageSkipped':
           return line(paint('2', '–'), event.stage, '', paint('2', event.reason));
         case 'stageCancelled':
-          return line(paint('33', '■'), event.stage, `${event.durationMs} ms`, 'cancelled');
+          return inOrder.finished(event.stage, () => line(paint('33', '■'), event.stage, `${event.durationMs} ms`, 'cancelled'));
         case 'stageFailed':
-          line(paint('31', '✘'), event.stage, `${event.durationMs} ms`, `${paint('31', event.error.code)} — ${event.error.explanation.summary}`);
-          return writeExplanation(write, event.error);
+          return inOrder.finished(event.stage, () => {
+            line(paint('31', '✘'), event.stage, `${event.durationMs} ms`, `${paint('31', event.error.code)} — ${event.error.explanation.summary}`);
+            writeExplanation(write, event.error);
+          });
       }
     },
     result(result, exitCode) {
+      inOrder.flush();
       for (const outcome of result.outcomes) {
         if (outcome.status === 'notRun') {
           line(paint('2', '·'), outcome.stage, '', paint('2', 'not run: an earlier stage failed'));
@@ -109,6 +114,44 @@ function writeExplanation(write: Write, error: ExplainedError): void {
 function firstLine(text: string): string {
   const line = text.split(/\r?\n/)[0] ?? '';
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * Prints stages in the pipeline's order although the two Key Vault reads run in parallel and either
+ * may finish first: a finished stage's lines wait while a stage before it is still running.
+ */
+class StageOrder {
+  private readonly running = new Set<StageId>();
+  private readonly held = new Map<StageId, () => void>();
+
+  started(stage: StageId): void {
+    this.running.add(stage);
+  }
+
+  finished(stage: StageId, print: () => void): void {
+    this.running.delete(stage);
+    this.held.set(stage, print);
+    const rank = (s: StageId): number => STAGE_ORDER.indexOf(s);
+    const firstRunning = Math.min(...[...this.running].map(rank));
+    for (const waiting of [...this.held.keys()].sort((a, b) => rank(a) - rank(b))) {
+      if (rank(waiting) > firstRunning) {
+        break;
+      }
+      this.release(waiting);
+    }
+  }
+
+  /** Everything still held (the run ended). */
+  flush(): void {
+    for (const stage of [...this.held.keys()].sort((a, b) => STAGE_ORDER.indexOf(a) - STAGE_ORDER.indexOf(b))) {
+      this.release(stage);
+    }
+  }
+
+  private release(stage: StageId): void {
+    this.held.get(stage)?.();
+    this.held.delete(stage);
+  }
 }
 
 /** JSON output: one object per finished stage, then one result object; every line redacted. */

@@ -20,7 +20,7 @@ import type { Redactor } from '../core/logging/redact';
 import type { ConnectionProfile, SecretReference } from '../core/model/profile';
 import { SETTINGS } from './constants';
 import { setContext } from './contextKeys';
-import { affectsProxy, readProxySettings } from './proxySettings';
+import { affectsProxy, readProxySettings, requestsGoDirect } from './proxySettings';
 import { changedPartitions, resultsFingerprint } from './resultFreshness';
 import { keepConnectionsMs, readRunnerSettings, type RunnerSettings } from './runnerSettings';
 import type { FlowRunner, FlowRunOptions, ProfileStore, SignedInAccount } from './services';
@@ -281,6 +281,7 @@ export class EditorFlowRunner implements FlowRunner, StageResultsView, vscode.Di
       now: Date.now,
       ...(settings.keyVaultApiVersion ? { keyVaultApiVersion: settings.keyVaultApiVersion } : {}),
       ...this.proxyOption(),
+      directConnections: requestsGoDirect(),
       secretExpiryWarningDays: normalizeWarningDays(vscode.workspace.getConfiguration().get<number>(SETTINGS.secretsExpiryWarningDays)),
     };
     const started = new Set<StageId>();

@@ -34,6 +34,16 @@ export function readProxySettings(redactor: Redactor, env: NodeJS.ProcessEnv = p
   return http.get<boolean>('proxyStrictSSL', true) === false ? { ...proxy, strictSsl: false } : proxy;
 }
 
+/**
+ * Whether the flow's https requests reach the network as written. Unless `http.proxySupport` is
+ * `off`, VS Code's proxy support replaces the agent of requests to remote hosts (a system or PAC
+ * proxy the extension cannot see), so connections opened ahead of them would go unused, or around
+ * that proxy.
+ */
+export function requestsGoDirect(): boolean {
+  return vscode.workspace.getConfiguration('http').get<string>('proxySupport') === 'off';
+}
+
 /** Settings whose change alters the proxy in use. */
 export function affectsProxy(event: vscode.ConfigurationChangeEvent): boolean {
   return ['http.proxy', 'http.noProxy', 'http.proxyStrictSSL', 'http.proxySupport'].some((key) => event.affectsConfiguration(key));

@@ -84,6 +84,8 @@ export async function runFlowCommand(options: CliOptions, io: CliIo, signal: Abo
       stageTimeoutMs: options.timeoutMs,
       secretExpiryWarningDays: options.expiryWarningDays,
       now: Date.now,
+      // Nothing stands between the CLI and the network but the proxy it knows: connections may open early.
+      directConnections: true,
       ...(proxy ? { proxy } : {}),
       ...(options.keyVaultApiVersion ? { keyVaultApiVersion: options.keyVaultApiVersion } : {}),
     };

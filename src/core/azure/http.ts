@@ -113,7 +113,12 @@ function locationOrigin(location: string | undefined, base: URL): string | undef
  */
 const agentsByCa = new Map<string, PreconnectAgent>();
 const MAX_CA_AGENTS = 8;
-/** Requests that trust Node's roots alone: Node's global agent, but one that can open early. */
+/**
+ * Connections opened early to hosts verified against Node's roots alone (Node's global agent's
+ * settings). A request takes this agent only while it holds a connection to the request's host;
+ * otherwise it goes with no agent, as before, which VS Code's proxy support can route through a
+ * system or PAC proxy (and preconnect is not asked for there: FlowServices.directConnections).
+ */
 const rootsAgent = new PreconnectAgent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
 
 function agentTrusting(trustedCaPem: string, loopback: boolean): PreconnectAgent {
@@ -135,9 +140,16 @@ function agentTrusting(trustedCaPem: string, loopback: boolean): PreconnectAgent
   return agent;
 }
 
-/** The agent a direct (unproxied) https request to `url` goes through. */
-function agentFor(url: URL, trustedCaPem: string | undefined): PreconnectAgent {
-  return trustedCaPem?.trim() ? agentTrusting(trustedCaPem, isLoopbackUrl(url)) : rootsAgent;
+/** The agent a direct (unproxied) https request to `url` goes through; undefined: Node's (or VS Code's) default. */
+function agentFor(url: URL, trustedCaPem: string | undefined): PreconnectAgent | undefined {
+  if (trustedCaPem?.trim()) {
+    return agentTrusting(trustedCaPem, isLoopbackUrl(url));
+  }
+  return rootsAgent.holds(bareHost(url.hostname), portOf(url)) ? rootsAgent : undefined;
+}
+
+function agentOption(agent: PreconnectAgent | undefined): { agent?: PreconnectAgent } {
+  return agent ? { agent } : {};
 }
 
 export interface PreconnectOptions {
@@ -164,7 +176,8 @@ export function preconnect(origin: string, options: PreconnectOptions = {}): voi
   if (url.protocol !== 'https:' || shouldProxy(options.proxy, url.hostname, portOf(url))) {
     return;
   }
-  agentFor(url, options.trustedCaPem).preconnect(bareHost(url.hostname), portOf(url), options.count ?? 1);
+  const host = bareHost(url.hostname);
+  (options.trustedCaPem?.trim() ? agentTrusting(options.trustedCaPem, isLoopbackUrl(url)) : rootsAgent).preconnect(host, portOf(url), options.count ?? 1);
 }
 
 /**
@@ -206,7 +219,7 @@ export function httpsRequest(req: HttpRequest): Promise<HttpResponse> {
     method: req.method,
     headers,
     signal: exchange.signal,
-    ...(proxied && req.proxy ? { ca, agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, exchange.signal) } : secure ? { agent: agentFor(url, req.trustedCaPem) } : {}),
+    ...(proxied && req.proxy ? { ca, agent: new ProxyTunnelAgent(req.proxy, ca, timeoutMs, exchange.signal) } : secure ? agentOption(agentFor(url, req.trustedCaPem)) : {}),
   };
   const send = secure ? httpsRequestRaw : httpRequest;
 

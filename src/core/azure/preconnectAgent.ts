@@ -1,5 +1,6 @@
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { isIP, type Socket } from 'node:net';
+import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 
 /**
@@ -11,9 +12,10 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
  *
  * Node's agent has no public way to add a ready socket to its pool, so this one hands a pre-opened
  * socket over from `createConnection`, the hook the agent calls when it needs a new connection. The
- * socket is opened with the agent's own TLS options and the host's name (verified exactly as the
- * agent's own would be); nothing is written to it before a request takes it. Only requests that
- * bring no TLS options of their own use these agents (http.ts gives each extra CA its own agent).
+ * socket is opened with the agent's own TLS options and the host's name, and filed under the pool
+ * name Node gives a request to that host (`getName`: host, port, server name, TLS options), so only a
+ * request that would have opened the very same connection takes it; one with its own server name,
+ * Host header or identity check opens its own. Nothing is written to it before a request takes it.
  */
 export class PreconnectAgent extends HttpsAgent {
   private readonly early = new Map<string, { readonly socket: TLSSocket; readonly release: () => void }[]>();
@@ -33,11 +35,22 @@ export class PreconnectAgent extends HttpsAgent {
    * opens its own and reports the error).
    */
   preconnect(host: string, port: number, count = 1): void {
-    const key = keyOf(host, port);
-    const ready = (this.early.get(key)?.length ?? 0) + this.idle(host, port);
+    const key = this.poolNameOf(host, port);
+    const ready = (this.early.get(key)?.length ?? 0) + (this.freeSockets[key]?.length ?? 0);
     for (let i = ready; i < count; i++) {
-      this.open(key, { ...(this.options as ConnectionOptions), host, port, ...(isIP(host) ? {} : { servername: host }) });
+      this.open(key, { ...this.options, host, port, ...(isIP(host) ? {} : { servername: host }) });
     }
+  }
+
+  /** Whether a connection to host:port waits here, opened early or idle in the pool. */
+  holds(host: string, port: number): boolean {
+    const key = this.poolNameOf(host, port);
+    return (this.early.get(key)?.length ?? 0) + (this.freeSockets[key]?.length ?? 0) > 0;
+  }
+
+  /** The pool name Node's agent gives a request to host:port with no options of its own (its server name is the host). */
+  private poolNameOf(host: string, port: number): string {
+    return this.getName({ ...this.options, host, port, servername: host });
   }
 
   private open(key: string, options: ConnectionOptions): void {
@@ -80,15 +93,14 @@ export class PreconnectAgent extends HttpsAgent {
     return [...this.early.values()].reduce((n, list) => n + list.length, 0);
   }
 
-  override createConnection(options: ConnectionOptions, callback?: (error: Error | null, socket: Socket) => void): Socket {
-    const key = keyOf(options.host ?? 'localhost', Number(options.port ?? 443));
-    const early = this.early.get(key)?.find((e) => !e.socket.destroyed);
+  override createConnection(options: ConnectionOptions, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
+    // A request that checks the server's identity its own way gets a connection checked its way.
+    const early = options.checkServerIdentity ? undefined : this.early.get(this.getName(options))?.find((e) => !e.socket.destroyed);
     if (early) {
       early.release();
       return early.socket;
     }
-    // @ts-expect-error -- https.Agent#createConnection exists at runtime (the agent's own TLS connect) but is not in @types/node.
-    return super.createConnection(options, callback) as Socket;
+    return super.createConnection(options, callback);
   }
 
   override destroy(): void {
@@ -98,14 +110,4 @@ export class PreconnectAgent extends HttpsAgent {
     this.early.clear();
     super.destroy();
   }
-
-  /** Connections to host:port idle in the pool: the next requests take those first. */
-  private idle(host: string, port: number): number {
-    const prefix = `${host}:${port}:`;
-    return Object.entries(this.freeSockets).reduce((n, [name, list]) => n + (name.startsWith(prefix) ? (list?.length ?? 0) : 0), 0);
-  }
-}
-
-function keyOf(host: string, port: number): string {
-  return `${host.toLowerCase()}:${port}`;
 }

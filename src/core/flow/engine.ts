@@ -99,7 +99,9 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
   const freshServices: FlowServices = { ...services, tokenCache: new TokenCache(), secretCache: undefined, amqpSession: undefined };
   const servicesFor = (stage: StageId): FlowServices => (stage === target && target !== 'send' && target !== 'probe') || options.fresh ? freshServices : services;
   const ctxFor = (signal: AbortSignal, stage?: StageId): StageContext => ({ profile, services: stage ? servicesFor(stage) : services, redactor: services.redactor, signal });
-  openEarly(plan, (stage) => implementations[stage].connectsTo?.(ctxFor(runSignal, stage), request), profile, services);
+  if (!runSignal.aborted) {
+    openEarly(plan, (stage) => implementations[stage].connectsTo?.(ctxFor(runSignal, stage), request), profile, services);
+  }
   // What each token stage's token says, kept (redacted, without the token) to explain a later refusal.
   const inspections = new Map<InspectedStage, TokenInspection>();
   const inspect = (stage: StageId): TokenInspection | undefined => {
@@ -235,16 +237,25 @@ export async function runFlow(input: ConnectionProfile, services: FlowServices, 
  * A stage that waits for nothing opens its own connection at once, so gains nothing from this.
  */
 function openEarly(plan: readonly StageId[], originOf: (stage: StageId) => string | undefined, profile: ConnectionProfile, services: FlowServices): void {
-  const wanted = new Map<string, number>();
-  for (const stage of plan) {
-    const waits = dependenciesOf(stage, profile).some((d) => plan.includes(d));
-    const origin = waits ? originOf(stage) : undefined;
-    if (origin) {
-      wanted.set(origin, (wanted.get(origin) ?? 0) + 1);
-    }
+  // A profile with an extra CA reaches loopback hosts only (validateTrustedCa), which no proxy support re-routes.
+  if (!services.directConnections && !profile.trustedCaPem) {
+    return;
   }
-  for (const [origin, count] of wanted) {
-    preconnect(origin, { count, trustedCaPem: profile.trustedCaPem, ...(services.proxy ? { proxy: services.proxy } : {}) });
+  try {
+    const wanted = new Map<string, number>();
+    for (const stage of plan) {
+      const waits = dependenciesOf(stage, profile).some((d) => plan.includes(d));
+      const origin = waits ? originOf(stage) : undefined;
+      if (origin) {
+        wanted.set(origin, (wanted.get(origin) ?? 0) + 1);
+      }
+    }
+    for (const [origin, count] of wanted) {
+      preconnect(origin, { count, trustedCaPem: profile.trustedCaPem, ...(services.proxy ? { proxy: services.proxy } : {}) });
+    }
+  } catch (error) {
+    // Only a head start: the stages open their own connections and report their own errors.
+    services.logger.child('flow').debug(`Opening connections early failed: ${String(error)}`);
   }
 }
 

@@ -97,6 +97,12 @@ export interface FlowServices {
    * From HTTPS_PROXY in the CLI, VS Code's http.proxy in the extension. Its credentials are secrets.
    */
   readonly proxy?: ProxySettings;
+  /**
+   * True where this process's https requests reach the network as written: the CLI, or VS Code with
+   * `http.proxySupport: off`. Otherwise VS Code may route them through a system or PAC proxy the flow
+   * cannot see, so no connection to a remote host is opened early (loopback ones still are).
+   */
+  readonly directConnections?: boolean;
   /** Per-stage timeout; a stage that exceeds it fails with code `StageTimeout`. */
   readonly stageTimeoutMs: number;
   /**

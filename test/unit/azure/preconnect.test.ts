@@ -1,7 +1,7 @@
 // Early connections (issue #8): the flow opens the Key Vault and Event Hubs connections while stage 1
 // waits, and the requests that follow take them instead of opening their own. Counted on the server.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -10,6 +10,9 @@ import { PreconnectAgent } from '../../../src/core/azure/preconnectAgent';
 import { runFlow } from '../../../src/core/flow/engine';
 import { SecretCache } from '../../../src/core/flow/secretCache';
 import type { StageImplementation } from '../../../src/core/flow/stage';
+import { STAGES } from '../../../src/core/flow/stages/index';
+import type { FlowServices, StageContext } from '../../../src/core/flow/types';
+import { Redactor } from '../../../src/core/logging/redact';
 import type { ConnectionProfile } from '../../../src/core/model/profile';
 import { createCertificateAuthority, issueServerCertificate, type CertificateAuthority } from '../../../src/sandbox/ca';
 import { testServices } from '../flow/flowFixture';
@@ -20,7 +23,8 @@ const CLIENT_ID = '22222222-2222-2222-2222-222222222222';
 let ca: CertificateAuthority;
 let vault: HttpsServer;
 let port = 0;
-/** TLS connections the server accepted, and requests it answered. */
+/** TCP connections the server saw, the TLS connections it accepted, and the requests it answered. */
+let sockets = 0;
 let connections = 0;
 let requests = 0;
 
@@ -34,6 +38,7 @@ before(async () => {
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({ value: name === 'client-id' ? CLIENT_ID : 'pipeline~secret~value~0123456789', id: `https://localhost:${port}/secrets/${name}/0123456789abcdef0123456789abcdef`, attributes: { enabled: true } }));
   });
+  vault.on('connection', () => sockets++);
   vault.on('secureConnection', () => connections++);
   await new Promise<void>((resolve) => vault.listen(0, '127.0.0.1', resolve));
   port = (vault.address() as AddressInfo).port;
@@ -45,7 +50,8 @@ after(() => {
 beforeEach(async () => {
   // Each test starts with no kept connection on either side (the client sees the close a moment later).
   vault.closeAllConnections();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  sockets = 0;
   connections = 0;
   requests = 0;
 });
@@ -103,16 +109,47 @@ describe('PreconnectAgent', () => {
     }
   });
 
-  it('never keeps a process alive: a process that only preconnected exits at once', () => {
+  it('never keeps a process alive: a process that only preconnected exits once its own work is done', async () => {
+    // The child opens two connections and checks they are up; it must then exit although nobody used them.
     const script = `
       const { PreconnectAgent } = require(${JSON.stringify(require.resolve('../../../src/core/azure/preconnectAgent'))});
-      new PreconnectAgent({ keepAlive: true, rejectUnauthorized: false }).preconnect('localhost', ${port}, 2);
-      setTimeout(() => {}, 300);`;
+      const agent = new PreconnectAgent({ keepAlive: true, rejectUnauthorized: false });
+      agent.preconnect('localhost', ${port}, 2);
+      setTimeout(() => { if (agent.waiting !== 2) process.exit(3); }, 500);`;
     const started = Date.now();
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 20_000 });
-    assert.equal(child.status, 0, child.stderr);
-    // The unused connections would otherwise hold it for their 30 s.
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, stderr);
+    assert.equal(connections, 2, 'the child had both connections open');
+    // Its unused connections would otherwise hold it for their 30 s.
     assert.ok(Date.now() - started < 15_000, 'the child exited without waiting for its unused connections');
+  });
+
+  it('hands an early connection only to a request that would have opened the same one', async () => {
+    const agent = new PreconnectAgent({ keepAlive: true, ca: ca.certPem });
+    const { get: httpsGet } = await import('node:https');
+    const outcome = (options: object): Promise<string> =>
+      new Promise((resolve) => {
+        httpsGet({ host: 'localhost', port, path: '/secrets/a', agent, ...options }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(String(res.statusCode)));
+        }).on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      });
+    try {
+      agent.preconnect('localhost', port, 1);
+      await until(() => connections === 1, 'the early connection');
+      // Another name in the Host header means another server name: checked against it, on a connection of its own.
+      assert.equal(await outcome({ headers: { Host: 'other.example' } }), 'ERR_TLS_CERT_ALTNAME_INVALID');
+      // An identity check of the request's own runs on a connection of its own.
+      assert.equal(await outcome({ checkServerIdentity: () => new Error('pinned elsewhere') }), 'pinned elsewhere');
+      assert.equal(agent.waiting, 1, 'neither took the early connection');
+      assert.equal(await outcome({}), '200');
+      assert.equal(agent.waiting, 0, 'a plain request did');
+    } finally {
+      agent.destroy();
+    }
   });
 });
 
@@ -186,5 +223,63 @@ describe('runFlow opens the Key Vault connections while stage 1 waits', () => {
     assert.equal(result.ok, true);
     assert.deepEqual(seen, [0], 'no connection for secrets already at hand');
     assert.equal(connections, 0);
+  });
+
+  it('opens nothing ahead of requests that VS Code may route itself (no extra CA, requests not direct)', async () => {
+    const remoteLooking = { ...profile(), trustedCaPem: undefined };
+    const openedBy = async (services: FlowServices): Promise<number> => {
+      let opened = -1;
+      const waitAndCount: StageImplementation<'keyVaultToken'> = {
+        id: 'keyVaultToken',
+        async run() {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          opened = sockets;
+          throw new Error('stop here');
+        },
+      };
+      await runFlow(remoteLooking, services, { target: 'eventHubsToken', stages: { keyVaultToken: waitAndCount, eventHubsToken: stageFour } });
+      return opened;
+    };
+    assert.equal(await openedBy(testServices([])), 0, 'in the editor, unless http.proxySupport is off');
+    sockets = 0;
+    assert.equal(await openedBy(testServices([], { directConnections: true })), 2, 'in the CLI');
+  });
+});
+
+describe('where each stage says it will connect', () => {
+  const ctx = (overrides: Partial<ConnectionProfile['endpoint']> = {}, services: Partial<FlowServices> = {}): StageContext => {
+    const base: ConnectionProfile = {
+      id: 'p1',
+      name: 'Where',
+      cloud: 'public',
+      keyVault: {
+        vaultUrl: 'https://contoso.vault.azure.net',
+        auth: { kind: 'azureCli' },
+        clientIdSecret: { name: 'client-id' },
+        clientSecretSecret: { name: 'client-secret' },
+      },
+      eventHubsToken: { tenantId: 'contoso.onmicrosoft.com', endpointVersion: 'v1' },
+      endpoint: { namespace: 'es-1.servicebus.windows.net', eventHubName: 'es_1', auth: { kind: 'entra' }, protocol: 'rest', ...overrides },
+    };
+    return { profile: base, services: testServices([], services), redactor: new Redactor(), signal: neverAborted() };
+  };
+  const one = { send: { events: [{ body: 'x' }] } };
+
+  it('send: the namespace, over REST with an Entra token and something to send', () => {
+    assert.equal(STAGES.send.connectsTo?.(ctx(), one), 'https://es-1.servicebus.windows.net');
+    assert.equal(STAGES.send.connectsTo?.(ctx({ protocol: 'amqp' }), one), undefined, 'AMQP opens its own connection');
+    assert.equal(STAGES.send.connectsTo?.(ctx(), { send: { ...one.send, protocol: 'amqp' } }), undefined);
+    assert.equal(STAGES.send.connectsTo?.(ctx({ auth: { kind: 'sas', keyName: 'send', key: 'k' } }), one), undefined, 'with a key the send waits for nothing');
+    assert.equal(STAGES.send.connectsTo?.(ctx(), { send: { events: [] } }), undefined, 'nothing to send: refused before any connection');
+  });
+
+  it('the Key Vault reads: the vault, unless the SDK reads it or the secret is at hand', () => {
+    assert.equal(STAGES.readClientId.connectsTo?.(ctx(), {}), 'https://contoso.vault.azure.net');
+    assert.equal(STAGES.readClientSecret.connectsTo?.(ctx(), {}), 'https://contoso.vault.azure.net');
+    assert.equal(STAGES.readClientId.connectsTo?.(ctx({}, { keyVaultApiVersion: 'sdk' }), {}), undefined);
+    const secretCache = new SecretCache();
+    secretCache.set(SecretCache.keyOf('https://contoso.vault.azure.net', 'client-id', undefined), { name: 'client-id', value: 'v', version: '1', enabled: true });
+    assert.equal(STAGES.readClientId.connectsTo?.(ctx({}, { secretCache }), {}), undefined);
+    assert.equal(STAGES.readClientSecret.connectsTo?.(ctx({}, { secretCache }), {}), 'https://contoso.vault.azure.net');
   });
 });

@@ -19,8 +19,8 @@ export const sendStage: StageImplementation<'send'> = {
     }
   },
   // Over REST with an Entra token, the namespace's connection can open while the token stages wait.
-  connectsTo: (ctx, request) =>
-    (request.send?.protocol ?? ctx.profile.endpoint.protocol) === 'rest' && ctx.profile.endpoint.auth.kind === 'entra' ? `https://${ctx.profile.endpoint.namespace}` : undefined,
+  connectsTo: (ctx, { send }) =>
+    send && eventCount(send.events) > 0 && (send.protocol ?? ctx.profile.endpoint.protocol) === 'rest' && ctx.profile.endpoint.auth.kind === 'entra' ? `https://${ctx.profile.endpoint.namespace}` : undefined,
   async run(ctx, inputs, request) {
     const send = request.send;
     if (!send || eventCount(send.events) === 0) {
