@@ -30,6 +30,8 @@ const VENDOR = {
   '@azure/core-rest-pipeline': 'core-rest-pipeline',
   '@azure/core-auth': 'core-auth',
   ws: 'ws',
+  // Synchronous, but only on first use (src/core/util/jsonc.ts).
+  'jsonc-parser': 'jsonc-parser',
 };
 
 /** Rewrites lazy imports of vendor packages and of the sandbox to the separate files beside the bundle. */

@@ -1,5 +1,5 @@
 // Whether a JSON event template needs its JSON checked once or at every event.
-import { createScanner } from 'jsonc-parser';
+import { jsonc } from '../util/jsonc';
 import type { TemplatePiece } from './template';
 
 // jsonc-parser's SyntaxKind is a const enum, which isolated modules cannot read: its values, as published.
@@ -33,7 +33,7 @@ export function everyEventValidIfFirstIs(pieces: readonly TemplatePiece[]): bool
   if (spans.length === 0) {
     return true;
   }
-  const scanner = createScanner(text, true);
+  const scanner = jsonc().createScanner(text, true);
   let next = 0;
   for (let kind: number = scanner.scan(); kind !== EOF && next < spans.length; kind = scanner.scan()) {
     const start = scanner.getTokenOffset();

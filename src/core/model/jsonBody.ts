@@ -5,7 +5,8 @@
 // reports the offset and a code for every error (PropertyNameExpected, ColonExpected, …), which V8
 // does not on every Node 20 release, and its message-free codes never quote the text. JSON.parse
 // stays the judge of validity; jsonc-parser only explains a refusal.
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import { jsonc } from '../util/jsonc';
 import { clip, fail, ok, type Validated } from './validated';
 
 /** Parses a JSON event body; on error says where (line/column), what was expected, and the usual fix. */
@@ -57,6 +58,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
  */
 function jsonSyntaxError(text: string): { position: number; expected: string } | undefined {
   const errors: ParseError[] = [];
+  const { parse: parseJsonc, printParseErrorCode } = jsonc();
   parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (!first) {
