@@ -24,13 +24,14 @@ const banVscode = { name: 'vscode', message: 'Only src/extension may import vsco
 const lazyMessage = 'Load Azure SDKs, AMQP and the sandbox lazily with `await import(...)`; import types only.';
 const lazyAzure = { group: ['@azure/*', 'rhea', 'rhea-promise', 'ws'], allowTypeImports: true, message: lazyMessage };
 const lazySandbox = { regex: '(^|/)sandbox/', allowTypeImports: true, message: lazyMessage };
+const lazyJsonc = { group: ['jsonc-parser'], allowTypeImports: true, message: 'jsonc-parser loads on first use: call jsonc() from src/core/util/jsonc.ts.' };
 
 /** One lint block a layer: the layers it may not import (not even types), vscode, and the lazy rules. */
 const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
   const banned = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
   const patterns = [{ regex: `(^|/)(${banned.join('|')})/`, message: `src/${layer} may import only ${['itself', ...allowed].join(', ')} (the layer graph in eslint.config.mjs).` }];
   if (LAZY_LAYERS.includes(layer)) {
-    patterns.push(lazyAzure);
+    patterns.push(lazyAzure, lazyJsonc);
     if (allowed.includes('sandbox')) {
       patterns.push(lazySandbox);
     }
