@@ -4,7 +4,10 @@
 import type { ActiveFault, FaultProbe, FaultRegistry } from './internal';
 import type { FaultController, FaultKind, FaultSpec, Peer } from './types';
 
-/** Kinds each HTTPS peer knows how to answer; Event Hubs decides its own. */
+/**
+ * Kinds each HTTPS peer knows how to answer; Event Hubs decides its own. A data table: the kind names
+ * repeat in FAULT_KINDS and FAULTS_BY_STAGE (stageFaults.ts), which state other facts about them.
+ */
 export const KINDS_BY_PEER: Readonly<Record<Exclude<Peer, 'eventHubs'>, readonly FaultKind[]>> = {
   entra: [
     'invalidClientSecret',

@@ -55,7 +55,10 @@ export function faultForStage(stage: StageId, kind: FaultKind, world: DemoWorld,
   }
 }
 
-/** The faults that make sense for each stage: what the CLI's --fault and the extension offer. */
+/**
+ * The faults that make sense for each stage: what the CLI's --fault and the extension offer. A data
+ * table (a stage is not a peer: both token stages go to Entra ID, yet fail differently).
+ */
 export const FAULTS_BY_STAGE: Readonly<Record<StageId, readonly FaultKind[]>> = {
   keyVaultToken: [
     'invalidClientSecret',
