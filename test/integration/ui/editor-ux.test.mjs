@@ -23,6 +23,20 @@ function profilesRow(page, label) {
   return pane.locator('.monaco-list-row[role="treeitem"]').filter({ has: page.locator('.label-name, .monaco-highlighted-label', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }) });
 }
 
+/**
+ * Makes sure the sandbox profile shows its stage rows. Once in four CI runs the row was found
+ * collapsed after Run Full Flow (cause not found; noted on issue #11): the tests that follow are
+ * about results and menus, not expansion, so they expand it again and say so in the log.
+ */
+async function showStages(page) {
+  const profile = profilesRow(page, 'Local sandbox');
+  if ((await profile.getAttribute('aria-expanded')) === 'false') {
+    console.log('# the Local sandbox profile row was collapsed; expanding it');
+    await profile.click();
+  }
+  await profilesRow(page, '1. Key Vault token').waitFor({ timeout: LONG });
+}
+
 /** Opens a tree row's context menu and returns the labels of its entries. */
 async function contextMenu(page, row) {
   await row.click({ button: 'right' });
@@ -134,6 +148,7 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
 
   test('a failure raises one toast naming the stage, with Show Details opening the log (item 6)', async () => {
     await runCommand(page, 'Notifications: Clear All Notifications');
+    await showStages(page);
     await contextMenu(page, profilesRow(page, '3. Read client secret'));
     await chooseFromMenu(page, 'Make This Stage Fail…');
     const input = page.locator('.quick-input-widget .quick-input-box input');
@@ -157,6 +172,7 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
 
   test('the failure stops showing once its stage passes: row and status bar (item 1)', async () => {
     await runCommand(page, 'Notifications: Clear All Notifications');
+    await showStages(page);
     await contextMenu(page, profilesRow(page, '3. Read client secret'));
     await chooseFromMenu(page, 'Read Client Secret from Key Vault');
     await profilesRow(page, '3. Read client secret').locator('.codicon-pass').waitFor({ timeout: LONG });
@@ -199,6 +215,7 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
     }
     assert.ok(switched, 'the wizard offered the protocol');
     assert.equal(await widget.isVisible(), false, 'the wizard finished');
+    await showStages(page);
     await profilesRow(page, '3. Read client secret').filter({ hasText: 'not run' }).waitFor({ timeout: LONG });
     await screenshot(page, 'edit-profile-reset');
     assert.doesNotMatch(await rowDescription('Local sandbox'), /flow (passed|failed)/);
