@@ -28,10 +28,11 @@ function profilesRow(page, label) {
  * collapsed after Run Full Flow (cause not found; noted on issue #11): the tests that follow are
  * about results and menus, not expansion, so they expand it again and say so in the log.
  */
-async function showStages(page) {
+async function showStages(page, where) {
   const profile = profilesRow(page, 'Local sandbox');
   if ((await profile.getAttribute('aria-expanded')) === 'false') {
-    console.log('# the Local sandbox profile row was collapsed; expanding it');
+    console.log(`# ${where}: the Local sandbox profile row was collapsed; expanding it`);
+    await screenshot(page, `collapsed-${where}`);
     await profile.click();
   }
   await profilesRow(page, '1. Key Vault token').waitFor({ timeout: LONG });
@@ -137,6 +138,7 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
     await profilesRow(page, 'Local sandbox').filter({ hasText: /flow passed/ }).waitFor({ timeout: LONG });
     await page.waitForTimeout(1500); // a toast would be up by now
     await screenshot(page, 'flow-passed-no-toast');
+    console.log(`# after Run Full Flow: aria-expanded=${await profilesRow(page, 'Local sandbox').getAttribute('aria-expanded')}`);
     assert.equal(await toastCount(), 0, 'no toast for a success');
     // One duration everywhere: the profile row's "flow passed · N ms" is the status bar's "Flow: N ms".
     const row = await rowDescription('Local sandbox');
@@ -148,7 +150,7 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
 
   test('a failure raises one toast naming the stage, with Show Details opening the log (item 6)', async () => {
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await showStages(page);
+    await showStages(page, 'before-failure');
     await contextMenu(page, profilesRow(page, '3. Read client secret'));
     await chooseFromMenu(page, 'Make This Stage Fail…');
     const input = page.locator('.quick-input-widget .quick-input-box input');
@@ -172,7 +174,7 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
 
   test('the failure stops showing once its stage passes: row and status bar (item 1)', async () => {
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await showStages(page);
+    await showStages(page, 'before-superseded');
     await contextMenu(page, profilesRow(page, '3. Read client secret'));
     await chooseFromMenu(page, 'Read Client Secret from Key Vault');
     await profilesRow(page, '3. Read client secret').locator('.codicon-pass').waitFor({ timeout: LONG });
@@ -215,7 +217,7 @@ describe('Eventstream Flow: menus, keyboard and stale results in the workbench (
     }
     assert.ok(switched, 'the wizard offered the protocol');
     assert.equal(await widget.isVisible(), false, 'the wizard finished');
-    await showStages(page);
+    await showStages(page, 'after-edit');
     await profilesRow(page, '3. Read client secret').filter({ hasText: 'not run' }).waitFor({ timeout: LONG });
     await screenshot(page, 'edit-profile-reset');
     assert.doesNotMatch(await rowDescription('Local sandbox'), /flow (passed|failed)/);
