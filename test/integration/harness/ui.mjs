@@ -204,6 +204,30 @@ export function viewRow(page, viewName, label) {
 export const profilesRow = (page, label) => viewRow(page, 'Profiles', label);
 
 /**
+ * Right-clicks a tree row until its context menu shows and returns the menu. A right-click that
+ * lands while the tree re-renders the row (just after a profile is added or a run updates it)
+ * shows only the row's hover, no menu (seen in CI): then Escape and click again.
+ * @param {import('playwright-core').Page} page
+ * @param {import('playwright-core').Locator} row
+ */
+export async function openContextMenu(page, row, attempts = 3) {
+  const menu = page.locator('.monaco-menu .actions-container').last();
+  for (let i = 1; ; i++) {
+    await row.click({ button: 'right' });
+    try {
+      await menu.waitFor({ state: 'visible', timeout: i < attempts ? 5_000 : 15_000 });
+      return menu;
+    } catch (error) {
+      if (i >= attempts) {
+        throw error;
+      }
+      console.log(`# openContextMenu: no menu after right-click ${i}/${attempts}; retrying`);
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/**
  * Runs an entry of the open context menu, by its exact label. A click on a menu entry sometimes
  * leaves the menu open without running it (seen in CI): then Enter on the hovered entry runs it.
  * @param {import('playwright-core').Page} page

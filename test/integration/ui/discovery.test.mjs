@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { chooseFromMenu, openView, packageVsix, screenshot, startWorkbench, treeItem } from '../harness/ui.mjs';
+import { chooseFromMenu, openContextMenu, openView, packageVsix, screenshot, startWorkbench, treeItem } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
@@ -63,9 +63,7 @@ describe('Eventstream Flow: discover a Fabric custom endpoint and make it a prof
   });
 
   test('Create Profile from Endpoint from the source menu; Run Full Flow on it is green', async () => {
-    await row('orders-in').click({ button: 'right' });
-    const menu = page.locator('.monaco-menu .actions-container').last();
-    await menu.waitFor({ state: 'visible', timeout: 15_000 });
+    await openContextMenu(page, row('orders-in'));
     await screenshot(page, 'endpoint-menu');
     await page.locator('.monaco-menu .action-label', { hasText: /^Create Profile from Endpoint…$/ }).click();
     const input = page.locator('.quick-input-widget .quick-input-box input');
@@ -84,7 +82,7 @@ describe('Eventstream Flow: discover a Fabric custom endpoint and make it a prof
 
     const profile = treeItem(page, 'es-orders / orders-in');
     await profile.waitFor({ timeout: LONG });
-    await profile.click({ button: 'right' });
+    await openContextMenu(page, profile);
     await chooseFromMenu(page, 'Run Full Flow');
     // The row's description says how the last flow went ("flow passed · 600 ms", "flow failed at …").
     let text = '';

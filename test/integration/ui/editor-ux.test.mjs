@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { chooseFromMenu, notification, openView, packageVsix, runCommand, screenshot, startWorkbench, webviewFrame } from '../harness/ui.mjs';
+import { chooseFromMenu, notification, openContextMenu, openView, packageVsix, runCommand, screenshot, startWorkbench, webviewFrame } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
@@ -40,9 +40,7 @@ async function showStages(page, where) {
 
 /** Opens a tree row's context menu and returns the labels of its entries. */
 async function contextMenu(page, row) {
-  await row.click({ button: 'right' });
-  const menu = page.locator('.monaco-menu .actions-container').last();
-  await menu.waitFor({ state: 'visible', timeout: 15_000 });
+  const menu = await openContextMenu(page, row);
   const labels = await menu.locator('.action-label').allInnerTexts();
   return labels.map((l) => l.trim()).filter(Boolean);
 }

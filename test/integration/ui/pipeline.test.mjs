@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { openView, packageVsix, screenshot, profilesRow, startWorkbench, treeItem } from '../harness/ui.mjs';
+import { openContextMenu, openView, packageVsix, screenshot, profilesRow, startWorkbench, treeItem } from '../harness/ui.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const extensionDir = process.env.ESF_UI_EXTENSION_DIR ?? repoRoot;
@@ -40,9 +40,7 @@ describe('Eventstream Flow: Deploy as Pipeline and Run Pipeline in the workbench
   });
 
   test('Run Pipeline from the profile menu: four green activities in Pipeline Runs, each with its local stage', async () => {
-    await profilesRow(page, 'Local sandbox').click({ button: 'right' });
-    const menu = page.locator('.monaco-menu .actions-container').last();
-    await menu.waitFor({ state: 'visible', timeout: 15_000 });
+    const menu = await openContextMenu(page, profilesRow(page, 'Local sandbox'));
     const labels = (await menu.locator('.action-label').allInnerTexts()).map((l) => l.trim());
     await screenshot(page, 'profile-menu-pipeline');
     for (const expected of ['Deploy as Pipeline…', 'Run Pipeline', 'Compare Local Flow and Pipeline']) {
