@@ -131,27 +131,28 @@ class StageOrder {
   finished(stage: StageId, print: () => void): void {
     this.running.delete(stage);
     this.held.set(stage, print);
-    const rank = (s: StageId): number => STAGE_ORDER.indexOf(s);
-    const firstRunning = Math.min(...[...this.running].map(rank));
-    for (const waiting of [...this.held.keys()].sort((a, b) => rank(a) - rank(b))) {
-      if (rank(waiting) > firstRunning) {
-        break;
-      }
-      this.release(waiting);
-    }
+    this.releaseBefore(Math.min(...[...this.running].map(rankOf)));
   }
 
   /** Everything still held (the run ended). */
   flush(): void {
-    for (const stage of [...this.held.keys()].sort((a, b) => STAGE_ORDER.indexOf(a) - STAGE_ORDER.indexOf(b))) {
-      this.release(stage);
-    }
+    this.releaseBefore(Infinity);
   }
 
-  private release(stage: StageId): void {
-    this.held.get(stage)?.();
-    this.held.delete(stage);
+  /** Prints, in stage order, the held stages that come no later than `rank`. */
+  private releaseBefore(rank: number): void {
+    for (const stage of [...this.held.keys()].sort((a, b) => rankOf(a) - rankOf(b))) {
+      if (rankOf(stage) > rank) {
+        break;
+      }
+      this.held.get(stage)?.();
+      this.held.delete(stage);
+    }
   }
+}
+
+function rankOf(stage: StageId): number {
+  return STAGE_ORDER.indexOf(stage);
 }
 
 /** JSON output: one object per finished stage, then one result object; every line redacted. */

@@ -140,12 +140,15 @@ function agentTrusting(trustedCaPem: string, loopback: boolean): PreconnectAgent
   return agent;
 }
 
+/** Our agent for direct (unproxied) https to `url`: the one of its extra CA, else the roots agent. */
+function ownAgentFor(url: URL, trustedCaPem: string | undefined): PreconnectAgent {
+  return trustedCaPem?.trim() ? agentTrusting(trustedCaPem, isLoopbackUrl(url)) : rootsAgent;
+}
+
 /** The agent a direct (unproxied) https request to `url` goes through; undefined: Node's (or VS Code's) default. */
 function agentFor(url: URL, trustedCaPem: string | undefined): PreconnectAgent | undefined {
-  if (trustedCaPem?.trim()) {
-    return agentTrusting(trustedCaPem, isLoopbackUrl(url));
-  }
-  return rootsAgent.holds(bareHost(url.hostname), portOf(url)) ? rootsAgent : undefined;
+  const agent = ownAgentFor(url, trustedCaPem);
+  return agent !== rootsAgent || rootsAgent.holds(bareHost(url.hostname), portOf(url)) ? agent : undefined;
 }
 
 function agentOption(agent: PreconnectAgent | undefined): { agent?: PreconnectAgent } {
@@ -176,8 +179,7 @@ export function preconnect(origin: string, options: PreconnectOptions = {}): voi
   if (url.protocol !== 'https:' || shouldProxy(options.proxy, url.hostname, portOf(url))) {
     return;
   }
-  const host = bareHost(url.hostname);
-  (options.trustedCaPem?.trim() ? agentTrusting(options.trustedCaPem, isLoopbackUrl(url)) : rootsAgent).preconnect(host, portOf(url), options.count ?? 1);
+  ownAgentFor(url, options.trustedCaPem).preconnect(bareHost(url.hostname), portOf(url), options.count ?? 1);
 }
 
 /**

@@ -36,16 +36,19 @@ export class PreconnectAgent extends HttpsAgent {
    */
   preconnect(host: string, port: number, count = 1): void {
     const key = this.poolNameOf(host, port);
-    const ready = (this.early.get(key)?.length ?? 0) + (this.freeSockets[key]?.length ?? 0);
-    for (let i = ready; i < count; i++) {
+    for (let i = this.readyFor(key); i < count; i++) {
       this.open(key, { ...this.options, host, port, ...(isIP(host) ? {} : { servername: host }) });
     }
   }
 
   /** Whether a connection to host:port waits here, opened early or idle in the pool. */
   holds(host: string, port: number): boolean {
-    const key = this.poolNameOf(host, port);
-    return (this.early.get(key)?.length ?? 0) + (this.freeSockets[key]?.length ?? 0) > 0;
+    return this.readyFor(this.poolNameOf(host, port)) > 0;
+  }
+
+  /** Connections under pool name `key` a request could take now: opened early or idle in the pool. */
+  private readyFor(key: string): number {
+    return (this.early.get(key)?.length ?? 0) + (this.freeSockets[key]?.length ?? 0);
   }
 
   /** The pool name Node's agent gives a request to host:port with no options of its own (its server name is the host). */
